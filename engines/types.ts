@@ -55,12 +55,19 @@ export interface SplitResult {
   problems: SqlProblem[];
 }
 
+/** Where the text given to split sits in its file, so positions and messages name file lines. */
+export interface SplitOptions {
+  /** 1-based file line of the text's first character (a migration section's start line); default 1. */
+  firstLine?: number;
+}
+
 /** Dialect facts: tiny pure functions (quoting, literals, splitting). */
 export interface Dialect {
   quoteIdent(name: string): string;
   /** Renders a string literal safely for this dialect. */
   quoteLiteral(value: string): string;
-  split(sql: string): SplitResult;
+  /** Offsets stay relative to `sql`; lines are shifted by `opts.firstLine`. */
+  split(sql: string, opts?: SplitOptions): SplitResult;
 }
 
 export type Row = Record<string, unknown>;

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/agent/v1/event.proto.
  */
 export const file_migratrix_agent_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvZXZlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSK7BAoISm9iRXZlbnQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SCwoDc2VxGAMgASgEEhUKDWZlbmNpbmdfdG9rZW4YBCABKAQSFgoOY29ycmVsYXRpb25faWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB3N0YXJ0ZWQYCiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUnVuU3RhcnRlZEgAEkEKEXN0YXRlbWVudF9zdGFydGVkGAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudFN0YXJ0ZWRIABJDChJzdGF0ZW1lbnRfZmluaXNoZWQYDCABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50RmluaXNoZWRIABI/ChBzdGF0ZW1lbnRfZmFpbGVkGA0gASgLMiMubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEZhaWxlZEgAEioKA2xvZxgOIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5Mb2dMaW5lSAASMwoIZmluaXNoZWQYDyABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuUnVuRmluaXNoZWRIABIzCghyZWplY3RlZBgQIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5SZWplY3RlZEgAQgYKBGtpbmQiPwoKUnVuU3RhcnRlZBIYChBzdGF0ZW1lbnRzX3RvdGFsGAEgASgNEhcKD3N0YXRlbWVudHNfZG9uZRgCIAEoDSJ6Cg1TdGF0ZW1lbnRJbmZvEg0KBWluZGV4GAEgASgNEjQKCHBvc2l0aW9uGAIgASgLMiIubWlncmF0cml4LmFnZW50LnYxLlNvdXJjZVBvc2l0aW9uEg8KB2V4Y2VycHQYAyABKAkSEwoLb3duX3NlZ21lbnQYBCABKAgiSAoQU3RhdGVtZW50U3RhcnRlZBI0CglzdGF0ZW1lbnQYASABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50SW5mbyJ1ChFTdGF0ZW1lbnRGaW5pc2hlZBI0CglzdGF0ZW1lbnQYASABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50SW5mbxITCgtkdXJhdGlvbl9tcxgCIAEoARIVCg1yb3dzX2FmZmVjdGVkGAMgASgDIogBCg9TdGF0ZW1lbnRGYWlsZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8SEwoLZHVyYXRpb25fbXMYAiABKAESKgoFZXJyb3IYAyABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvciIpCgdMb2dMaW5lEg0KBWxldmVsGAEgASgJEg8KB21lc3NhZ2UYAiABKAkimAEKC1J1bkZpbmlzaGVkEi8KB291dGNvbWUYASABKA4yHi5taWdyYXRyaXguYWdlbnQudjEuUnVuT3V0Y29tZRIXCg9zdGF0ZW1lbnRzX2RvbmUYAiABKA0SKgoFZXJyb3IYAyABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvchITCgtkdXJhdGlvbl9tcxgEIAEoASI5CgtSdW5SZWplY3RlZBIqCgVlcnJvchgBIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5EYkVycm9yKn0KClJ1bk91dGNvbWUSGwoXUlVOX09VVENPTUVfVU5TUEVDSUZJRUQQABIZChVSVU5fT1VUQ09NRV9DT01QTEVURUQQARIWChJSVU5fT1VUQ09NRV9GQUlMRUQQAhIfChtSVU5fT1VUQ09NRV9BTFJFQURZX0FQUExJRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
+  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvZXZlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSLyBAoISm9iRXZlbnQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SCwoDc2VxGAMgASgEEhUKDWZlbmNpbmdfdG9rZW4YBCABKAQSFgoOY29ycmVsYXRpb25faWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB3N0YXJ0ZWQYCiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUnVuU3RhcnRlZEgAEkEKEXN0YXRlbWVudF9zdGFydGVkGAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudFN0YXJ0ZWRIABJDChJzdGF0ZW1lbnRfZmluaXNoZWQYDCABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50RmluaXNoZWRIABI/ChBzdGF0ZW1lbnRfZmFpbGVkGA0gASgLMiMubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEZhaWxlZEgAEioKA2xvZxgOIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5Mb2dMaW5lSAASMwoIZmluaXNoZWQYDyABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuUnVuRmluaXNoZWRIABIzCghyZWplY3RlZBgQIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5SZWplY3RlZEgAEjUKCHNuYXBzaG90GBEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlNuYXBzaG90VGFrZW5IAEIGCgRraW5kIj8KClJ1blN0YXJ0ZWQSGAoQc3RhdGVtZW50c190b3RhbBgBIAEoDRIXCg9zdGF0ZW1lbnRzX2RvbmUYAiABKA0iegoNU3RhdGVtZW50SW5mbxINCgVpbmRleBgBIAEoDRI0Cghwb3NpdGlvbhgCIAEoCzIiLm1pZ3JhdHJpeC5hZ2VudC52MS5Tb3VyY2VQb3NpdGlvbhIPCgdleGNlcnB0GAMgASgJEhMKC293bl9zZWdtZW50GAQgASgIIkgKEFN0YXRlbWVudFN0YXJ0ZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8idQoRU3RhdGVtZW50RmluaXNoZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8SEwoLZHVyYXRpb25fbXMYAiABKAESFQoNcm93c19hZmZlY3RlZBgDIAEoAyKIAQoPU3RhdGVtZW50RmFpbGVkEjQKCXN0YXRlbWVudBgBIAEoCzIhLm1pZ3JhdHJpeC5hZ2VudC52MS5TdGF0ZW1lbnRJbmZvEhMKC2R1cmF0aW9uX21zGAIgASgBEioKBWVycm9yGAMgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3IiKQoHTG9nTGluZRINCgVsZXZlbBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIpgBCgtSdW5GaW5pc2hlZBIvCgdvdXRjb21lGAEgASgOMh4ubWlncmF0cml4LmFnZW50LnYxLlJ1bk91dGNvbWUSFwoPc3RhdGVtZW50c19kb25lGAIgASgNEioKBWVycm9yGAMgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3ISEwoLZHVyYXRpb25fbXMYBCABKAEiJgoNU25hcHNob3RUYWtlbhIVCg1zbmFwc2hvdF9qc29uGAEgASgJIjkKC1J1blJlamVjdGVkEioKBWVycm9yGAEgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3IqfQoKUnVuT3V0Y29tZRIbChdSVU5fT1VUQ09NRV9VTlNQRUNJRklFRBAAEhkKFVJVTl9PVVRDT01FX0NPTVBMRVRFRBABEhYKElJVTl9PVVRDT01FX0ZBSUxFRBACEh8KG1JVTl9PVVRDT01FX0FMUkVBRFlfQVBQTElFRBADYgZwcm90bzM", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
 
 /**
  * What an agent reports while it runs a job. Published on mx.<workspace>.agent.<agent>.events
@@ -108,6 +108,12 @@ export type JobEvent = Message<"migratrix.agent.v1.JobEvent"> & {
      */
     value: RunRejected;
     case: "rejected";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.SnapshotTaken snapshot = 17;
+     */
+    value: SnapshotTaken;
+    case: "snapshot";
   } | { case: undefined; value?: undefined };
 };
 
@@ -306,6 +312,26 @@ export const RunFinishedSchema: GenMessage<RunFinished> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_event, 7);
 
 /**
+ * The result of an introspect job: the versioned snapshot JSON (engines/schema). Must fit in one
+ * bus message (max_payload); bigger schemas are read through the interactive introspect request.
+ *
+ * @generated from message migratrix.agent.v1.SnapshotTaken
+ */
+export type SnapshotTaken = Message<"migratrix.agent.v1.SnapshotTaken"> & {
+  /**
+   * @generated from field: string snapshot_json = 1;
+   */
+  snapshotJson: string;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.SnapshotTaken.
+ * Use `create(SnapshotTakenSchema)` to create a new message.
+ */
+export const SnapshotTakenSchema: GenMessage<SnapshotTaken> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_event, 8);
+
+/**
  * The agent refused the job before touching the database (lease lost, checksum differs from
  * the applied one, unknown connection, ...).
  *
@@ -323,7 +349,7 @@ export type RunRejected = Message<"migratrix.agent.v1.RunRejected"> & {
  * Use `create(RunRejectedSchema)` to create a new message.
  */
 export const RunRejectedSchema: GenMessage<RunRejected> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 8);
+  messageDesc(file_migratrix_agent_v1_event, 9);
 
 /**
  * @generated from enum migratrix.agent.v1.RunOutcome

@@ -2,8 +2,8 @@
 // @generated from file migratrix/control/v1/identity.proto (package migratrix.control.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/control/v1/identity.proto.
  */
 export const file_migratrix_control_v1_identity: GenFile = /*@__PURE__*/
-  fileDesc("CiNtaWdyYXRyaXgvY29udHJvbC92MS9pZGVudGl0eS5wcm90bxIUbWlncmF0cml4LmNvbnRyb2wudjEiDwoNV2hvQW1JUmVxdWVzdCJwCg5XaG9BbUlSZXNwb25zZRIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDHdvcmtzcGFjZV9pZBgDIAEoCRIWCg53b3Jrc3BhY2VfbmFtZRgEIAEoCRIQCgh0b2tlbl9pZBgFIAEoCSI3ChJDcmVhdGVUb2tlblJlcXVlc3QSDAoEbmFtZRgBIAEoCRITCgt0dGxfc2Vjb25kcxgCIAEoDSJUChNDcmVhdGVUb2tlblJlc3BvbnNlEi0KBXRva2VuGAEgASgLMh4ubWlncmF0cml4LmNvbnRyb2wudjEuQXBpVG9rZW4SDgoGc2VjcmV0GAIgASgJIhMKEUxpc3RUb2tlbnNSZXF1ZXN0IkQKEkxpc3RUb2tlbnNSZXNwb25zZRIuCgZ0b2tlbnMYASADKAsyHi5taWdyYXRyaXguY29udHJvbC52MS5BcGlUb2tlbiImChJSZXZva2VUb2tlblJlcXVlc3QSEAoIdG9rZW5faWQYASABKAkiFQoTUmV2b2tlVG9rZW5SZXNwb25zZSL3AQoIQXBpVG9rZW4SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnJldm9rZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAyjwMKD0lkZW50aXR5U2VydmljZRJTCgZXaG9BbUkSIy5taWdyYXRyaXguY29udHJvbC52MS5XaG9BbUlSZXF1ZXN0GiQubWlncmF0cml4LmNvbnRyb2wudjEuV2hvQW1JUmVzcG9uc2USYgoLQ3JlYXRlVG9rZW4SKC5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVUb2tlblJlcXVlc3QaKS5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVUb2tlblJlc3BvbnNlEl8KCkxpc3RUb2tlbnMSJy5taWdyYXRyaXguY29udHJvbC52MS5MaXN0VG9rZW5zUmVxdWVzdBooLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJiCgtSZXZva2VUb2tlbhIoLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJldm9rZVRva2VuUmVxdWVzdBopLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJldm9rZVRva2VuUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiNtaWdyYXRyaXgvY29udHJvbC92MS9pZGVudGl0eS5wcm90bxIUbWlncmF0cml4LmNvbnRyb2wudjEiDwoNV2hvQW1JUmVxdWVzdCJwCg5XaG9BbUlSZXNwb25zZRIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDHdvcmtzcGFjZV9pZBgDIAEoCRIWCg53b3Jrc3BhY2VfbmFtZRgEIAEoCRIQCgh0b2tlbl9pZBgFIAEoCSJmChJDcmVhdGVUb2tlblJlcXVlc3QSDAoEbmFtZRgBIAEoCRITCgt0dGxfc2Vjb25kcxgCIAEoDRItCgRraW5kGAMgASgOMh8ubWlncmF0cml4LmNvbnRyb2wudjEuVG9rZW5LaW5kIlQKE0NyZWF0ZVRva2VuUmVzcG9uc2USLQoFdG9rZW4YASABKAsyHi5taWdyYXRyaXguY29udHJvbC52MS5BcGlUb2tlbhIOCgZzZWNyZXQYAiABKAkiEwoRTGlzdFRva2Vuc1JlcXVlc3QiRAoSTGlzdFRva2Vuc1Jlc3BvbnNlEi4KBnRva2VucxgBIAMoCzIeLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFwaVRva2VuIiYKElJldm9rZVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSIVChNSZXZva2VUb2tlblJlc3BvbnNlIqYCCghBcGlUb2tlbhIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLgoKY3JlYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCgRraW5kGAggASgOMh8ubWlncmF0cml4LmNvbnRyb2wudjEuVG9rZW5LaW5kKmoKCVRva2VuS2luZBIaChZUT0tFTl9LSU5EX1VOU1BFQ0lGSUVEEAASEwoPVE9LRU5fS0lORF9VU0VSEAESFAoQVE9LRU5fS0lORF9BR0VOVBACEhYKElRPS0VOX0tJTkRfU0VSVklDRRADMo8DCg9JZGVudGl0eVNlcnZpY2USUwoGV2hvQW1JEiMubWlncmF0cml4LmNvbnRyb2wudjEuV2hvQW1JUmVxdWVzdBokLm1pZ3JhdHJpeC5jb250cm9sLnYxLldob0FtSVJlc3BvbnNlEmIKC0NyZWF0ZVRva2VuEigubWlncmF0cml4LmNvbnRyb2wudjEuQ3JlYXRlVG9rZW5SZXF1ZXN0GikubWlncmF0cml4LmNvbnRyb2wudjEuQ3JlYXRlVG9rZW5SZXNwb25zZRJfCgpMaXN0VG9rZW5zEicubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdFRva2Vuc1JlcXVlc3QaKC5taWdyYXRyaXguY29udHJvbC52MS5MaXN0VG9rZW5zUmVzcG9uc2USYgoLUmV2b2tlVG9rZW4SKC5taWdyYXRyaXguY29udHJvbC52MS5SZXZva2VUb2tlblJlcXVlc3QaKS5taWdyYXRyaXguY29udHJvbC52MS5SZXZva2VUb2tlblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message migratrix.control.v1.WhoAmIRequest
@@ -79,6 +79,13 @@ export type CreateTokenRequest = Message<"migratrix.control.v1.CreateTokenReques
    * @generated from field: uint32 ttl_seconds = 2;
    */
   ttlSeconds: number;
+
+  /**
+   * Unspecified = a user token. Agent and service tokens need the admin role.
+   *
+   * @generated from field: migratrix.control.v1.TokenKind kind = 3;
+   */
+  kind: TokenKind;
 };
 
 /**
@@ -210,6 +217,11 @@ export type ApiToken = Message<"migratrix.control.v1.ApiToken"> & {
    * @generated from field: google.protobuf.Timestamp last_used_at = 7;
    */
   lastUsedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: migratrix.control.v1.TokenKind kind = 8;
+   */
+  kind: TokenKind;
 };
 
 /**
@@ -218,6 +230,40 @@ export type ApiToken = Message<"migratrix.control.v1.ApiToken"> & {
  */
 export const ApiTokenSchema: GenMessage<ApiToken> = /*@__PURE__*/
   messageDesc(file_migratrix_control_v1_identity, 8);
+
+/**
+ * What a token may do: user and service tokens call this API; agent tokens only authenticate an
+ * agent's bus requests (announce, lease).
+ *
+ * @generated from enum migratrix.control.v1.TokenKind
+ */
+export enum TokenKind {
+  /**
+   * @generated from enum value: TOKEN_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: TOKEN_KIND_USER = 1;
+   */
+  USER = 1,
+
+  /**
+   * @generated from enum value: TOKEN_KIND_AGENT = 2;
+   */
+  AGENT = 2,
+
+  /**
+   * @generated from enum value: TOKEN_KIND_SERVICE = 3;
+   */
+  SERVICE = 3,
+}
+
+/**
+ * Describes the enum migratrix.control.v1.TokenKind.
+ */
+export const TokenKindSchema: GenEnum<TokenKind> = /*@__PURE__*/
+  enumDesc(file_migratrix_control_v1_identity, 0);
 
 /**
  * Who is calling, and API tokens. Every call on every service carries "Authorization: Bearer <token>".

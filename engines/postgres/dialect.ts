@@ -1,0 +1,216 @@
+// PostgreSQL dialect: quoting and statement splitting as psql splits a script.
+//
+// Decisions:
+// - standard_conforming_strings is on (the default since 9.1): in '…' a backslash is an ordinary
+//   character; E'…' strings take backslash escapes. U&'…' and U&"…" are plain quoted runs.
+// - ";" inside parentheses does not end a statement (CREATE RULE … DO (…; …)), as in psql; an
+//   unclosed "(" at the end is an unclosed_block problem.
+// - CREATE [OR REPLACE] FUNCTION|PROCEDURE … BEGIN ATOMIC … END bodies keep their ";" (BEGIN and
+//   CASE open, END closes, like psql).
+// - psql meta-commands ("\connect", "\set") are not supported and not detected: the backslash is
+//   ordinary text, so the server rejects the statement with a syntax error at its position.
+// - ownSegment (cannot run inside a transaction block): CREATE/DROP INDEX CONCURRENTLY, REINDEX …
+//   CONCURRENTLY and REINDEX SCHEMA|DATABASE|SYSTEM, VACUUM, CREATE/DROP DATABASE, ALTER DATABASE …
+//   SET TABLESPACE, CREATE/DROP TABLESPACE, ALTER SYSTEM, CLUSTER without a table, ALTER TABLE …
+//   DETACH PARTITION … CONCURRENTLY, CREATE/DROP SUBSCRIPTION, ALTER SUBSCRIPTION … PUBLICATION
+//   changes, COMMIT/ROLLBACK PREPARED, DISCARD ALL. ALTER TYPE … ADD VALUE is NOT ownSegment: it
+//   runs in a transaction since PostgreSQL 12 (older servers would need the no-transaction directive).
+
+import {
+  C,
+  isDigit,
+  isIdentPart,
+  isIdentStart,
+  type Lexed,
+  type Opener,
+  quoteIdentWith,
+  rejectNulInLiteral,
+  type SigToken,
+  type StatementAnalyzer,
+  scanBlockComment,
+  scanLineComment,
+  scanQuoted,
+  scanWord,
+  splitSql,
+  standardLiteral,
+  token,
+  unclosed,
+} from "../sql/index.ts";
+import type { Dialect, SplitOptions } from "../types.ts";
+
+function lexPostgres(src: string, pos: number, delimiter: string): Lexed {
+  const c = src.charCodeAt(pos);
+  const next = src.charCodeAt(pos + 1);
+  if (c === C.dash && next === C.dash) return token("comment", pos, scanLineComment(src, pos));
+  if (c === C.slash && next === C.star) {
+    const end = scanBlockComment(src, pos, true);
+    return end < 0 ? unclosed("unclosed_comment", "unclosed block comment", pos) : token("comment", pos, end);
+  }
+  if (c === C.squote) return stringAt(src, pos, pos, false);
+  if (c === C.dquote) return identAt(src, pos, pos);
+  if (c === C.dollar) return lexDollar(src, pos);
+  if (isIdentStart(c)) {
+    if ((c === 69 || c === 101) && next === C.squote) return stringAt(src, pos, pos + 1, true);
+    if ((c === 85 || c === 117) && next === C.amp) {
+      const q = src.charCodeAt(pos + 2);
+      if (q === C.squote) return stringAt(src, pos, pos + 2, false);
+      if (q === C.dquote) return identAt(src, pos, pos + 2);
+    }
+    return token("word", pos, scanWord(src, pos, true, delimiter));
+  }
+  if (isDigit(c)) return token("word", pos, scanWord(src, pos, false, delimiter));
+  return token("punct", pos, pos + 1);
+}
+
+function stringAt(src: string, start: number, quote: number, backslash: boolean): Lexed {
+  const end = scanQuoted(src, quote, C.squote, backslash);
+  return end < 0 ? unclosed("unclosed_quote", "unclosed string literal", start) : token("quoted", start, end);
+}
+
+function identAt(src: string, start: number, quote: number): Lexed {
+  const end = scanQuoted(src, quote, C.dquote, false);
+  return end < 0 ? unclosed("unclosed_identifier", "unclosed quoted identifier", start) : token("quoted", start, end);
+}
+
+/** `$1` is a parameter, `$$` and `$tag$` open a body that ends at the same tag. */
+function lexDollar(src: string, pos: number): Lexed {
+  let i = pos + 1;
+  const first = src.charCodeAt(i);
+  if (isDigit(first)) {
+    while (isDigit(src.charCodeAt(i))) i++;
+    return token("word", pos, i);
+  }
+  if (first !== C.dollar) {
+    if (!isIdentStart(first)) return token("punct", pos, pos + 1);
+    while (i < src.length && isIdentPart(src.charCodeAt(i), false)) i++;
+    if (src.charCodeAt(i) !== C.dollar) return token("punct", pos, pos + 1);
+  }
+  const tag = src.slice(pos, i + 1);
+  const close = src.indexOf(tag, i + 1);
+  if (close < 0) return unclosed("unclosed_dollar_quote", `unclosed dollar-quoted string ${tag}`, pos);
+  return token("opaque", pos, close + tag.length);
+}
+
+/** Enough leading tokens for every own-segment rule (qualified names included). */
+const HEAD = 32;
+
+function postgresAnalyzer(): StatementAnalyzer {
+  const head: string[] = [];
+  let count = 0;
+  let last = "";
+  let routine = false;
+  const parens: number[] = [];
+  const blocks: Opener[] = [];
+  return {
+    feed(tok: SigToken): void {
+      count++;
+      if (head.length < HEAD) head.push(tok.upper);
+      last = tok.upper;
+      if (tok.kind === "punct") {
+        if (tok.upper === "(") parens.push(tok.start);
+        else if (tok.upper === ")") parens.pop();
+        return;
+      }
+      if (tok.kind !== "word") return;
+      if (!routine && count <= 4) routine = isRoutineHead(head);
+      if (!routine) return;
+      if (tok.upper === "BEGIN" || tok.upper === "CASE") {
+        blocks.push({ offset: tok.start, what: `unclosed ${tok.upper} … END block` });
+      } else if (tok.upper === "END") {
+        blocks.pop();
+      }
+    },
+    semicolonEnds: () => parens.length === 0 && blocks.length === 0,
+    unclosed(): Opener | null {
+      const paren = parens.at(-1);
+      const block = blocks.at(-1);
+      if (paren !== undefined && (block === undefined || paren > block.offset)) {
+        return { offset: paren, what: "unclosed parenthesis" };
+      }
+      return block ?? null;
+    },
+    ownSegment: () => postgresOwnSegment(head, count, last),
+  };
+}
+
+function isRoutineHead(h: string[]): boolean {
+  if (h[0] !== "CREATE") return false;
+  const kind = h[1] === "OR" && h[2] === "REPLACE" ? h[3] : h[1];
+  return kind === "FUNCTION" || kind === "PROCEDURE";
+}
+
+const DATABASE_LEVEL = new Set(["DATABASE", "TABLESPACE", "SUBSCRIPTION"]);
+
+/** Works on tokens (comments and literals already set apart), so text in a string cannot fool it. */
+function postgresOwnSegment(h: string[], count: number, last: string): boolean {
+  const [a, b = "", c, d = "", e] = h;
+  switch (a) {
+    case "VACUUM":
+      return true;
+    case "CREATE":
+      return (
+        (b === "INDEX" && c === "CONCURRENTLY") ||
+        (b === "UNIQUE" && c === "INDEX" && d === "CONCURRENTLY") ||
+        DATABASE_LEVEL.has(b)
+      );
+    case "DROP":
+      return (b === "INDEX" && c === "CONCURRENTLY") || DATABASE_LEVEL.has(b);
+    case "REINDEX":
+      return reindexOwnSegment(h);
+    case "ALTER":
+      if (b === "SYSTEM") return true;
+      if (b === "DATABASE") return d === "SET" && e === "TABLESPACE";
+      if (b === "SUBSCRIPTION") return ["REFRESH", "SET", "ADD", "DROP"].includes(d) && e === "PUBLICATION";
+      if (b === "TABLE") return last === "CONCURRENTLY" && hasPair(h, "DETACH", "PARTITION");
+      return false;
+    case "CLUSTER":
+      return clusterOwnSegment(h, count);
+    case "COMMIT":
+    case "ROLLBACK":
+      return b === "PREPARED";
+    case "DISCARD":
+      return b === "ALL";
+    default:
+      return false;
+  }
+}
+
+/** REINDEX [(options)] kind [CONCURRENTLY] name: CONCURRENTLY in either place, or a multi-table kind. */
+function reindexOwnSegment(h: string[]): boolean {
+  let i = 1;
+  if (h[1] === "(") {
+    for (i = 2; i < h.length && h[i] !== ")"; i++) if (h[i] === "CONCURRENTLY") return true;
+    i++;
+  }
+  const kind = h[i];
+  return kind === "SCHEMA" || kind === "DATABASE" || kind === "SYSTEM" || h[i + 1] === "CONCURRENTLY";
+}
+
+/** CLUSTER with no table (all previously clustered tables) cannot run in a transaction block. */
+function clusterOwnSegment(h: string[], count: number): boolean {
+  let i = 1;
+  if (h[1] === "(") {
+    while (i < h.length && h[i] !== ")") i++;
+    i++;
+  }
+  const rest = count - i;
+  return rest === 0 || (rest === 1 && h[i] === "VERBOSE");
+}
+
+function hasPair(h: string[], first: string, second: string): boolean {
+  for (let i = 0; i + 1 < h.length; i++) if (h[i] === first && h[i + 1] === second) return true;
+  return false;
+}
+
+const spec = { lex: lexPostgres, analyzer: postgresAnalyzer };
+
+export const postgresDialect = {
+  quoteIdent: (name: string): string => quoteIdentWith(name, '"'),
+  /** A value with a backslash becomes E'…' so it reads the same whatever standard_conforming_strings is. */
+  quoteLiteral(value: string): string {
+    rejectNulInLiteral(value);
+    if (!value.includes("\\")) return standardLiteral(value);
+    return `E'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+  },
+  split: (sql: string, opts?: SplitOptions) => splitSql(sql, spec, opts),
+} satisfies Dialect;

@@ -1,0 +1,6 @@
+// Shared machinery for the dialect files: lexing helpers, the splitter driver, quoting helpers.
+
+export * from "./lexer.ts";
+export { createLocator, type LineColumn } from "./locator.ts";
+export { quoteIdentWith, rejectNulInLiteral, standardLiteral } from "./quote.ts";
+export { type Opener, type SigToken, type SplitSpec, type StatementAnalyzer, splitSql } from "./splitter.ts";

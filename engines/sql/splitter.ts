@@ -1,0 +1,144 @@
+// The one statement splitter: a single forward pass driven by a dialect's lexer and per-statement
+// analyzer. Dialects supply only what differs (tokens, block rules, own-segment rules).
+
+import type { Position, SplitOptions, SplitResult, SqlProblem, SqlProblemCode, Statement } from "../types.ts";
+import { C, isSpace, type Lexer } from "./lexer.ts";
+import { createLocator } from "./locator.ts";
+
+/** A token that belongs to a statement, as an analyzer sees it. */
+export interface SigToken {
+  kind: "word" | "quoted" | "punct" | "opaque";
+  start: number;
+  end: number;
+  /** Words upper-cased, punctuation as its character, "" for quoted and opaque tokens. */
+  upper: string;
+}
+
+/** Something still open at the end of input, for the problem report. */
+export interface Opener {
+  offset: number;
+  /** Start of the problem message, e.g. "unclosed BEGIN … END block". */
+  what: string;
+}
+
+/** Follows one statement's tokens; a fresh one is made for every statement. */
+export interface StatementAnalyzer {
+  feed(tok: SigToken): void;
+  /** Whether a ";" here ends the statement (not inside a BEGIN … END body or parentheses). */
+  semicolonEnds(): boolean;
+  /** The innermost block still open, or null. */
+  unclosed(): Opener | null;
+  /** Asked once the statement is complete. */
+  ownSegment(): boolean;
+}
+
+export interface SplitSpec {
+  lex: Lexer;
+  analyzer(): StatementAnalyzer;
+  /** The mysql client's `DELIMITER x` command line is understood. */
+  delimiterCommand?: boolean;
+}
+
+export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}): SplitResult {
+  const lineShift = (opts.firstLine ?? 1) - 1;
+  const locate = createLocator(src);
+  const statements: Statement[] = [];
+  const problems: SqlProblem[] = [];
+  const at = (offset: number): Position => {
+    const p = locate(offset);
+    return { line: p.line + lineShift, column: p.column, offset };
+  };
+  const problem = (code: SqlProblemCode, offset: number, message: (where: string) => string): SplitResult => {
+    const p = at(offset);
+    problems.push({ code, message: message(`${p.line}:${p.column}`), line: p.line, column: p.column });
+    return { statements, problems };
+  };
+
+  let delimiter = ";";
+  let analyzer: StatementAnalyzer | null = null;
+  let start = 0;
+  let end = 0;
+  const finish = (a: StatementAnalyzer): void => {
+    statements.push({
+      index: statements.length + 1,
+      text: src.slice(start, end),
+      start: at(start),
+      endOffset: end,
+      ownSegment: a.ownSegment(),
+    });
+    analyzer = null;
+  };
+
+  const n = src.length;
+  let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos < n) {
+    const c = src.charCodeAt(pos);
+    if (isSpace(c)) {
+      pos++;
+      continue;
+    }
+    const atDelimiter =
+      delimiter === ";" ? c === C.semi : c === delimiter.charCodeAt(0) && src.startsWith(delimiter, pos);
+    if (atDelimiter && (analyzer === null || delimiter !== ";" || analyzer.semicolonEnds())) {
+      if (analyzer !== null) finish(analyzer);
+      pos += delimiter.length;
+      continue;
+    }
+    const tok = spec.lex(src, pos, delimiter);
+    if (tok.kind === "unclosed") {
+      return problem(tok.code, tok.start, (where) => `${tok.what} opened at ${where}`);
+    }
+    pos = tok.end;
+    if (tok.kind === "comment") continue;
+    const sig: SigToken = {
+      kind: tok.kind,
+      start: tok.start,
+      end: tok.end,
+      upper:
+        tok.kind === "word"
+          ? src.slice(tok.start, tok.end).toUpperCase()
+          : tok.kind === "punct"
+            ? src.charAt(tok.start)
+            : "",
+    };
+    if (analyzer === null) {
+      if (spec.delimiterCommand && sig.upper === "DELIMITER") {
+        const lineEnd = endOfLine(src, pos);
+        const arg = firstWord(src.slice(pos, lineEnd));
+        if (arg === "") {
+          return problem("bad_delimiter", sig.start, (where) => `DELIMITER at ${where} needs an argument`);
+        }
+        if (arg.includes("\\")) {
+          return problem("bad_delimiter", sig.start, (where) => `DELIMITER at ${where} must not contain a backslash`);
+        }
+        delimiter = arg;
+        pos = lineEnd;
+        continue;
+      }
+      analyzer = spec.analyzer();
+      start = sig.start;
+    }
+    analyzer.feed(sig);
+    end = sig.end;
+  }
+  if (analyzer !== null) {
+    const open = delimiter === ";" ? (analyzer as StatementAnalyzer).unclosed() : null;
+    if (open !== null) return problem("unclosed_block", open.offset, (where) => `${open.what} opened at ${where}`);
+    finish(analyzer);
+  }
+  return { statements, problems };
+}
+
+function endOfLine(src: string, pos: number): number {
+  let i = pos;
+  while (i < src.length && src.charCodeAt(i) !== C.lf && src.charCodeAt(i) !== C.cr) i++;
+  return i;
+}
+
+function firstWord(text: string): string {
+  let i = 0;
+  while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+  let j = i;
+  while (j < text.length && !isSpace(text.charCodeAt(j))) j++;
+  return text.slice(i, j);
+}
