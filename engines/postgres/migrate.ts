@@ -1,0 +1,85 @@
+// What the runner needs from PostgreSQL: a session advisory lock per database, transactional DDL,
+// and migratrix_history in the schema that was current when the run started.
+import { createHash } from "node:crypto";
+import { MigratrixError } from "../../common/errors.ts";
+import type { MigrateSupport } from "../adapter.ts";
+import { createHistorySupport, HISTORY_TABLE, type HistoryDialectFacts } from "../runner/history.ts";
+import type { Session } from "../types.ts";
+import { postgresDialect } from "./dialect.ts";
+
+/**
+ * The advisory lock key for a lock name: the first 8 bytes of SHA-256, as a signed int8 in text.
+ * Computed here, not with hashtext(), so the key never changes with the server's version.
+ */
+export function advisoryKey(name: string): string {
+  return createHash("sha256").update(name).digest().readBigInt64BE(0).toString();
+}
+
+const isLockTimeout = (e: unknown) => e instanceof MigratrixError && e.detail.nativeCode === "55P03";
+
+async function exec(session: Session, sql: string): Promise<void> {
+  await session.exec(sql);
+}
+
+/** How migratrix_history is spelled on this engine (see engines/runner/README.md). */
+export const postgresHistory = {
+  quoteIdent: (n) => postgresDialect.quoteIdent(n),
+  placeholder: (i) => `$${i}`,
+  types: { key: "text", short: "text", text: "text", int: "integer", bigint: "bigint", timestamp: "timestamptz" },
+  encodeDate: (d) => d,
+  async tableExists(session, target) {
+    const [row] = await session.query<{ ok: boolean }>("SELECT to_regclass($1) IS NOT NULL AS ok", [
+      `${postgresDialect.quoteIdent(target.historySchema)}.${postgresDialect.quoteIdent(HISTORY_TABLE)}`,
+    ]);
+    return row?.ok === true;
+  },
+} satisfies HistoryDialectFacts;
+
+export const postgresMigrate = {
+  async target(session) {
+    const [row] = await session.query<{ db: string; schema: string | null }>(
+      "SELECT current_database() AS db, current_schema() AS schema",
+    );
+    if (!row?.schema) {
+      throw new MigratrixError(
+        "failed_precondition",
+        `the session's search_path on database "${row?.db}" names no existing schema to hold ${HISTORY_TABLE}`,
+      );
+    }
+    return { database: row.db, historySchema: row.schema };
+  },
+
+  async lock(session, { key, timeoutMs }) {
+    const k = advisoryKey(key);
+    if (timeoutMs <= 0) {
+      const [row] = await session.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [k]);
+      return row?.ok === true;
+    }
+    const [prev] = await session.query<{ v: string }>("SELECT current_setting('lock_timeout') AS v");
+    await exec(session, `SET lock_timeout = ${Math.ceil(timeoutMs)}`);
+    try {
+      await session.query("SELECT pg_advisory_lock($1::bigint)", [k]);
+      return true;
+    } catch (e) {
+      if (isLockTimeout(e)) return false;
+      throw e;
+    } finally {
+      // lock_timeout would otherwise also bound every statement of the migration.
+      await session.query("SELECT set_config('lock_timeout', $1, false)", [prev?.v ?? "0"]);
+    }
+  },
+
+  async unlock(session, { key }) {
+    await session.query("SELECT pg_advisory_unlock($1::bigint)", [advisoryKey(key)]);
+  },
+
+  lockIsTransaction: false,
+
+  transaction: {
+    begin: (s) => exec(s, "BEGIN"),
+    commit: (s) => exec(s, "COMMIT"),
+    rollback: (s) => exec(s, "ROLLBACK"),
+  },
+
+  history: createHistorySupport(postgresHistory),
+} satisfies MigrateSupport;

@@ -1,0 +1,242 @@
+import { describe, expect, test } from "bun:test";
+import type { HistoryRow } from "../adapter.ts";
+import type { Statement } from "../types.ts";
+import { planRun, planSegments, type RunPlan } from "./plan.ts";
+
+const row = (over: Partial<HistoryRow>): HistoryRow => ({
+  migrationId: "001_a",
+  name: "a",
+  checksum: "c1",
+  direction: "apply",
+  status: "applied",
+  attempt: 1,
+  statementsTotal: 3,
+  statementsDone: 3,
+  runId: "r",
+  correlationId: "c",
+  appliedBy: "me",
+  startedAt: new Date(0),
+  finishedAt: new Date(0),
+  executionMs: 1,
+  migratrixVersion: "0.1.0",
+  ...over,
+});
+
+type Want =
+  | { kind: "run"; resumeFrom: number; warnings: string[] }
+  | { kind: "already_applied"; message: string }
+  | { kind: "rejected"; code: string; message: string };
+
+const simplify = (p: RunPlan): Want =>
+  p.kind === "rejected" ? { kind: "rejected", code: p.error.code, message: p.error.message } : p;
+
+const cases: Array<[string, HistoryRow | null, "apply" | "revert", string, Want]> = [
+  ["apply, no row", null, "apply", "c1", { kind: "run", resumeFrom: 0, warnings: [] }],
+  [
+    "apply, applied, same checksum",
+    row({}),
+    "apply",
+    "c1",
+    { kind: "already_applied", message: "migration 001_a is already applied to db" },
+  ],
+  [
+    "apply, applied, edited",
+    row({}),
+    "apply",
+    "c2",
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message: "migration 001_a was edited after it was applied to db (applied checksum c1, file checksum c2)",
+    },
+  ],
+  [
+    "apply, reverted: runs again",
+    row({ direction: "revert", status: "reverted" }),
+    "apply",
+    "c2",
+    { kind: "run", resumeFrom: 0, warnings: [] },
+  ],
+  [
+    "apply, failed with nothing committed: fresh run",
+    row({ status: "failed", statementsDone: 0 }),
+    "apply",
+    "c2",
+    { kind: "run", resumeFrom: 0, warnings: [] },
+  ],
+  [
+    "apply, failed after 2 committed: resume at 3",
+    row({ status: "failed", statementsDone: 2 }),
+    "apply",
+    "c1",
+    { kind: "run", resumeFrom: 2, warnings: [] },
+  ],
+  [
+    "apply, in_progress after 1 (a crashed run): resume at 2",
+    row({ status: "in_progress", statementsDone: 1 }),
+    "apply",
+    "c1",
+    { kind: "run", resumeFrom: 1, warnings: [] },
+  ],
+  [
+    "apply, failed after 2, edited: resume with a warning",
+    row({ status: "failed", statementsDone: 2 }),
+    "apply",
+    "c2",
+    {
+      kind: "run",
+      resumeFrom: 2,
+      warnings: [
+        "migration 001_a changed since the attempt that stopped (checksum c1 → c2); resuming at statement 3, assuming statements 1..2 are unchanged",
+      ],
+    },
+  ],
+  [
+    "apply, history ahead of the script",
+    row({ status: "failed", statementsDone: 5 }),
+    "apply",
+    "c1",
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message: "migration 001_a: history on db records 5 statements done but the script has 3",
+    },
+  ],
+  [
+    "apply, revert stopped half way",
+    row({ direction: "revert", status: "failed", statementsDone: 1, statementsTotal: 2 }),
+    "apply",
+    "c1",
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message:
+        "migration 001_a has a revert that stopped after 1 of 2 statements on db; run the revert again to finish it first",
+    },
+  ],
+  [
+    "apply, revert failed with nothing committed: still applied",
+    row({ direction: "revert", status: "failed", statementsDone: 0 }),
+    "apply",
+    "c1",
+    { kind: "already_applied", message: "migration 001_a is already applied to db" },
+  ],
+  [
+    "revert, no row",
+    null,
+    "revert",
+    "c1",
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message: "migration 001_a is not applied to db; nothing to revert",
+    },
+  ],
+  ["revert, applied", row({}), "revert", "c1", { kind: "run", resumeFrom: 0, warnings: [] }],
+  [
+    "revert, applied, edited",
+    row({}),
+    "revert",
+    "c2",
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message: "migration 001_a was edited after it was applied to db (applied checksum c1, file checksum c2)",
+    },
+  ],
+  [
+    "revert, reverted",
+    row({ direction: "revert", status: "reverted" }),
+    "revert",
+    "c1",
+    { kind: "already_applied", message: "migration 001_a is already reverted on db" },
+  ],
+  [
+    "revert, apply stopped half way",
+    row({ status: "failed", statementsDone: 2 }),
+    "revert",
+    "c1",
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message:
+        "migration 001_a has an apply that stopped after 2 of 3 statements on db; run the apply again to finish it first",
+    },
+  ],
+  [
+    "revert, revert failed after 1: resume",
+    row({ direction: "revert", status: "failed", statementsDone: 1 }),
+    "revert",
+    "c1",
+    { kind: "run", resumeFrom: 1, warnings: [] },
+  ],
+  [
+    "revert, apply failed with nothing committed: not applied",
+    row({ status: "failed", statementsDone: 0 }),
+    "revert",
+    "c1",
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message: "migration 001_a is not applied to db; nothing to revert",
+    },
+  ],
+];
+
+describe("planRun", () => {
+  test.each(cases)("%s", (_name, r, direction, checksum, want) => {
+    const plan = planRun({ row: r, migrationId: "001_a", checksum, direction, statementsTotal: 3, database: "db" });
+    expect(simplify(plan)).toEqual(want);
+  });
+});
+
+const st = (index: number, ownSegment = false): Statement => ({
+  index,
+  text: `s${index}`,
+  start: { line: index, column: 1, offset: 0 },
+  endOffset: 2,
+  ownSegment,
+});
+
+describe("planSegments", () => {
+  const shape = (transactional: boolean, own: boolean[]) =>
+    planSegments(
+      own.map((o, i) => st(i + 1, o)),
+      { transactional },
+    ).map((s) => [s.transactional, s.statements.map((x) => x.index)]);
+
+  test.each([
+    ["transactional: one transaction", true, [false, false, false], [[true, [1, 2, 3]]]],
+    [
+      "own segment splits the transaction",
+      true,
+      [false, true, false, false],
+      [
+        [true, [1]],
+        [false, [2]],
+        [true, [3, 4]],
+      ],
+    ],
+    [
+      "own segments back to back",
+      true,
+      [true, true],
+      [
+        [false, [1]],
+        [false, [2]],
+      ],
+    ],
+    [
+      "not transactional: every statement alone",
+      false,
+      [false, false],
+      [
+        [false, [1]],
+        [false, [2]],
+      ],
+    ],
+    ["no statements", true, [], []],
+  ] as const)("%s", (_name, transactional, own, want) => {
+    expect(shape(transactional, [...own])).toEqual(want.map(([t, ix]) => [t, [...ix]]));
+  });
+});

@@ -1,0 +1,113 @@
+// Pure decisions of the runner: what a history row means for this run, and how statements group
+// into segments (transactions). No I/O here, so every case is a table-driven unit test.
+import { MigratrixError } from "../../common/errors.ts";
+import type { HistoryRow, RunDirection } from "../adapter.ts";
+import type { Statement } from "../types.ts";
+
+export type RunPlan =
+  | { kind: "run"; resumeFrom: number; warnings: string[] }
+  | { kind: "already_applied"; message: string }
+  | { kind: "rejected"; error: MigratrixError };
+
+/** What the target's history says about a migration, whatever the last run's direction was. */
+type State =
+  | { kind: "absent" }
+  | { kind: "applied" }
+  | { kind: "reverted" }
+  | { kind: "partial"; direction: RunDirection; done: number };
+
+function stateOf(row: HistoryRow | null): State {
+  if (!row) return { kind: "absent" };
+  if (row.status === "applied") return { kind: "applied" };
+  if (row.status === "reverted") return { kind: "reverted" };
+  // failed or in_progress: only statements that really committed count. A run that committed
+  // nothing left the database as it was before that run.
+  if (row.statementsDone === 0) return { kind: row.direction === "apply" ? "absent" : "applied" };
+  return { kind: "partial", direction: row.direction, done: row.statementsDone };
+}
+
+export interface PlanInput {
+  row: HistoryRow | null;
+  migrationId: string;
+  checksum: string;
+  direction: RunDirection;
+  statementsTotal: number;
+  /** Target database name for messages. */
+  database: string;
+}
+
+const precondition = (message: string, detail: Record<string, unknown> = {}) => ({
+  kind: "rejected" as const,
+  error: new MigratrixError("failed_precondition", message, detail),
+});
+
+export function planRun(p: PlanInput): RunPlan {
+  const state = stateOf(p.row);
+  const id = `migration ${p.migrationId}`;
+  const edited = p.row !== null && p.row.checksum !== p.checksum;
+  const editedRejection = () =>
+    precondition(
+      `${id} was edited after it was applied to ${p.database} (applied checksum ${p.row?.checksum}, file checksum ${p.checksum})`,
+      { appliedChecksum: p.row?.checksum, checksum: p.checksum },
+    );
+
+  if (state.kind === "partial") {
+    if (state.direction !== p.direction) {
+      const verb = state.direction === "apply" ? "apply" : "revert";
+      return precondition(
+        `${id} has ${verb === "apply" ? "an" : "a"} ${verb} that stopped after ${state.done} of ${p.row?.statementsTotal} statements on ${p.database}; run the ${verb} again to finish it first`,
+        { statementsDone: state.done },
+      );
+    }
+    if (state.done > p.statementsTotal) {
+      return precondition(
+        `${id}: history on ${p.database} records ${state.done} statements done but the script has ${p.statementsTotal}`,
+        { statementsDone: state.done },
+      );
+    }
+    // Resuming after an edit is the usual fix for a statement that failed on an engine without
+    // transactional DDL; refusing would leave no way forward, so it proceeds with a warning.
+    const warnings = edited
+      ? [
+          `${id} changed since the attempt that stopped (checksum ${p.row?.checksum} → ${p.checksum}); resuming at statement ${state.done + 1}, assuming statements 1..${state.done} are unchanged`,
+        ]
+      : [];
+    return { kind: "run", resumeFrom: state.done, warnings };
+  }
+
+  if (p.direction === "apply") {
+    if (state.kind === "applied") {
+      return edited
+        ? editedRejection()
+        : { kind: "already_applied", message: `${id} is already applied to ${p.database}` };
+    }
+    return { kind: "run", resumeFrom: 0, warnings: [] };
+  }
+
+  if (state.kind === "reverted")
+    return { kind: "already_applied", message: `${id} is already reverted on ${p.database}` };
+  if (state.kind === "absent") return precondition(`${id} is not applied to ${p.database}; nothing to revert`);
+  return edited ? editedRejection() : { kind: "run", resumeFrom: 0, warnings: [] };
+}
+
+export interface Segment {
+  /** Runs inside one transaction, committed with its history update. */
+  transactional: boolean;
+  statements: Statement[];
+}
+
+/**
+ * Groups statements into segments: consecutive statements share one transaction where the engine
+ * can roll DDL back; an ownSegment statement (CREATE INDEX CONCURRENTLY, VACUUM), every statement of
+ * a no-transaction migration, and every statement on an engine without transactional DDL runs alone.
+ */
+export function planSegments(statements: Statement[], opts: { transactional: boolean }): Segment[] {
+  const segments: Segment[] = [];
+  for (const s of statements) {
+    const alone = !opts.transactional || s.ownSegment;
+    const last = segments.at(-1);
+    if (!alone && last?.transactional) last.statements.push(s);
+    else segments.push({ transactional: !alone, statements: [s] });
+  }
+  return segments;
+}

@@ -1,0 +1,13 @@
+// The engine-neutral schema model (snapshots); type mapping and object kinds grow here.
+export {
+  type ColumnSnapshot,
+  type IndexSnapshot,
+  normalizeSnapshot,
+  type PrimaryKeySnapshot,
+  type SchemaInfo,
+  type SchemaSnapshot,
+  SNAPSHOT_VERSION,
+  snapshotFromJson,
+  snapshotToJson,
+  type TableSnapshot,
+} from "./snapshot.ts";

@@ -1,0 +1,105 @@
+// The engine-neutral schema snapshot: what introspection produces, what compare and sync consume.
+// Versioned JSON: a reader refuses versions it does not know; later issues add object kinds
+// (views, constraints, functions) as new optional arrays under a new version number.
+import { MigratrixError } from "../../common/errors.ts";
+import type { EngineId } from "../types.ts";
+
+export const SNAPSHOT_VERSION = 1;
+
+export interface ColumnSnapshot {
+  name: string;
+  /** Engine-native type as the server prints it: "character varying(20)", "int(11)", "TEXT". */
+  type: string;
+  nullable: boolean;
+  /** Engine-native default expression, null when none. */
+  default: string | null;
+  /** 1-based, dense (dropped columns leave no gap) so snapshots of equal tables are equal. */
+  ordinal: number;
+}
+
+export interface PrimaryKeySnapshot {
+  /** Present only where users can name it (PostgreSQL constraints). */
+  name?: string;
+  columns: string[];
+}
+
+export interface IndexSnapshot {
+  name: string;
+  /** Key columns in index order; an expression key is its text, e.g. "lower(email)". */
+  columns: string[];
+  unique: boolean;
+  /** Set (true) only on the index that backs the primary key. */
+  primary?: true;
+}
+
+export interface TableSnapshot {
+  /** PostgreSQL schema, MySQL database, SQLite "main" (or an attached database's name). */
+  schema: string;
+  name: string;
+  columns: ColumnSnapshot[];
+  primaryKey: PrimaryKeySnapshot | null;
+  indexes: IndexSnapshot[];
+}
+
+export interface SchemaInfo {
+  name: string;
+}
+
+export interface SchemaSnapshot {
+  version: typeof SNAPSHOT_VERSION;
+  engine: EngineId;
+  serverVersion: string;
+  /** ISO-8601; optional so two captures of the same schema compare equal without it. */
+  capturedAt?: string;
+  schemas: SchemaInfo[];
+  tables: TableSnapshot[];
+}
+
+/** Code-unit order, not locale order: the same on every machine. */
+function byString(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Puts a snapshot in its canonical order and renumbers ordinals, so equal schemas serialise equally. */
+export function normalizeSnapshot(s: SchemaSnapshot): SchemaSnapshot {
+  const tables = s.tables
+    .map((t) => ({
+      ...t,
+      columns: [...t.columns]
+        .sort((a, b) => a.ordinal - b.ordinal || byString(a.name, b.name))
+        .map((c, i) => ({ ...c, ordinal: i + 1 })),
+      indexes: [...t.indexes].sort((a, b) => byString(a.name, b.name)),
+    }))
+    .sort((a, b) => byString(a.schema, b.schema) || byString(a.name, b.name));
+  const schemas = [...s.schemas].sort((a, b) => byString(a.name, b.name));
+  return { ...s, schemas, tables };
+}
+
+/** Stable JSON text of a snapshot (canonical order, two-space indent). */
+export function snapshotToJson(s: SchemaSnapshot): string {
+  return JSON.stringify(normalizeSnapshot(s), null, 2);
+}
+
+/** Parses snapshot JSON, refusing versions this build does not understand. */
+export function snapshotFromJson(text: string): SchemaSnapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new MigratrixError("invalid_argument", `schema snapshot is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof value !== "object" || value === null || !("version" in value)) {
+    throw new MigratrixError("invalid_argument", "schema snapshot has no version field");
+  }
+  if (value.version !== SNAPSHOT_VERSION) {
+    throw new MigratrixError(
+      "unimplemented",
+      `schema snapshot version ${String(value.version)} is not supported by this build (knows ${SNAPSHOT_VERSION})`,
+    );
+  }
+  const v = value as Partial<SchemaSnapshot>;
+  if (typeof v.engine !== "string" || !Array.isArray(v.schemas) || !Array.isArray(v.tables)) {
+    throw new MigratrixError("invalid_argument", "schema snapshot lacks engine, schemas or tables");
+  }
+  return value as SchemaSnapshot;
+}

@@ -1,0 +1,4 @@
+import { defineConformanceSuite } from "./conformance.ts";
+import { mariadbTarget } from "./targets/mariadb.ts";
+
+defineConformanceSuite(mariadbTarget());

@@ -1,0 +1,4 @@
+import { defineConformanceSuite } from "./conformance.ts";
+import { postgresTarget } from "./targets/postgres.ts";
+
+defineConformanceSuite(postgresTarget());
