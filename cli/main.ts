@@ -1,0 +1,117 @@
+// mx: finds the command on the line, parses its options, runs it, and turns failures into one
+// line on stderr with exit code 1 (2 for a wrong command line).
+import pkg from "../package.json" with { type: "json" };
+import { nextWord, parseCommandArgs } from "./args.ts";
+import { type Clients, createClients, createTransport, discoverToken, resolveServer } from "./client.ts";
+import { type CliIo, COMMANDS, type CommandSpec } from "./commands/index.ts";
+import { describeFailure, UsageError } from "./errors.ts";
+import { commandHelp, nounHelp, topHelp } from "./help.ts";
+import { createOutput } from "./output.ts";
+
+export type { CliIo } from "./commands/index.ts";
+export const VERSION: string = pkg.version;
+
+interface Resolved {
+  spec: CommandSpec;
+  /** The line without its command words. */
+  args: string[];
+}
+
+/** `mx help [NOUN [VERB]]`: the most specific help that exists. */
+function helpFor(words: string[]): string {
+  const [noun, verb] = words;
+  const spec = COMMANDS.find((c) => c.path[0] === noun && (c.path.length === 1 || c.path[1] === verb));
+  if (spec !== undefined) return commandHelp(spec);
+  if (COMMANDS.some((c) => c.path[0] === noun)) return nounHelp(noun ?? "", COMMANDS);
+  return topHelp(COMMANDS);
+}
+
+/** Finds the command; returns help text instead when the line only asks for help on a noun. */
+function resolveCommand(argv: readonly string[]): Resolved | { text: string; exitCode: number } {
+  const first = nextWord(argv, 0);
+  if (first === undefined) {
+    const global = parseCommandArgs(argv, {}).global;
+    if (global.version) return { text: `mx ${VERSION}\n`, exitCode: 0 };
+    if (global.help) return { text: topHelp(COMMANDS), exitCode: 0 };
+    throw new UsageError("no command given");
+  }
+  if (first.word === "help")
+    return { text: helpFor(parseCommandArgs(argv.slice(first.index + 1), {}).positionals), exitCode: 0 };
+  const noun = first.word;
+  const own = COMMANDS.filter((c) => c.path[0] === noun);
+  const [single] = own;
+  if (single === undefined) throw new UsageError(`unknown command '${noun}'`);
+  const withoutNoun = argv.filter((_, i) => i !== first.index);
+  if (own.length === 1 && single.path.length === 1) return { spec: single, args: withoutNoun };
+  const second = nextWord(argv, first.index + 1);
+  const verbs = own.map((c) => c.path[1]).join(", ");
+  if (second === undefined) {
+    if (parseCommandArgs(withoutNoun, {}).global.help) return { text: nounHelp(noun, COMMANDS), exitCode: 0 };
+    throw new UsageError(`'mx ${noun}' needs a command: ${verbs}`, noun);
+  }
+  const spec = own.find((c) => c.path[1] === second.word);
+  if (spec === undefined) throw new UsageError(`unknown command '${noun} ${second.word}' (try: ${verbs})`, noun);
+  return { spec, args: argv.filter((_, i) => i !== first.index && i !== second.index) };
+}
+
+function checkPositionals(spec: CommandSpec, positionals: string[]): void {
+  const required = spec.args.filter((a) => !a.startsWith("["));
+  const missing = required[positionals.length];
+  if (missing !== undefined) throw new UsageError(`${missing} is missing`);
+  if (positionals.length > spec.args.length) {
+    throw new UsageError(`unexpected argument '${positionals[spec.args.length]}'`);
+  }
+  const empty = positionals.indexOf("");
+  if (empty >= 0) throw new UsageError(`${spec.args[empty] ?? "an argument"} must not be empty`);
+}
+
+/** Runs one mx command line in-process and returns its exit code; never throws, never exits. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let commandName: string | undefined;
+  let server: string | undefined;
+  let tokenSource: string | undefined;
+  try {
+    const resolved = resolveCommand(argv);
+    if ("text" in resolved) {
+      io.stdout.write(resolved.text);
+      return resolved.exitCode;
+    }
+    const { spec, args } = resolved;
+    commandName = spec.path.join(" ");
+    const input = parseCommandArgs(args, spec.options);
+    if (input.global.help) {
+      io.stdout.write(commandHelp(spec));
+      return 0;
+    }
+    checkPositionals(spec, input.positionals);
+    server = resolveServer(input.global.server, io.env);
+    let clients: Clients | undefined;
+    const out = createOutput({ stdout: io.stdout, stderr: io.stderr, env: io.env, json: input.global.json });
+    return await spec.run({
+      io,
+      out,
+      input,
+      clients: () => {
+        if (clients !== undefined) return clients;
+        const found = discoverToken({ flag: input.global.token, env: io.env, cwd: io.cwd });
+        tokenSource = found.source;
+        clients = createClients(createTransport({ server: server ?? "", token: found.token }));
+        return clients;
+      },
+    });
+  } catch (err) {
+    if (err instanceof UsageError && err.command === undefined) err.command = commandName;
+    const failure = describeFailure(err, { server, tokenSource });
+    io.stderr.write(`${failure.lines.join("\n")}\n`);
+    return failure.exitCode;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+  });
+}

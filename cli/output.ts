@@ -1,0 +1,164 @@
+// How mx writes: aligned tables and colours for people, one JSON document for machines.
+import { type DescMessage, type JsonValue, type MessageShape, toJson } from "@bufbuild/protobuf";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+
+export interface Writer {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export type Colour = "red" | "green" | "yellow" | "blue" | "cyan" | "dim" | "bold";
+
+const SGR: Record<Colour, [number, number]> = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  cyan: [36, 39],
+  dim: [2, 22],
+  bold: [1, 22],
+};
+
+export interface Output {
+  readonly json: boolean;
+  readonly colour: boolean;
+  /** stdout is a terminal: progress lines may be redrawn in place. */
+  readonly live: boolean;
+  /** Writes one line to stdout. */
+  line(text?: string): void;
+  /** Writes to stdout without a newline (live progress on a TTY). */
+  raw(text: string): void;
+  /** Writes one line to stderr (warnings, notes that must not pollute --json). */
+  note(text: string): void;
+  paint(colour: Colour, text: string): string;
+  table(headers: string[], rows: string[][], opts?: { empty?: string }): void;
+  /** The single JSON document of a --json run. */
+  document(value: unknown): void;
+}
+
+/** Colours only for a terminal, and never when NO_COLOR is set to anything non-empty (no-color.org). */
+export function wantsColour(stream: Writer, env: Record<string, string | undefined>): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return stream.isTTY === true;
+}
+
+export function createOutput(opts: {
+  stdout: Writer;
+  stderr: Writer;
+  env: Record<string, string | undefined>;
+  json: boolean;
+}): Output {
+  const colour = !opts.json && wantsColour(opts.stdout, opts.env);
+  const paint = (c: Colour, text: string): string => {
+    if (!colour || text === "") return text;
+    const [on, off] = SGR[c];
+    return `\x1b[${on}m${text}\x1b[${off}m`;
+  };
+  return {
+    json: opts.json,
+    colour,
+    live: !opts.json && opts.stdout.isTTY === true,
+    line: (text = "") => {
+      opts.stdout.write(`${text}\n`);
+    },
+    raw: (text) => {
+      opts.stdout.write(text);
+    },
+    note: (text) => {
+      opts.stderr.write(`${text}\n`);
+    },
+    paint,
+    table: (headers, rows, tableOpts) => {
+      if (rows.length === 0) {
+        opts.stdout.write(`${tableOpts?.empty ?? "(none)"}\n`);
+        return;
+      }
+      const text = renderTable(
+        headers.map((h) => paint("bold", h)),
+        rows,
+      );
+      opts.stdout.write(text);
+    },
+    document: (value) => {
+      opts.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+  };
+}
+
+/** Columns padded to their widest cell (ANSI codes and wide characters measured as displayed). */
+export function renderRows(rows: string[][]): string {
+  const columns = Math.max(0, ...rows.map((r) => r.length));
+  const widths = Array.from({ length: columns }, (_, col) =>
+    Math.max(...rows.map((row) => Bun.stringWidth(row[col] ?? ""))),
+  );
+  return rows
+    .map((row) => {
+      const cells = row.map((cell, col) =>
+        col === row.length - 1 ? cell : cell + " ".repeat((widths[col] ?? 0) - Bun.stringWidth(cell)),
+      );
+      return `${cells.join("  ").trimEnd()}\n`;
+    })
+    .join("");
+}
+
+export function renderTable(headers: string[], rows: string[][]): string {
+  return renderRows([headers, ...rows]);
+}
+
+/** UTC, second precision: the same on every machine, sortable, short enough for a table. */
+export function formatTime(ts: Timestamp | undefined): string {
+  if (ts === undefined) return "-";
+  const iso = timestampDate(ts).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${ms.toFixed(1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+const STATE_NAMES: Record<RunState, string> = {
+  [RunState.UNSPECIFIED]: "Unknown",
+  [RunState.QUEUED]: "Queued",
+  [RunState.PENDING]: "Pending",
+  [RunState.IN_PROGRESS]: "InProgress",
+  [RunState.COMPLETED]: "Completed",
+  [RunState.FAILED]: "Failed",
+  [RunState.REJECTED]: "Rejected",
+};
+
+export function stateName(state: RunState): string {
+  return STATE_NAMES[state] ?? `State(${state})`;
+}
+
+export function paintState(out: Output, state: RunState): string {
+  const name = stateName(state);
+  switch (state) {
+    case RunState.COMPLETED:
+      return out.paint("green", name);
+    case RunState.FAILED:
+    case RunState.REJECTED:
+      return out.paint("red", name);
+    case RunState.IN_PROGRESS:
+      return out.paint("cyan", name);
+    default:
+      return out.paint("yellow", name);
+  }
+}
+
+export function isTerminal(state: RunState): boolean {
+  return state === RunState.COMPLETED || state === RunState.FAILED || state === RunState.REJECTED;
+}
+
+/** One line of a possibly multi-line text, cut to width with an ellipsis. */
+export function excerpt(text: string, width = 60): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
+}
+
+/** Proto3 JSON with every field present, so scripts can rely on keys existing. */
+export function protoJson<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): JsonValue {
+  return toJson(schema, message, { alwaysEmitImplicit: true });
+}
