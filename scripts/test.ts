@@ -45,7 +45,7 @@ async function runArea(target: string): Promise<AreaResult> {
   const outfile = join(resultsDir, `${area.replaceAll("/", "_")}.xml`);
   rmSync(outfile, { force: true });
   const started = performance.now();
-  const proc = Bun.spawn(["bun", "test", `./${area}`, "--reporter=junit", `--reporter-outfile=${outfile}`], {
+  const proc = Bun.spawn(["bun", "test", `./${area}`, "--timeout=60000", "--reporter=junit", `--reporter-outfile=${outfile}`], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" },

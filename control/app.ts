@@ -1,0 +1,136 @@
+// The control plane as one object: Elysia app with the Connect services, /healthz and /metrics,
+// plus the bus side (agent requests, job events, lease reaper).
+import { Elysia } from "elysia";
+import type { Bus } from "../bus/types.ts";
+import { MigratrixError } from "../common/errors.ts";
+import { type BusSide, startBusSide } from "./bus-side/serve.ts";
+import { DEFAULT_STREAM_PREFIX, queueSpecs, streamNames } from "./bus-side/streams.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { createControlMetrics } from "./metrics.ts";
+import { createRpcHandler } from "./rpc/router.ts";
+import { createRunNotifier } from "./runs/notifier.ts";
+import type { Store } from "./store/index.ts";
+
+export interface ControlAppOptions {
+  store: Store;
+  bus: Bus;
+  /** Prefix of the JetStream stream names (jobs, events); tests use a unique one. Default "MX". */
+  streamPrefix?: string;
+  /** Lease length granted to agents (default 30 s). */
+  leaseTtlMs?: number;
+  /** How often agents renew (default a third of the TTL). */
+  leaseRenewMs?: number;
+  /** How often lapsed leases are looked for (default 5 s). */
+  reaperIntervalMs?: number;
+  /** WatchRun re-read interval without an in-process wake-up (default 1 s). */
+  watchPollMs?: number;
+  /** Deadline of interactive agent calls (default 30 s). */
+  agentRequestTimeoutMs?: number;
+  /** An agent seen (announce, lease) within this window is online (default 2 min). */
+  agentOnlineMs?: number;
+  /** Redelivery wait of an unacked job event (default 30 s). */
+  eventsAckWaitMs?: number;
+  log?: Logger;
+}
+
+function buildHttp(routes: {
+  health: () => Promise<Response>;
+  metrics: () => Promise<Response>;
+  rpc: (req: Request) => Promise<Response>;
+}) {
+  return new Elysia().get("/healthz", routes.health).get("/metrics", routes.metrics).mount(routes.rpc);
+}
+
+export interface ControlApp {
+  app: ReturnType<typeof buildHttp>;
+  /** The whole HTTP surface as a fetch function (tests call it without a port). */
+  fetch: (req: Request) => Promise<Response>;
+  /** Listens on 127.0.0.1 unless hostname says otherwise; port 0 picks a free port. */
+  start(port: number, hostname?: string): Promise<{ port: number; url: string }>;
+  /** Stops HTTP and the bus side; the store and bus stay open (the caller owns them). */
+  stop(): Promise<void>;
+}
+
+export async function createControlApp(opts: ControlAppOptions): Promise<ControlApp> {
+  const log = opts.log ?? createLogger({ fields: { component: "control" } });
+  const db = opts.store.db;
+  const metrics = createControlMetrics(db);
+  const notifier = createRunNotifier();
+  const shutdown = new AbortController();
+  const ttlMs = opts.leaseTtlMs ?? 30_000;
+  const lease = { ttlMs, renewEveryMs: opts.leaseRenewMs ?? Math.max(1, Math.floor(ttlMs / 3)) };
+  if (lease.renewEveryMs >= ttlMs) {
+    throw new MigratrixError(
+      "invalid_argument",
+      `leaseRenewMs ${lease.renewEveryMs} must be shorter than leaseTtlMs ${ttlMs}`,
+    );
+  }
+
+  const streamPrefix = opts.streamPrefix ?? DEFAULT_STREAM_PREFIX;
+  const eventsQueue = queueSpecs(streamPrefix).find((q) => q.name === streamNames(streamPrefix).events)!;
+  const busSide: BusSide = await startBusSide({
+    db,
+    bus: opts.bus,
+    notifier,
+    metrics,
+    log,
+    streamPrefix,
+    lease,
+    reaperIntervalMs: opts.reaperIntervalMs ?? 5_000,
+    eventsAckWaitMs: opts.eventsAckWaitMs,
+  });
+
+  const rpc = createRpcHandler({
+    db,
+    bus: opts.bus,
+    notifier,
+    log,
+    metrics,
+    agentRequestTimeoutMs: opts.agentRequestTimeoutMs ?? 30_000,
+    agentOnlineMs: opts.agentOnlineMs ?? 120_000,
+    watchPollMs: opts.watchPollMs ?? 1_000,
+    shutdownSignal: shutdown.signal,
+  });
+
+  const health = async () => {
+    const check = async (probe: () => Promise<void>) => {
+      try {
+        await probe();
+        return "ok";
+      } catch (err) {
+        return `down: ${MigratrixError.from(err).message}`;
+      }
+    };
+    const store = await check(() => opts.store.ping());
+    // The bus has no ping; re-asserting the events queue is an idempotent round trip to it.
+    const bus = await check(() => opts.bus.ensureQueue(eventsQueue));
+    const ok = store === "ok" && bus === "ok";
+    return new Response(JSON.stringify({ status: ok ? "ok" : "degraded", store, bus, busKind: opts.bus.kind }), {
+      status: ok ? 200 : 503,
+      headers: { "content-type": "application/json" },
+    });
+  };
+
+  const app = buildHttp({
+    health,
+    metrics: async () =>
+      new Response(await metrics.registry.metrics(), { headers: { "content-type": metrics.registry.contentType } }),
+    rpc: (req) => rpc(req) ?? Promise.resolve(new Response("not found", { status: 404 })),
+  });
+
+  let server: ReturnType<typeof Bun.serve> | undefined;
+  return {
+    app,
+    fetch: (req) => Promise.resolve(app.handle(req)),
+    async start(port, hostname = "127.0.0.1") {
+      server = Bun.serve({ port, hostname, fetch: (req) => app.handle(req), idleTimeout: 0 });
+      const bound = server.port ?? port;
+      return { port: bound, url: `http://${hostname}:${bound}` };
+    },
+    async stop() {
+      shutdown.abort(new MigratrixError("unavailable", "control plane is shutting down"));
+      await server?.stop(true);
+      await busSide.stop();
+    },
+  };
+}

@@ -1,0 +1,210 @@
+// The control plane's side of the bus: answers agents' announce and lease requests, consumes the
+// job events stream into the run store, and runs the lease reaper.
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { Bus, BusMessage, BusRequest, ReplyStream, Subscription } from "../../bus/types.ts";
+import { MigratrixError } from "../../common/errors.ts";
+import {
+  AnnounceRequestSchema,
+  AnnounceResponseSchema,
+  LeaseRequestSchema,
+  LeaseResponseSchema,
+} from "../../proto/gen/migratrix/agent/v1/agent_pb.ts";
+import { JobEventSchema } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
+import { announceAgent, touchAgent } from "../domain/agents.ts";
+import { AuthDenied, authenticate, type Caller } from "../identity/index.ts";
+import { newCorrelationId } from "../ids.ts";
+import type { Logger } from "../log.ts";
+import type { ControlMetrics } from "../metrics.ts";
+import { applyJobEvent } from "../runs/events.ts";
+import { decideLease, type LeaseSettings } from "../runs/lease.ts";
+import type { RunNotifier } from "../runs/notifier.ts";
+import { reapLapsedLeases } from "../runs/reaper.ts";
+import type { Db } from "../store/index.ts";
+import { parseSubject, queueSpecs, streamNames } from "./streams.ts";
+
+export interface BusSideOptions {
+  db: Db;
+  bus: Bus;
+  notifier: RunNotifier;
+  metrics: ControlMetrics;
+  log: Logger;
+  streamPrefix: string;
+  lease: LeaseSettings;
+  reaperIntervalMs: number;
+  /** Redelivery of an event the control plane did not ack (default 30 s). */
+  eventsAckWaitMs?: number;
+  /** Wait before an event that failed on a store error is tried again (default 1 s). */
+  eventRetryDelayMs?: number;
+}
+
+export interface BusSide {
+  stop(): Promise<void>;
+}
+
+// One wildcard subscription per kind serves every workspace, including ones created after start;
+// the queue group spreads requests over control replicas.
+const AGENTS_SUBJECT = "mx.*.control.agents";
+const LEASES_SUBJECT = "mx.*.control.leases";
+const QUEUE_GROUP = "migratrix-control";
+
+export async function startBusSide(opts: BusSideOptions): Promise<BusSide> {
+  const { bus, db, log } = opts;
+  for (const spec of queueSpecs(opts.streamPrefix)) await bus.ensureQueue(spec);
+  const subs: Subscription[] = [];
+
+  /** Authenticates an agent's bus request for the workspace its subject names. */
+  const agentCaller = async (req: BusRequest, via: string, correlationId: string): Promise<Caller> => {
+    const where = parseSubject(req.subject);
+    if (!where) throw new MigratrixError("invalid_argument", `unexpected subject ${req.subject}`);
+    const authorization = Object.entries(req.headers).find(([k]) => k.toLowerCase() === "authorization")?.[1];
+    const caller = await authenticate(db, authorization, { kinds: ["agent"], via, correlationId });
+    if (caller.workspaceId !== where.workspaceId) {
+      throw new MigratrixError("permission_denied", `the agent token belongs to another workspace than ${req.subject}`);
+    }
+    return caller;
+  };
+
+  const answer = (name: string, fn: (req: BusRequest) => Promise<Uint8Array>) => {
+    return async (req: BusRequest, reply: ReplyStream) => {
+      try {
+        await reply.send(await fn(req));
+        await reply.end();
+      } catch (err) {
+        const e = MigratrixError.from(err);
+        opts.metrics.busRequests.inc({ subject: name, code: e.code });
+        if (err instanceof AuthDenied) opts.metrics.authDenied.inc({ reason: err.reason });
+        log.warn(`${name} request refused`, { code: e.code, error: e.message, subject: req.subject });
+        await reply.fail(e.code, e.message);
+        return;
+      }
+      opts.metrics.busRequests.inc({ subject: name, code: "ok" });
+    };
+  };
+
+  subs.push(
+    await bus.serve(
+      AGENTS_SUBJECT,
+      answer("announce", async (req) => {
+        const msg = fromBinary(AnnounceRequestSchema, req.data);
+        const correlationId = newCorrelationId();
+        const caller = await agentCaller(req, "bus announce", correlationId);
+        if (msg.workspaceId && msg.workspaceId !== caller.workspaceId) {
+          throw new MigratrixError(
+            "permission_denied",
+            `agent ${msg.agentId} announced workspace ${msg.workspaceId} on another workspace's subject`,
+          );
+        }
+        const result = await announceAgent(db, {
+          workspaceId: caller.workspaceId,
+          req: msg,
+          actor: `agent:${msg.agentId}`,
+          correlationId,
+        });
+        if (result.skipped.length)
+          log.warn("announced connections skipped", { agentId: msg.agentId, skipped: result.skipped });
+        return toBinary(
+          AnnounceResponseSchema,
+          create(AnnounceResponseSchema, { accepted: result.accepted, message: result.skipped.join("; ") }),
+        );
+      }),
+      { queueGroup: QUEUE_GROUP },
+    ),
+  );
+
+  subs.push(
+    await bus.serve(
+      LEASES_SUBJECT,
+      answer("lease", async (req) => {
+        const msg = fromBinary(LeaseRequestSchema, req.data);
+        const caller = await agentCaller(req, "bus lease", msg.correlationId || newCorrelationId());
+        const decision = await decideLease(db, {
+          workspaceId: caller.workspaceId,
+          req: msg,
+          settings: opts.lease,
+          actor: `agent:${msg.agentId}`,
+        });
+        opts.metrics.leases.inc({
+          result: decision.granted ? (msg.fencingToken === 0n ? "acquired" : "renewed") : "refused",
+        });
+        if (decision.granted) await touchAgent(db, caller.workspaceId, msg.agentId);
+        if (decision.runId) opts.notifier.notify(decision.runId);
+        return toBinary(LeaseResponseSchema, create(LeaseResponseSchema, decision));
+      }),
+      { queueGroup: QUEUE_GROUP },
+    ),
+  );
+
+  const onEvent = async (msg: BusMessage) => {
+    const where = parseSubject(msg.subject);
+    let event: ReturnType<typeof fromBinary<typeof JobEventSchema>>;
+    try {
+      if (!where?.agentId) throw new Error(`unexpected subject ${msg.subject}`);
+      event = fromBinary(JobEventSchema, msg.data);
+    } catch (err) {
+      // A message that can never be read would otherwise be redelivered forever.
+      opts.metrics.events.inc({ outcome: "unreadable" });
+      log.error("unreadable job event dropped", { subject: msg.subject, error: MigratrixError.from(err).message });
+      await msg.term("unreadable job event");
+      return;
+    }
+    try {
+      const result = await applyJobEvent(db, { workspaceId: where.workspaceId, subjectAgent: where.agentId, event });
+      opts.metrics.events.inc({ outcome: result.outcome });
+      if (result.outcome === "stored") opts.notifier.notify(event.runId);
+      else
+        log.info(`job event ${result.outcome}`, {
+          runId: event.runId,
+          attempt: event.attempt,
+          seq: event.seq,
+          reason: result.reason,
+        });
+      await msg.ack();
+    } catch (err) {
+      opts.metrics.events.inc({ outcome: "error" });
+      log.error("job event not stored, will retry", { runId: event.runId, error: MigratrixError.from(err).message });
+      await msg.nak(opts.eventRetryDelayMs ?? 1000);
+    }
+  };
+  subs.push(
+    await bus.consume(
+      {
+        queue: streamNames(opts.streamPrefix).events,
+        consumer: "migratrix-control-events",
+        ackWaitMs: opts.eventsAckWaitMs ?? 30_000,
+        concurrency: 1,
+      },
+      onEvent,
+    ),
+  );
+
+  let stopped = false;
+  let reaping: Promise<void> = Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const reap = async () => {
+    try {
+      for (const runId of await reapLapsedLeases(db)) {
+        opts.metrics.reaped.inc();
+        log.warn("run failed: lease lapsed", { runId });
+        opts.notifier.notify(runId);
+      }
+    } catch (err) {
+      log.error("reaper pass failed", { error: MigratrixError.from(err).message });
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      reaping = reap().finally(schedule);
+    }, opts.reaperIntervalMs);
+  };
+  schedule();
+
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await reaping;
+      for (const sub of subs) await sub.stop();
+    },
+  };
+}

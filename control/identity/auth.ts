@@ -1,0 +1,135 @@
+// Resolves "Authorization: Bearer mxt_…" into the caller and its workspace. A token that exists but
+// is expired or revoked is audited in its workspace as a denied attempt; an unknown token has no
+// workspace to be audited in, so it only counts in metrics.
+import { and, eq } from "drizzle-orm";
+import { MigratrixError } from "../../common/errors.ts";
+import { appendAudit } from "../audit/index.ts";
+import type { Db, Role, TokenKind } from "../store/index.ts";
+import { tables } from "../store/index.ts";
+import { hashTokenSecret, TOKEN_PREFIX } from "./tokens.ts";
+
+export interface Caller {
+  userId: string;
+  email: string;
+  workspaceId: string;
+  workspaceName: string;
+  role: Role;
+  tokenId: string;
+  tokenName: string;
+  tokenKind: TokenKind;
+  /** How the audit log names this caller. */
+  actor: string;
+}
+
+export type DenyReason = "missing" | "malformed" | "unknown" | "expired" | "revoked" | "wrong_kind" | "no_membership";
+
+export class AuthDenied extends MigratrixError {
+  readonly reason: DenyReason;
+  constructor(reason: DenyReason, message: string) {
+    super("unauthenticated", message, { reason });
+    this.reason = reason;
+  }
+}
+
+export interface AuthenticateOptions {
+  /** Token kinds accepted here: RPCs take user/service tokens, bus requests agent tokens. */
+  kinds: readonly TokenKind[];
+  correlationId: string;
+  /** Where the attempt came from, for the denied-attempt audit ("rpc IdentityService.WhoAmI"). */
+  via: string;
+  /** last_used_at is rewritten at most this often (default 60 s) to spare a write per call. */
+  lastUsedGranularityMs?: number;
+  now?: Date;
+}
+
+const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+
+export function hasRole(caller: Caller, needed: Role): boolean {
+  return ROLE_RANK[caller.role] >= ROLE_RANK[needed];
+}
+
+export function requireRole(caller: Caller, needed: Role, action: string): void {
+  if (!hasRole(caller, needed)) {
+    throw new MigratrixError(
+      "permission_denied",
+      `${action} needs the ${needed} role; ${caller.email} is ${caller.role} in workspace ${caller.workspaceName}`,
+    );
+  }
+}
+
+export function bearerFrom(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1] ?? "";
+}
+
+export async function authenticate(
+  db: Db,
+  authorization: string | null | undefined,
+  opts: AuthenticateOptions,
+): Promise<Caller> {
+  const secret = bearerFrom(authorization);
+  if (secret === null) throw new AuthDenied("missing", "missing Authorization: Bearer token");
+  if (!secret.startsWith(TOKEN_PREFIX)) {
+    throw new AuthDenied("malformed", `malformed bearer token: Migratrix tokens start with ${TOKEN_PREFIX}`);
+  }
+  const [row] = await db
+    .select({
+      token: tables.apiTokens,
+      user: tables.users,
+      workspace: tables.workspaces,
+      role: tables.memberships.role,
+    })
+    .from(tables.apiTokens)
+    .innerJoin(tables.users, eq(tables.users.id, tables.apiTokens.userId))
+    .innerJoin(tables.workspaces, eq(tables.workspaces.id, tables.apiTokens.workspaceId))
+    .leftJoin(
+      tables.memberships,
+      and(
+        eq(tables.memberships.userId, tables.apiTokens.userId),
+        eq(tables.memberships.workspaceId, tables.apiTokens.workspaceId),
+      ),
+    )
+    .where(eq(tables.apiTokens.tokenHash, hashTokenSecret(secret)));
+  if (!row) throw new AuthDenied("unknown", "unknown bearer token");
+  const now = opts.now ?? new Date();
+  const { token } = row;
+  let denied: AuthDenied | null = null;
+  if (token.revokedAt) denied = new AuthDenied("revoked", `token ${token.name} was revoked`);
+  else if (token.expiresAt && token.expiresAt.getTime() <= now.getTime())
+    denied = new AuthDenied("expired", `token ${token.name} expired at ${token.expiresAt.toISOString()}`);
+  else if (!opts.kinds.includes(token.kind))
+    denied = new AuthDenied(
+      "wrong_kind",
+      `token ${token.name} is an ${token.kind} token and cannot be used for ${opts.via}`,
+    );
+  else if (!row.role)
+    denied = new AuthDenied("no_membership", `${row.user.email} is no member of workspace ${row.workspace.name}`);
+  if (denied) {
+    await db.transaction((tx) =>
+      appendAudit(tx, {
+        workspaceId: token.workspaceId,
+        actor: `token:${token.id}`,
+        action: "auth.denied",
+        correlationId: opts.correlationId,
+        detail: { reason: denied.reason, via: opts.via, tokenName: token.name },
+      }),
+    );
+    throw denied;
+  }
+  const granularity = opts.lastUsedGranularityMs ?? 60_000;
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= granularity) {
+    await db.update(tables.apiTokens).set({ lastUsedAt: now }).where(eq(tables.apiTokens.id, token.id));
+  }
+  return {
+    userId: row.user.id,
+    email: row.user.email,
+    workspaceId: row.workspace.id,
+    workspaceName: row.workspace.name,
+    role: row.role ?? "viewer",
+    tokenId: token.id,
+    tokenName: token.name,
+    tokenKind: token.kind,
+    actor: token.kind === "user" ? `user:${row.user.id}` : `${token.kind}:${token.name}`,
+  };
+}

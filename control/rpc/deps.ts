@@ -1,0 +1,18 @@
+import type { Bus } from "../../bus/types.ts";
+import type { Logger } from "../log.ts";
+import type { RunNotifier } from "../runs/notifier.ts";
+import type { Db } from "../store/index.ts";
+
+/** What the Connect services need from the app. */
+export interface ServiceDeps {
+  db: Db;
+  bus: Bus;
+  notifier: RunNotifier;
+  log: Logger;
+  /** Deadline of interactive agent calls (introspect, store secret). */
+  agentRequestTimeoutMs: number;
+  /** An agent seen within this window counts as online. */
+  agentOnlineMs: number;
+  /** WatchRun's re-read interval when no in-process wake-up comes. */
+  watchPollMs: number;
+}

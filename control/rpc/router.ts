@@ -1,0 +1,35 @@
+// All Connect services behind one fetch handler, dispatched by request path.
+import { createConnectRouter } from "@connectrpc/connect";
+import { createFetchHandler } from "@connectrpc/connect/protocol";
+import { ConnectionService, EnvironmentService } from "../../proto/gen/migratrix/control/v1/environment_pb.ts";
+import { IdentityService } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
+import { AuditService, MigrationService, SchemaService } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import type { ControlMetrics } from "../metrics.ts";
+import { authInterceptor, observeInterceptor } from "./context.ts";
+import type { ServiceDeps } from "./deps.ts";
+import { connectionService, environmentService } from "./environments.ts";
+import { identityService } from "./identity.ts";
+import { migrationService } from "./migrations.ts";
+import { auditService, schemaService } from "./schema-audit.ts";
+
+export type FetchHandler = (req: Request) => Promise<Response>;
+
+/** Returns the handler for Connect paths, or null for any other path. */
+export function createRpcHandler(
+  deps: ServiceDeps & { metrics: ControlMetrics; shutdownSignal?: AbortSignal },
+): (req: Request) => Promise<Response> | null {
+  const router = createConnectRouter({
+    // The first interceptor is the outermost: it sees auth failures and maps every error.
+    interceptors: [observeInterceptor(deps), authInterceptor(deps)],
+    shutdownSignal: deps.shutdownSignal,
+  });
+  router
+    .service(IdentityService, identityService(deps))
+    .service(EnvironmentService, environmentService(deps))
+    .service(ConnectionService, connectionService(deps))
+    .service(MigrationService, migrationService(deps))
+    .service(SchemaService, schemaService(deps))
+    .service(AuditService, auditService(deps));
+  const byPath = new Map<string, FetchHandler>(router.handlers.map((h) => [h.requestPath, createFetchHandler(h)]));
+  return (req) => byPath.get(new URL(req.url).pathname)?.(req) ?? null;
+}

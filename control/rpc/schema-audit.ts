@@ -1,0 +1,53 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { AuditService, SchemaService } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { appendAudit, listAudit } from "../audit/index.ts";
+import { callAgent } from "../bus-side/agent-rpc.ts";
+import { getConnectionByPath } from "../domain/connections.ts";
+import { callerOf, correlationOf } from "./context.ts";
+import { auditMsg } from "./convert.ts";
+import type { ServiceDeps } from "./deps.ts";
+
+export function schemaService(deps: ServiceDeps): Partial<ServiceImpl<typeof SchemaService>> {
+  return {
+    async introspect(req, ctx) {
+      const c = callerOf(ctx);
+      const correlationId = correlationOf(ctx);
+      const conn = await getConnectionByPath(deps.db, c.workspaceId, req.connection);
+      const path = `${conn.environment}/${conn.name}`;
+      const replies = await callAgent(deps.bus, {
+        workspaceId: c.workspaceId,
+        agentId: conn.agentId,
+        timeoutMs: deps.agentRequestTimeoutMs,
+        request: {
+          correlationId,
+          workspaceId: c.workspaceId,
+          kind: { case: "introspect", value: { connection: path, schemas: req.schemas } },
+        },
+      });
+      // A large snapshot may come in several frames; they are one JSON text in order.
+      const snapshot = replies.map((r) => (r.kind.case === "introspect" ? r.kind.value.snapshotJson : "")).join("");
+      await deps.db.transaction((tx) =>
+        appendAudit(tx, {
+          workspaceId: c.workspaceId,
+          actor: c.actor,
+          action: "schema.introspect",
+          environment: conn.environment,
+          target: path,
+          correlationId,
+          detail: { schemas: req.schemas, bytes: snapshot.length },
+        }),
+      );
+      return { snapshotJson: snapshot };
+    },
+  };
+}
+
+export function auditService(deps: ServiceDeps): Partial<ServiceImpl<typeof AuditService>> {
+  return {
+    async listAudit(req, ctx) {
+      const c = callerOf(ctx);
+      const rows = await listAudit(deps.db, c.workspaceId, { afterSeq: Number(req.afterSeq), limit: req.limit || 100 });
+      return { records: rows.map(auditMsg) };
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createMemoryBus } from "../../bus/index.ts";
+import { Engine } from "../../proto/gen/migratrix/agent/v1/engine_pb.ts";
+import { RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { listAudit } from "../audit/index.ts";
+import { openStore, type Store } from "../store/index.ts";
+import {
+  type Harness,
+  jobInbox,
+  simulatedAgent,
+  startHarness,
+  summary,
+  THREE_STATEMENTS,
+  watch,
+} from "../test-harness.ts";
+
+let store: Store;
+let h: Harness;
+
+beforeAll(async () => {
+  store = await openStore({});
+  h = await startHarness({ store, bus: createMemoryBus(), leaseTtlMs: 50, leaseRenewMs: 10, reaperIntervalMs: 10 });
+});
+afterAll(async () => {
+  await h.close();
+  await h.bus.close();
+  await store.close();
+});
+
+const stmt = (index: number) => ({ index, position: { line: index + 1, column: 1 }, excerpt: `statement ${index}` });
+
+test("a run whose agent stops renewing its lease fails at the statement it was in", async () => {
+  const a1 = simulatedAgent(h, "a1");
+  await a1.announce([{ name: "main", environment: "dev" }]);
+  const inbox = await jobInbox(h, "a1");
+  const m = (
+    await h.api.migrations.createMigration({
+      fileName: "20260101000000_three.sql",
+      content: THREE_STATEMENTS,
+      engine: Engine.POSTGRESQL,
+    })
+  ).migration!;
+  const [run] = (await h.api.migrations.runMigration({ migrationId: m.id, environment: "dev" })).runs;
+  await inbox.next();
+  const lease = await a1.lease(run!.id, 1);
+  expect([lease.granted, lease.ttlMs, lease.renewEveryMs]).toEqual([true, 50, 10]);
+
+  // Renew like a live agent until statement 1 is recorded, then go silent (the agent died).
+  let renewing = true;
+  const renewals = (async () => {
+    while (renewing) {
+      const r = await a1.lease(run!.id, 1, lease.fencingToken);
+      if (!r.granted) throw new Error(`renewal refused: ${r.reason}`);
+      await new Promise((resolve) => setTimeout(resolve, lease.renewEveryMs));
+    }
+  })();
+  const r = { runId: run!.id, attempt: 1, fencingToken: lease.fencingToken };
+  await a1.emit(r, { case: "started", value: { statementsTotal: 3 } });
+  await a1.emit(r, { case: "statementStarted", value: { statement: stmt(1) } });
+  await a1.emit(r, { case: "statementFinished", value: { statement: stmt(1), durationMs: 1 } });
+  await a1.emit(r, { case: "statementStarted", value: { statement: stmt(2) } });
+  await watch(h.api, run!.id, { until: (i) => i.seq === 4n });
+  renewing = false;
+  await renewals;
+
+  const items = await watch(h.api, run!.id);
+  const P = RunState.IN_PROGRESS;
+  expect(summary(items)).toEqual([
+    [1, P, "started"],
+    [2, P, "statementStarted"],
+    [3, P, "statementFinished"],
+    [4, P, "statementStarted"],
+    [5, RunState.FAILED, "finished"],
+  ]);
+  const end = items[4]!.event!;
+  expect(end.kind.case === "finished" ? [end.kind.value.statementsDone, end.kind.value.error?.message] : []).toEqual([
+    1,
+    "agent a1 stopped responding during statement 2",
+  ]);
+  const failed = (await h.api.migrations.getRun({ runId: run!.id })).run!;
+  expect([
+    failed.state,
+    failed.statementsDone,
+    failed.failedStatement,
+    failed.error?.code,
+    failed.error?.message,
+  ]).toEqual([RunState.FAILED, 1, 2, "unavailable", "agent a1 stopped responding during statement 2"]);
+  const last = (await listAudit(h.store.db, h.workspaceId, { limit: 1000 })).at(-1)!;
+  expect([last.action, last.actor, last.target, last.detail.failedStatement]).toEqual([
+    "run.fail",
+    "control:reaper",
+    `run:${run!.id}`,
+    2,
+  ]);
+  // The agent wakes up late: its lease is gone and so are its events.
+  expect((await a1.lease(run!.id, 1, lease.fencingToken)).reason).toBe("run is Failed");
+  await inbox.stop();
+});

@@ -1,0 +1,280 @@
+// The control store's one schema, shared by real Postgres and PGlite. Every row outside the
+// identity tables is scoped by workspace_id (DESIGN.md "Identity and tenancy").
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => ts("created_at").notNull().defaultNow();
+
+export const ROLES = ["admin", "editor", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+export const TOKEN_KINDS = ["user", "agent", "service"] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+export const RUN_STATES = ["queued", "pending", "in_progress", "completed", "failed", "rejected"] as const;
+export type RunStateName = (typeof RUN_STATES)[number];
+export const RUN_DIRECTIONS = ["apply", "revert"] as const;
+export type RunDirection = (typeof RUN_DIRECTIONS)[number];
+
+export const workspaces = pgTable("workspaces", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull().default(""),
+  createdAt: createdAt(),
+});
+
+// Workspace-wide role. Per-environment grants (flow issue) will be a separate table keyed by
+// (user, workspace, environment) so this one keeps its meaning.
+export const memberships = pgTable(
+  "memberships",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    role: text("role", { enum: ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.workspaceId] }),
+    check("memberships_role_check", sql`${t.role} in ('admin', 'editor', 'viewer')`),
+  ],
+);
+
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    // SHA-256 (hex) of the whole bearer secret; the secret itself is never stored.
+    tokenHash: text("token_hash").notNull().unique(),
+    kind: text("kind", { enum: TOKEN_KINDS }).notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at"),
+    revokedAt: ts("revoked_at"),
+    lastUsedAt: ts("last_used_at"),
+  },
+  (t) => [
+    index("api_tokens_workspace_idx").on(t.workspaceId),
+    check("api_tokens_kind_check", sql`${t.kind} in ('user', 'agent', 'service')`),
+  ],
+);
+
+export const environments = pgTable(
+  "environments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    name: text("name").notNull(),
+    position: integer("position").notNull(),
+    requiredApprovals: integer("required_approvals").notNull().default(0),
+    protected: boolean("protected").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("environments_workspace_name_key").on(t.workspaceId, t.name)],
+);
+
+export const agents = pgTable(
+  "agents",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    // Chosen by the agent; a bus subject token, so [A-Za-z0-9_-]{1,64}.
+    id: text("id").notNull(),
+    // Raw X25519 public key, base64.
+    publicKey: text("public_key").notNull(),
+    version: text("version").notNull(),
+    lastSeen: ts("last_seen").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+// Connection metadata only: the secret lives in the serving agent's vault.
+export const connections = pgTable(
+  "connections",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    name: text("name").notNull(),
+    engine: text("engine").notNull(),
+    agentId: text("agent_id").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("connections_environment_name_key").on(t.environmentId, t.name),
+    foreignKey({ columns: [t.workspaceId, t.agentId], foreignColumns: [agents.workspaceId, agents.id] }),
+  ],
+);
+
+export const migrations = pgTable(
+  "migrations",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    upSql: text("up_sql").notNull(),
+    downSql: text("down_sql").notNull().default(""),
+    checksum: text("checksum").notNull(),
+    statements: integer("statements").notNull(),
+    // File lines where the up and down sections start, so the agent reports file positions.
+    upFirstLine: integer("up_first_line").notNull().default(1),
+    downFirstLine: integer("down_first_line"),
+    // "-- migratrix:no-transaction": every statement runs as its own segment.
+    noTransaction: boolean("no_transaction").notNull().default(false),
+    engine: text("engine").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.id] })],
+);
+
+// One row per (migration, target, direction). A retry after Failed/Rejected is a new attempt of
+// the same row (attempt + 1), so the run id stays the idempotency key across attempts and the
+// per-attempt facts live in run_events and the audit chain.
+export const runs = pgTable(
+  "runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    migrationId: text("migration_id").notNull(),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id),
+    direction: text("direction", { enum: RUN_DIRECTIONS }).notNull(),
+    state: text("state", { enum: RUN_STATES }).notNull(),
+    attempt: integer("attempt").notNull().default(1),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: ts("lease_expires_at"),
+    fencingToken: bigint("fencing_token", { mode: "number" }).notNull().default(0),
+    statementsTotal: integer("statements_total").notNull().default(0),
+    statementsDone: integer("statements_done").notNull().default(0),
+    failedStatement: integer("failed_statement").notNull().default(0),
+    error: jsonb("error").$type<RunErrorJson>(),
+    correlationId: text("correlation_id").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    // Last control-assigned event seq; strictly increasing across attempts.
+    eventSeq: bigint("event_seq", { mode: "number" }).notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    unique("runs_target_key").on(t.workspaceId, t.migrationId, t.connectionId, t.direction),
+    foreignKey({ columns: [t.workspaceId, t.migrationId], foreignColumns: [migrations.workspaceId, migrations.id] }),
+    index("runs_lease_idx").on(t.state, t.leaseExpiresAt),
+    check(
+      "runs_state_check",
+      sql`${t.state} in ('queued', 'pending', 'in_progress', 'completed', 'failed', 'rejected')`,
+    ),
+    check("runs_direction_check", sql`${t.direction} in ('apply', 'revert')`),
+  ],
+);
+
+export interface RunErrorJson {
+  code: string;
+  nativeCode?: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export const runEvents = pgTable(
+  "run_events",
+  {
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => runs.id),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    attempt: integer("attempt").notNull(),
+    // The agent's own seq; 0 for events the control plane writes itself (reaper).
+    agentSeq: bigint("agent_seq", { mode: "number" }).notNull(),
+    kind: text("kind").notNull(),
+    // The run's state right after this event, replayed to watchers.
+    runState: text("run_state", { enum: RUN_STATES }).notNull(),
+    // The JobEvent in protobuf JSON form.
+    event: jsonb("event").notNull(),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.seq] }),
+    unique("run_events_agent_seq_key").on(t.runId, t.attempt, t.agentSeq),
+  ],
+);
+
+// Head of each workspace's audit chain: the row appends lock, so appends in one workspace
+// serialise and different workspaces never wait for each other.
+export const auditHeads = pgTable("audit_heads", {
+  workspaceId: uuid("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id),
+  seq: bigint("seq", { mode: "number" }).notNull(),
+  hash: text("hash").notNull(),
+});
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    at: ts("at").notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    environment: text("environment"),
+    target: text("target"),
+    correlationId: text("correlation_id").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull(),
+    sqlSha256: text("sql_sha256"),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.seq] })],
+);
