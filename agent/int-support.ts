@@ -1,0 +1,133 @@
+// Set-up shared by the agent's end-to-end tests: the real control plane (PGlite store) on the real
+// NATS JetStream with a unique stream prefix, a unique PostgreSQL target database, and Connect
+// clients with the bootstrap admin token. Everything is dropped again by close().
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import postgres from "postgres";
+import { createNatsBus } from "../bus/index.ts";
+import type { Bus } from "../bus/types.ts";
+import { seal } from "../common/sealedbox.ts";
+import { bootstrap, type ControlApp, createControlApp, openStore, type Store, silentLogger } from "../control/index.ts";
+import { getEngine } from "../engines/index.ts";
+import type { Session } from "../engines/types.ts";
+import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
+import { ConnectionService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
+import { MigrationService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+
+export const NATS_URL = "nats://127.0.0.1:4222";
+const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface E2E {
+  suffix: string;
+  prefix: string;
+  targetUrl: string;
+  bus: Bus;
+  store: Store;
+  control: ControlApp;
+  workspaceId: string;
+  agentToken: string;
+  connections: ReturnType<typeof createClient<typeof ConnectionService>>;
+  migrations: ReturnType<typeof createClient<typeof MigrationService>>;
+  /** Seals the target URL to the announced agent and adds it as dev/app through the API. */
+  addTargetConnection(agentId: string): Promise<void>;
+  withTarget<T>(fn: (s: Session) => Promise<T>): Promise<T>;
+  /** The target's schema snapshot without its capture time. */
+  snapshot(): Promise<unknown>;
+  /** True when another session can take the runner's per-target lock right now. */
+  lockIsFree(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(tag: string, lease: { ttlMs: number; renewMs: number }): Promise<E2E> {
+  const suffix = crypto.randomUUID().replaceAll("-", "").slice(0, 10);
+  const prefix = `${tag}${suffix}`;
+  const targetDb = `mx_${tag.toLowerCase()}_${suffix}`;
+  const targetUrl = `postgres://postgres@127.0.0.1:5432/${targetDb}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${targetDb}`);
+  const store = await openStore({});
+  const bus = await createNatsBus({ url: NATS_URL, name: `${tag}-control` });
+  const boot = await bootstrap(store.db, { environments: [{ name: "dev", position: 1 }] });
+  if (!boot.adminToken || !boot.agentToken) throw new Error("bootstrap gave no tokens on a fresh store");
+  const control = await createControlApp({
+    store,
+    bus,
+    streamPrefix: prefix,
+    leaseTtlMs: lease.ttlMs,
+    leaseRenewMs: lease.renewMs,
+    reaperIntervalMs: 50,
+    watchPollMs: 50,
+    agentRequestTimeoutMs: 10_000,
+    log: silentLogger,
+  });
+  const { url } = await control.start(0);
+  const transport = createConnectTransport({
+    baseUrl: url,
+    interceptors: [
+      (next) => (req) => {
+        req.header.set("authorization", `Bearer ${boot.adminToken}`);
+        return next(req);
+      },
+    ],
+  });
+  const connections = createClient(ConnectionService, transport);
+  const migrations = createClient(MigrationService, transport);
+  const pg = getEngine("postgresql");
+
+  const withTarget = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
+    const session = await pg.driver.connect(targetUrl);
+    try {
+      return await fn(session);
+    } finally {
+      await session.close();
+    }
+  };
+
+  return {
+    suffix,
+    prefix,
+    targetUrl,
+    bus,
+    store,
+    control,
+    workspaceId: boot.workspaceId,
+    agentToken: boot.agentToken,
+    connections,
+    migrations,
+    async addTargetConnection(agentId) {
+      const me = (await connections.listAgents({})).agents.find((a) => a.id === agentId);
+      if (!me) throw new Error(`agent ${agentId} did not announce itself`);
+      const box = seal(new TextEncoder().encode(targetUrl), me.publicKey);
+      await connections.addConnection({
+        name: "app",
+        environment: "dev",
+        engine: Engine.POSTGRESQL,
+        agentId,
+        sealedUrl: { ephemeralPublicKey: box.ephemeralPublicKey, nonce: box.nonce, ciphertext: box.ciphertext },
+      });
+    },
+    withTarget,
+    snapshot: () =>
+      withTarget(async (s) => {
+        const { capturedAt: _capturedAt, ...rest } = await pg.inspector.inspect(s);
+        return rest;
+      }),
+    lockIsFree: () =>
+      withTarget(async (s) => {
+        const target = await pg.migrate.target(s);
+        const key = `migratrix:${target.database}`;
+        const ok = await pg.migrate.lock(s, { key, timeoutMs: 0 });
+        if (ok) await pg.migrate.unlock(s, { key });
+        return ok;
+      }),
+    async close() {
+      await control.stop();
+      // Best effort: a failed set-up may not have created the streams at all.
+      for (const name of [`${prefix}_JOBS`, `${prefix}_EVENTS`]) await bus.deleteQueue(name).catch(() => undefined);
+      await bus.close();
+      await store.close();
+      await admin.unsafe(`drop database if exists ${targetDb} with (force)`);
+      await admin.end();
+    },
+  };
+}

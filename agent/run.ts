@@ -1,0 +1,132 @@
+// One apply/revert job through the engines' runner on one session: maps every RunnerEvent to its
+// JobEvent (the stream adds seq, fencing token and correlation id) and feeds the metrics.
+import { create } from "@bufbuild/protobuf";
+import { type RunnerEvent, type RunResult, runMigration } from "../engines/index.ts";
+import {
+  DbErrorSchema,
+  type SourcePosition as PbPosition,
+  SourcePositionSchema,
+} from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
+import {
+  LogLineSchema,
+  type StatementInfo as PbStatementInfo,
+  RunStartedSchema,
+  StatementFailedSchema,
+  StatementFinishedSchema,
+  StatementInfoSchema,
+  StatementStartedSchema,
+} from "../proto/gen/migratrix/agent/v1/event_pb.ts";
+import type { Job, MigrationScript } from "../proto/gen/migratrix/agent/v1/job_pb.ts";
+import type { JobEventKind, RunEventStream } from "./events.ts";
+import type { FaultHooks } from "./faults.ts";
+import type { AgentMetrics } from "./metrics.ts";
+import type { OpenTarget } from "./targets.ts";
+
+type RunnerStatement = Extract<RunnerEvent, { kind: "statementStarted" }>["statement"];
+
+function position(p: { line: number; column: number } | undefined): PbPosition | undefined {
+  return p ? create(SourcePositionSchema, { line: p.line, column: p.column }) : undefined;
+}
+
+function statementInfo(s: RunnerStatement): PbStatementInfo {
+  return create(StatementInfoSchema, {
+    index: s.index,
+    position: position(s.position),
+    excerpt: s.excerpt,
+    ownSegment: s.ownSegment,
+  });
+}
+
+/** A runner event as the JobEvent oneof it mirrors. */
+export function toJobEventKind(e: RunnerEvent): JobEventKind {
+  switch (e.kind) {
+    case "started":
+      return {
+        case: "started",
+        value: create(RunStartedSchema, { statementsTotal: e.statementsTotal, statementsDone: e.statementsDone }),
+      };
+    case "statementStarted":
+      return {
+        case: "statementStarted",
+        value: create(StatementStartedSchema, { statement: statementInfo(e.statement) }),
+      };
+    case "statementFinished":
+      return {
+        case: "statementFinished",
+        value: create(StatementFinishedSchema, {
+          statement: statementInfo(e.statement),
+          durationMs: e.durationMs,
+          rowsAffected: BigInt(Math.max(0, Math.trunc(e.rowsAffected))),
+        }),
+      };
+    case "statementFailed":
+      return {
+        case: "statementFailed",
+        value: create(StatementFailedSchema, {
+          statement: statementInfo(e.statement),
+          durationMs: e.durationMs,
+          error: create(DbErrorSchema, {
+            code: e.error.code,
+            nativeCode: e.error.nativeCode ?? "",
+            message: e.error.message,
+            position: position(e.error.position),
+          }),
+        }),
+      };
+    case "log":
+      return { case: "log", value: create(LogLineSchema, { level: e.level, message: e.message }) };
+  }
+}
+
+export interface ExecuteScriptOptions {
+  target: OpenTarget;
+  script: MigrationScript;
+  direction: "apply" | "revert";
+  job: Job;
+  signal: AbortSignal;
+  events: RunEventStream;
+  faultHooks?: FaultHooks;
+  metrics: AgentMetrics;
+  /**
+   * Statements known to be committed, for a report when the runner throws instead of returning: only
+   * the count the run started from, since a statement that finished may have been rolled back since.
+   */
+  progress: { statementsDone: number };
+}
+
+export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResult> {
+  const { metrics } = opts;
+  return runMigration({
+    engine: opts.target.engine,
+    session: opts.target.session,
+    migration: {
+      id: opts.script.migrationId,
+      name: opts.script.name,
+      checksum: opts.script.checksum,
+      sql: opts.script.sql,
+      noTransaction: opts.script.noTransaction,
+      // 0 means the job predates first_line: the section then counts from the file's first line.
+      lineOffset: opts.script.firstLine || 1,
+    },
+    direction: opts.direction,
+    runId: opts.job.runId,
+    attempt: opts.job.attempt,
+    appliedBy: opts.job.requestedBy,
+    correlationId: opts.job.correlationId,
+    signal: opts.signal,
+    hooks: opts.faultHooks,
+    // Awaited by the runner: the next statement starts only once this event is on the stream.
+    onEvent: async (e) => {
+      if (e.kind === "started") opts.progress.statementsDone = e.statementsDone;
+      if (e.kind === "statementFinished") {
+        metrics.statements.inc({ outcome: "ok" });
+        metrics.statementSeconds.observe(e.durationMs / 1000);
+      }
+      if (e.kind === "statementFailed") {
+        metrics.statements.inc({ outcome: "failed" });
+        metrics.statementSeconds.observe(e.durationMs / 1000);
+      }
+      await opts.events.emit(toJobEventKind(e));
+    },
+  });
+}
