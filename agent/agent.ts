@@ -4,12 +4,12 @@
 import { subjects, subjectToken } from "../bus/subjects.ts";
 import type { Bus, Subscription } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
+import { createLogger, type Logger } from "../common/log.ts";
 import { announce, isFatalAnnounceError } from "./announce.ts";
 import type { FaultHooks } from "./faults.ts";
 import { type AgentHttpServer, type Health, startAgentHttp } from "./http.ts";
 import { createJobHandler } from "./jobs.ts";
 import { createLeaseClient } from "./lease.ts";
-import { createLogger, type Logger } from "./log.ts";
 import { type AgentMetrics, createAgentMetrics } from "./metrics.ts";
 import { createRpcHandler } from "./rpc.ts";
 import type { Vault } from "./vault.ts";

@@ -2,8 +2,8 @@
 // reported at once, by name, before anything connects.
 import { subjectToken } from "../bus/subjects.ts";
 import { MigratrixError } from "../common/errors.ts";
+import type { LogLevel } from "../common/log.ts";
 import { type FaultSpec, parseFault } from "./faults.ts";
-import type { LogLevel } from "./log.ts";
 import { DEFAULT_VAULT_ITERATIONS, defaultVaultPath } from "./vault.ts";
 
 export interface AgentConfig {

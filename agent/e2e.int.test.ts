@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { subjects } from "../bus/subjects.ts";
+import { createLogger } from "../common/log.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { JobSchema } from "../proto/gen/migratrix/agent/v1/job_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { type Agent, createAgent } from "./agent.ts";
 import { type E2E, startE2E } from "./int-support.ts";
-import { createLogger } from "./log.ts";
 import { Collector } from "./test-support.ts";
 import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
 

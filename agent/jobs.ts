@@ -5,6 +5,7 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
 import type { Bus, BusMessage } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
+import type { Logger } from "../common/log.ts";
 import { engineIdFromProto, type RunResult } from "../engines/index.ts";
 import { RunOutcome, SnapshotTakenSchema } from "../proto/gen/migratrix/agent/v1/event_pb.ts";
 import type { ApplyJob, Job, RevertJob } from "../proto/gen/migratrix/agent/v1/job_pb.ts";
@@ -19,7 +20,6 @@ import {
 } from "./events.ts";
 import type { FaultHooks } from "./faults.ts";
 import type { LeaseClient } from "./lease.ts";
-import type { Logger } from "./log.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import { executeScript } from "./run.ts";
 import { lookupConnection, withTarget } from "./targets.ts";

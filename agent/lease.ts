@@ -5,12 +5,12 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { subjects } from "../bus/subjects.ts";
 import type { Bus } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
+import type { Logger } from "../common/log.ts";
 import {
   LeaseRequestSchema,
   type LeaseResponse,
   LeaseResponseSchema,
 } from "../proto/gen/migratrix/agent/v1/agent_pb.ts";
-import type { Logger } from "./log.ts";
 import type { AgentMetrics } from "./metrics.ts";
 
 export interface LeaseClientOptions {

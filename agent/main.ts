@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     fail(MigratrixError.from(err).message, 2);
   }
 
-  const { createLogger } = await import("./log.ts");
+  const { createLogger } = await import("../common/log.ts");
   const log = createLogger({ level: config.logLevel });
   const { openVault } = await import("./vault.ts");
   let vault: Awaited<ReturnType<typeof openVault>>;

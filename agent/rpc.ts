@@ -4,6 +4,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { BusRequest, ReplyStream } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
+import type { Logger } from "../common/log.ts";
 import { engineIdFromProto, engineIdFromUrl } from "../engines/index.ts";
 import type { EngineId } from "../engines/types.ts";
 import {
@@ -18,7 +19,6 @@ import {
   TestConnectionReplySchema,
 } from "../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { hideSecret, toDbError } from "./events.ts";
-import type { Logger } from "./log.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import { lookupConnection, withTarget } from "./targets.ts";
 import type { Vault } from "./vault.ts";

@@ -3,9 +3,9 @@
 import { Elysia } from "elysia";
 import type { Bus } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
+import { createLogger, type Logger } from "../common/log.ts";
 import { type BusSide, startBusSide } from "./bus-side/serve.ts";
 import { DEFAULT_STREAM_PREFIX, queueSpecs, streamNames } from "./bus-side/streams.ts";
-import { createLogger, type Logger } from "./log.ts";
 import { createControlMetrics } from "./metrics.ts";
 import { createRpcHandler } from "./rpc/router.ts";
 import { createRunNotifier } from "./runs/notifier.ts";

@@ -1,4 +1,7 @@
 // The control plane's public surface: what the launcher, demo and tests may use.
+
+export type { LogFields, Logger, LogLevel } from "../common/log.ts";
+export { createLogger, silentLogger } from "../common/log.ts";
 export type { ControlApp, ControlAppOptions } from "./app.ts";
 export { createControlApp } from "./app.ts";
 export type { AuditEntry, AuditRow } from "./audit/index.ts";
@@ -7,8 +10,6 @@ export { DEFAULT_STREAM_PREFIX, queueSpecs, streamNames } from "./bus-side/strea
 export type { EnvironmentSpec } from "./domain/environments.ts";
 export type { BootstrapOptions, BootstrapResult } from "./identity/index.ts";
 export { ADMIN_TOKEN_FILE, AGENT_TOKEN_FILE, bootstrap, writeBootstrapTokens } from "./identity/index.ts";
-export type { LogFields, Logger, LogLevel } from "./log.ts";
-export { createLogger, silentLogger } from "./log.ts";
 export type { OpenStoreOptions, Store } from "./store/index.ts";
 export { openStore } from "./store/index.ts";
 

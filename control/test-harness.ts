@@ -6,6 +6,7 @@ import { type Client, createClient, type Interceptor } from "@connectrpc/connect
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { subjects } from "../bus/subjects.ts";
 import type { Bus } from "../bus/types.ts";
+import { silentLogger } from "../common/log.ts";
 import {
   AnnounceRequestSchema,
   AnnounceResponseSchema,
@@ -27,7 +28,6 @@ import {
 import { type ControlApp, type ControlAppOptions, createControlApp } from "./app.ts";
 import { streamNames } from "./bus-side/streams.ts";
 import { bootstrap } from "./identity/index.ts";
-import { silentLogger } from "./log.ts";
 import type { Store } from "./store/index.ts";
 
 export interface Clients {

@@ -45,11 +45,14 @@ async function runArea(target: string): Promise<AreaResult> {
   const outfile = join(resultsDir, `${area.replaceAll("/", "_")}.xml`);
   rmSync(outfile, { force: true });
   const started = performance.now();
-  const proc = Bun.spawn(["bun", "test", `./${area}`, "--timeout=60000", "--reporter=junit", `--reporter-outfile=${outfile}`], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" },
-  });
+  const proc = Bun.spawn(
+    ["bun", "test", `./${area}`, "--timeout=60000", "--reporter=junit", `--reporter-outfile=${outfile}`],
+    {
+      cwd: root,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, FORCE_COLOR: process.env.FORCE_COLOR ?? "0" },
+    },
+  );
   const code = await proc.exited;
   const seconds = (performance.now() - started) / 1000;
   if (!existsSync(outfile)) {

@@ -4,8 +4,10 @@ import {
   type ApiToken,
   CreateTokenResponseSchema,
   ListTokensResponseSchema,
+  TokenKind,
 } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { parseDuration } from "../args.ts";
+import { UsageError } from "../errors.ts";
 import { formatTime, type Output, protoJson } from "../output.ts";
 import { defineCommand } from "./types.ts";
 
@@ -15,16 +17,36 @@ function status(out: Output, t: ApiToken, now: Date): string {
   return out.paint("green", "active");
 }
 
+const KINDS: Record<string, TokenKind> = {
+  user: TokenKind.USER,
+  agent: TokenKind.AGENT,
+  service: TokenKind.SERVICE,
+};
+
+function tokenKind(value: string): TokenKind {
+  const kind = KINDS[value];
+  if (kind === undefined)
+    throw new UsageError(`--kind must be one of ${Object.keys(KINDS).join(", ")}, got "${value}"`);
+  return kind;
+}
+
 export const tokenCreate = defineCommand({
   path: ["token", "create"],
   summary: "create an API token for scripts and bots (the secret is shown once)",
   args: ["NAME"],
   options: {
     ttl: { type: "string", value: "DURATION", description: "lifetime: 30d, 12h, 90m, 3600s or never (default 30d)" },
+    kind: {
+      type: "string",
+      value: "KIND",
+      description:
+        "user (default), agent (for `migratrix-agent`: MIGRATRIX_TOKEN) or service (bots, CI); admins only for agent/service",
+    },
   },
   async run({ out, input, clients }) {
     const ttlSeconds = parseDuration(input.string("ttl") ?? "30d", "--ttl");
-    const res = await clients().identity.createToken({ name: input.positionals[0] ?? "", ttlSeconds });
+    const kind = tokenKind(input.string("kind") ?? "user");
+    const res = await clients().identity.createToken({ name: input.positionals[0] ?? "", ttlSeconds, kind });
     if (out.json) {
       out.document(protoJson(CreateTokenResponseSchema, res));
       return 0;

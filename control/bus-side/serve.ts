@@ -3,6 +3,7 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { Bus, BusMessage, BusRequest, ReplyStream, Subscription } from "../../bus/types.ts";
 import { MigratrixError } from "../../common/errors.ts";
+import type { Logger } from "../../common/log.ts";
 import {
   AnnounceRequestSchema,
   AnnounceResponseSchema,
@@ -13,7 +14,6 @@ import { JobEventSchema } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { announceAgent, touchAgent } from "../domain/agents.ts";
 import { AuthDenied, authenticate, type Caller } from "../identity/index.ts";
 import { newCorrelationId } from "../ids.ts";
-import type { Logger } from "../log.ts";
 import type { ControlMetrics } from "../metrics.ts";
 import { applyJobEvent } from "../runs/events.ts";
 import { decideLease, type LeaseSettings } from "../runs/lease.ts";

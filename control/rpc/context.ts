@@ -2,9 +2,9 @@
 // and one mapping of errors to Connect codes that never leaks a stack or a secret.
 import { Code, ConnectError, createContextKey, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { type ErrorCode, MigratrixError } from "../../common/errors.ts";
+import type { Logger } from "../../common/log.ts";
 import { AuthDenied, authenticate, type Caller } from "../identity/index.ts";
 import { newCorrelationId } from "../ids.ts";
-import type { Logger } from "../log.ts";
 import type { ControlMetrics } from "../metrics.ts";
 import type { Db } from "../store/index.ts";
 

@@ -1,5 +1,5 @@
 import type { Bus } from "../../bus/types.ts";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../common/log.ts";
 import type { RunNotifier } from "../runs/notifier.ts";
 import type { Db } from "../store/index.ts";
 

@@ -1,6 +1,7 @@
-// Structured logging for the agent: one JSON object per line, every line scrubbed of URL secrets,
-// with the correlation id carried by child loggers so a job's lines can be found together.
-import { redactSecrets } from "../common/errors.ts";
+// Structured logging for every process: one JSON object per line on stderr (stdout stays free for
+// command output and the agent's fault marker), every line scrubbed of URL secrets, with fields such
+// as the correlation id carried by child loggers so a job's lines can be found together.
+import { redactSecrets } from "./errors.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
