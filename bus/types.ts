@@ -1,6 +1,6 @@
 // The bus contract: durable work queues (jobs, events) and interactive request/reply with
 // streamed replies and credit-based flow control. Implemented by NATS JetStream (production) and
-// an in-process bus (embedded default); one contract suite (bus/contract.test-suite.ts) runs both.
+// an in-process bus (embedded default); one contract suite (bus/contract.ts) runs both.
 // Payloads are opaque bytes (protobuf, encoded by the callers).
 
 export type Headers = Record<string, string>;
@@ -19,6 +19,7 @@ export interface QueueSpec {
 export interface PublishOptions {
   /** Dedup key (Nats-Msg-Id): a second publish with the same id inside the window is dropped. */
   msgId?: string;
+  /** "Nats-" headers are JetStream's own and are refused (invalid_argument). */
   headers?: Headers;
 }
 
@@ -99,13 +100,21 @@ export interface ServeOptions {
 
 export interface Bus {
   readonly kind: "nats" | "memory";
+  /**
+   * Largest message the bus carries, data plus headers, in bytes (the server's max_payload).
+   * Reply frames and published messages over it are refused with "invalid_argument".
+   */
+  readonly maxPayload: number;
   /** Creates or updates a durable work-queue stream. Idempotent. */
   ensureQueue(spec: QueueSpec): Promise<void>;
-  /** Deletes a stream and its messages (tests, uninstall). */
+  /** Deletes a stream and its messages (tests, uninstall); no error when it does not exist. */
   deleteQueue(name: string): Promise<void>;
   /** Stores a message durably; resolves once the stream has it. */
   publish(subject: string, data: Uint8Array, opts?: PublishOptions): Promise<PublishAck>;
-  /** Pull-consumes a work queue with explicit acks. */
+  /**
+   * Pull-consumes a work queue with explicit acks. A handler that returns or throws without
+   * ack/nak/term gets a nak: the message is delivered again at once (to any consumer).
+   */
   consume(opts: ConsumeOptions, handler: (msg: BusMessage) => Promise<void>): Promise<Subscription>;
   /** Answers requests on a subject; nothing is persisted. */
   serve(

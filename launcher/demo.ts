@@ -21,13 +21,20 @@ async function main(): Promise<void> {
   const log = createLogger({ level: "error", fields: { component: "demo" } });
   say(bold("Migratrix demo: one change, three environments, nothing run twice"));
   say(dim(`(embedded: PGlite store, in-process bus, local agent; data in ${dir})`));
-  const mx = await startEmbedded({ dir, port: 0, agentPort: null, env: { ...process.env, NATS_URL: "", DATABASE_URL: "" }, log });
+  const mx = await startEmbedded({
+    dir,
+    port: 0,
+    agentPort: null,
+    env: { ...process.env, NATS_URL: "", DATABASE_URL: "" },
+    log,
+  });
   try {
     const env = { MIGRATRIX_SERVER: mx.url, MIGRATRIX_TOKEN: mx.adminToken, NO_COLOR: process.env.NO_COLOR };
     const mxCli = async (args: string[], expectCode = 0) => {
       say(dim(`$ mx ${args.join(" ")}`));
       const code = await runCli(args, { stdout: process.stdout, stderr: process.stderr, env, cwd: root });
-      if (code !== expectCode) throw new MigratrixError("internal", `mx ${args.join(" ")} exited ${code}, expected ${expectCode}`);
+      if (code !== expectCode)
+        throw new MigratrixError("internal", `mx ${args.join(" ")} exited ${code}, expected ${expectCode}`);
       say();
     };
     const step = (n: number, title: string) => say(`${bold(`${n}.`)} ${bold(title)}`);
@@ -36,7 +43,9 @@ async function main(): Promise<void> {
     await mxCli(["env", "list"]);
     await mxCli(["connection", "list"]);
 
-    const files = readdirSync(migrationsDir).filter((f) => f.endsWith(".sql")).sort();
+    const files = readdirSync(migrationsDir)
+      .filter((f) => f.endsWith(".sql"))
+      .sort();
     const ids: string[] = [];
     step(2, "Register the example migrations: parsed, split per dialect, checksummed.");
     for (const file of files) {

@@ -4,10 +4,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createAgent, defaultVaultPath, openVault, type Agent } from "../agent/index.ts";
+import { type Agent, createAgent, defaultVaultPath, openVault } from "../agent/index.ts";
 import { type Bus, createBusFromEnv } from "../bus/index.ts";
 import { runCli } from "../cli/index.ts";
 import { MigratrixError } from "../common/errors.ts";
+import { writeSecretFile } from "../control/identity/index.ts";
 import {
   ADMIN_TOKEN_FILE,
   AGENT_TOKEN_FILE,
@@ -20,7 +21,6 @@ import {
   type Store,
   writeBootstrapTokens,
 } from "../control/index.ts";
-import { writeSecretFile } from "../control/identity/index.ts";
 
 export type Env = Record<string, string | undefined>;
 

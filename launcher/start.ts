@@ -64,7 +64,9 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   const e = MigratrixError.from(err);
-  const hint = /EADDRINUSE|in use/i.test(e.message) ? " (is Migratrix already running? set PORT to use another port)" : "";
+  const hint = /EADDRINUSE|in use/i.test(e.message)
+    ? " (is Migratrix already running? set PORT to use another port)"
+    : "";
   process.stderr.write(`error: Migratrix could not start: ${e.message}${hint}\n`);
   process.exit(1);
 });
