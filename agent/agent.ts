@@ -1,6 +1,7 @@
 // The agent process: announces itself, serves interactive requests, consumes its job queue and
 // runs jobs through the engines' runner. Composed from a bus and a vault the caller provides, so
 // the standalone binary (agent/main.ts) and the embedded launcher build it the same way.
+import { queueSpecs, streamNames } from "../bus/streams.ts";
 import { subjects, subjectToken } from "../bus/subjects.ts";
 import type { Bus, Subscription } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
@@ -54,16 +55,6 @@ export interface Agent {
   /** Stops taking work, lets the job in flight finish, and closes what start() opened. */
   stop(): Promise<void>;
   health(): Health;
-}
-
-export const DEFAULT_STREAM_PREFIX = "MX";
-
-/**
- * Stream names shared with the control plane, which creates the same streams (control/bus-side/
- * streams.ts); both sides must compute the same names and specs or NATS refuses the overlap.
- */
-export function streamNames(prefix: string = DEFAULT_STREAM_PREFIX): { jobs: string; events: string } {
-  return { jobs: `${prefix}_JOBS`, events: `${prefix}_EVENTS` };
 }
 
 export function createAgent(opts: CreateAgentOptions): Agent {
@@ -156,8 +147,7 @@ export function createAgent(opts: CreateAgentOptions): Agent {
       if (state !== "new") throw new MigratrixError("failed_precondition", `agent ${agentId} was already started`);
       state = "starting";
       try {
-        await opts.bus.ensureQueue({ name: streams.jobs, subjects: [subjects.allJobs], storage: "file" });
-        await opts.bus.ensureQueue({ name: streams.events, subjects: [subjects.allEvents], storage: "file" });
+        for (const spec of queueSpecs(opts.streamPrefix)) await opts.bus.ensureQueue(spec);
         // Serve requests before announcing: control may call the agent as soon as it knows it.
         subs.push(await opts.bus.serve(subjects.agentRpc(workspaceId, agentId), rpc.handle));
         try {

@@ -3,6 +3,7 @@
 // Not a mock of anything the agent calls in-process: it answers over the bus as control does.
 import { join } from "node:path";
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import { streamNames } from "../bus/streams.ts";
 import { subjects } from "../bus/subjects.ts";
 import type { Bus, Subscription } from "../bus/types.ts";
 import {
@@ -15,7 +16,6 @@ import {
 } from "../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { type JobEvent, JobEventSchema } from "../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { type Job, JobSchema } from "../proto/gen/migratrix/agent/v1/job_pb.ts";
-import { streamNames } from "./agent.ts";
 
 export type LeasePolicy = (req: LeaseRequest, n: number) => MessageInitShape<typeof LeaseResponseSchema>;
 

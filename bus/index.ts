@@ -7,6 +7,7 @@ import type { BusLogger } from "./wire.ts";
 
 export { DEFAULT_MAX_PAYLOAD, type MemoryBusOptions } from "./memory.ts";
 export type { NatsBusOptions } from "./nats.ts";
+export { DEFAULT_STREAM_PREFIX, queueSpecs, streamNames } from "./streams.ts";
 export { subjects, subjectToken } from "./subjects.ts";
 export type * from "./types.ts";
 export type { BusLogger } from "./wire.ts";

@@ -190,6 +190,11 @@ describe("mx against the control plane", () => {
         "MIGRATION                        CONNECTION  STATE      ATTEMPT  STATEMENTS  APPLIED AT            APPLIED BY\n" +
         "20260101090000_create_customers  main        Completed  1        4           YYYY-MM-DD hh:mm:ssZ  admin@localhost\n",
     });
+    const again = await mx("migration", "run", "20260101090000_create_customers", "--env", "dev");
+    expect({ code: again.code, out: stable(again.out).replace(/run \S+,/, "run <id>,") }).toEqual({
+      code: 0,
+      out: "dev/main  already Completed (run <id>, attempt 1, finished YYYY-MM-DD hh:mm:ssZ): nothing runs twice\n",
+    });
   });
 
   test("a failing statement prints its SQLSTATE and position and exits 1", async () => {

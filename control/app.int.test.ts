@@ -4,12 +4,12 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import postgres from "postgres";
 import { createNatsBus } from "../bus/index.ts";
+import { streamNames } from "../bus/streams.ts";
 import type { Bus } from "../bus/types.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { RunOutcome } from "../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { verifyChain } from "./audit/index.ts";
-import { streamNames } from "./bus-side/streams.ts";
 import { openStore, type Store } from "./store/index.ts";
 import {
   clientsFor,

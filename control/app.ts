@@ -1,11 +1,11 @@
 // The control plane as one object: Elysia app with the Connect services, /healthz and /metrics,
 // plus the bus side (agent requests, job events, lease reaper).
 import { Elysia } from "elysia";
+import { DEFAULT_STREAM_PREFIX, queueSpecs, streamNames } from "../bus/streams.ts";
 import type { Bus } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { type BusSide, startBusSide } from "./bus-side/serve.ts";
-import { DEFAULT_STREAM_PREFIX, queueSpecs, streamNames } from "./bus-side/streams.ts";
 import { createControlMetrics } from "./metrics.ts";
 import { createRpcHandler } from "./rpc/router.ts";
 import { createRunNotifier } from "./runs/notifier.ts";

@@ -6,7 +6,6 @@ export type { ControlApp, ControlAppOptions } from "./app.ts";
 export { createControlApp } from "./app.ts";
 export type { AuditEntry, AuditRow } from "./audit/index.ts";
 export { appendAudit, verifyChain } from "./audit/index.ts";
-export { DEFAULT_STREAM_PREFIX, queueSpecs, streamNames } from "./bus-side/streams.ts";
 export type { EnvironmentSpec } from "./domain/environments.ts";
 export type { BootstrapOptions, BootstrapResult } from "./identity/index.ts";
 export { ADMIN_TOKEN_FILE, AGENT_TOKEN_FILE, bootstrap, writeBootstrapTokens } from "./identity/index.ts";

@@ -4,6 +4,7 @@ import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/p
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { streamNames } from "../bus/streams.ts";
 import { subjects } from "../bus/subjects.ts";
 import type { Bus } from "../bus/types.ts";
 import { silentLogger } from "../common/log.ts";
@@ -26,7 +27,6 @@ import {
   type WatchRunResponse,
 } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { type ControlApp, type ControlAppOptions, createControlApp } from "./app.ts";
-import { streamNames } from "./bus-side/streams.ts";
 import { bootstrap } from "./identity/index.ts";
 import type { Store } from "./store/index.ts";
 

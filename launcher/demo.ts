@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       for (const id of ids) await mxCli(["migration", "run", id, "--env", envName]);
     }
 
-    step(n++, "Run the first one on dev again: the target's history says it is applied, so nothing runs twice.");
+    step(n++, "Run the first one on dev again: it is already Completed there, so nothing runs twice.");
     await mxCli(["migration", "run", ids[0] ?? "", "--env", "dev"]);
 
     step(n++, "What is applied where, per environment.");
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     await mxCli(["schema", "prod/app"]);
 
     step(n++, "Every change went through the workspace's hash-chained audit log.");
-    await mxCli(["audit", "list", "--limit", "8"]);
+    await mxCli(["audit", "list", "--tail", "10"]);
     say(bold("Demo complete."));
   } finally {
     await mx.stop();

@@ -10,12 +10,15 @@ export const auditList = defineCommand({
   options: {
     limit: { type: "string", value: "N", description: "at most N records (default: the server's page size)" },
     after: { type: "string", value: "SEQ", description: "records after this sequence number" },
+    tail: { type: "string", value: "N", description: "the newest N records (still listed oldest first)" },
   },
   async run({ out, input, clients }) {
     const after = input.uint("after");
+    const tail = input.uint("tail");
     const res = await clients().audit.listAudit({
-      limit: input.uint("limit") ?? 0,
+      limit: tail ?? input.uint("limit") ?? 0,
       afterSeq: after === undefined ? 0n : BigInt(after),
+      newest: tail !== undefined,
     });
     if (out.json) {
       out.document(protoJson(ListAuditResponseSchema, res));

@@ -10,7 +10,7 @@ import {
 } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { Clients } from "../client.ts";
 import { codeName, isUnreachable } from "../errors.ts";
-import { isTerminal, type Output, protoJson, stateName } from "../output.ts";
+import { formatTime, isTerminal, type Output, protoJson, stateName } from "../output.ts";
 import { RunLogPrinter } from "./runlog.ts";
 import { type CommandContext, defineCommand, type WatchTuning } from "./types.ts";
 
@@ -141,7 +141,19 @@ export const migrationRun = defineCommand({
       ctx.out.note(`error: environment '${environment}' has no connections, so nothing ran`);
       return 1;
     }
-    return finish(ctx.out, await followAll(ctx, res.runs));
+    // A run that is already Completed was not started again (one run per migration and target):
+    // say so instead of replaying its log as if it had just run.
+    const done = res.runs.filter((r) => r.state === RunState.COMPLETED);
+    for (const r of done) {
+      if (ctx.out.json) continue;
+      ctx.out.line(
+        `${ctx.out.paint("bold", `${r.environment}/${r.connection}`)}  already Completed (run ${r.id}, attempt ${r.attempt}, ` +
+          `finished ${formatTime(r.finishedAt)}): nothing runs twice`,
+      );
+    }
+    const toFollow = res.runs.filter((r) => r.state !== RunState.COMPLETED);
+    const followed = await followAll(ctx, toFollow);
+    return finish(ctx.out, [...done.map((run) => ({ run, events: [] })), ...followed]);
   },
 });
 

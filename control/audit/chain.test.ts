@@ -48,6 +48,12 @@ describe("audit chain", () => {
     expect(await verifyChain(store.db, other)).toBeNull();
   });
 
+  test("the newest page is the last records, listed oldest first", async () => {
+    const all = await listAudit(store.db, other, { limit: 1000 });
+    expect(all.length).toBeGreaterThan(3);
+    expect(await listAudit(store.db, other, { limit: 3, newest: true })).toEqual(all.slice(-3));
+  });
+
   test("a rolled-back change leaves no audit record", async () => {
     const before = await listAudit(store.db, ws, { limit: 1000 });
     await expect(

@@ -1,6 +1,6 @@
 // The one audit append API: every change in the control plane goes through appendAudit inside the
 // store transaction of the change itself, so a change and its audit record commit or fail together.
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Db, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import { canonicalJson, sha256Hex } from "./canonical.ts";
@@ -122,12 +122,14 @@ export async function verifyChain(db: Db, workspaceId: string, batchSize = 1000)
 export async function listAudit(
   db: Db,
   workspaceId: string,
-  opts: { afterSeq?: number; limit?: number } = {},
+  opts: { afterSeq?: number; limit?: number; newest?: boolean } = {},
 ): Promise<AuditRow[]> {
-  return db
+  const rows = await db
     .select()
     .from(tables.auditLog)
     .where(and(eq(tables.auditLog.workspaceId, workspaceId), gt(tables.auditLog.seq, opts.afterSeq ?? 0)))
-    .orderBy(asc(tables.auditLog.seq))
+    .orderBy(opts.newest ? desc(tables.auditLog.seq) : asc(tables.auditLog.seq))
     .limit(Math.min(Math.max(opts.limit ?? 100, 1), 1000));
+  // The newest page is still returned oldest first, like every other page.
+  return opts.newest ? rows.reverse() : rows;
 }

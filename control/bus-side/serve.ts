@@ -1,6 +1,7 @@
 // The control plane's side of the bus: answers agents' announce and lease requests, consumes the
 // job events stream into the run store, and runs the lease reaper.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { queueSpecs, streamNames } from "../../bus/streams.ts";
 import type { Bus, BusMessage, BusRequest, ReplyStream, Subscription } from "../../bus/types.ts";
 import { MigratrixError } from "../../common/errors.ts";
 import type { Logger } from "../../common/log.ts";
@@ -20,7 +21,7 @@ import { decideLease, type LeaseSettings } from "../runs/lease.ts";
 import type { RunNotifier } from "../runs/notifier.ts";
 import { reapLapsedLeases } from "../runs/reaper.ts";
 import type { Db } from "../store/index.ts";
-import { parseSubject, queueSpecs, streamNames } from "./streams.ts";
+import { parseSubject } from "./streams.ts";
 
 export interface BusSideOptions {
   db: Db;

@@ -46,7 +46,11 @@ export function auditService(deps: ServiceDeps): Partial<ServiceImpl<typeof Audi
   return {
     async listAudit(req, ctx) {
       const c = callerOf(ctx);
-      const rows = await listAudit(deps.db, c.workspaceId, { afterSeq: Number(req.afterSeq), limit: req.limit || 100 });
+      const rows = await listAudit(deps.db, c.workspaceId, {
+        afterSeq: Number(req.afterSeq),
+        limit: req.limit || 100,
+        newest: req.newest,
+      });
       return { records: rows.map(auditMsg) };
     },
   };
