@@ -1,0 +1,137 @@
+// assess(): split the script with the engine's dialect, run that engine's analyser over the
+// statements, and turn split problems (an unclosed quote swallows the rest) into findings.
+import { MigratrixError } from "../../common/errors.ts";
+import { postgresDialect } from "../postgres/dialect.ts";
+import type { SchemaSnapshot } from "../schema/index.ts";
+import type { Dialect, EngineId, SqlProblem, Statement } from "../types.ts";
+import type { Analyser } from "./analyser.ts";
+import { CATALOG, type CheckId, checksFor } from "./catalog.ts";
+import { attachImpact } from "./impact.ts";
+import type { AssessOptions, Finding, RiskReport, StatementReport } from "./model.ts";
+import { maxLevel } from "./model.ts";
+import { createTextIndex } from "./text.ts";
+
+interface EngineRisk {
+  dialect: Dialect;
+  /** Loaded on first use: parsers take tens of milliseconds to load. */
+  analyser(): Promise<Analyser>;
+  /** The schema a DDL file leaves behind. */
+  ddlSchema(sql: string): Promise<SchemaSnapshot>;
+}
+
+const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
+  postgresql: {
+    dialect: postgresDialect,
+    analyser: async () => (await import("./postgres/analyze.ts")).analysePostgres,
+    ddlSchema: async (sql) => (await import("./postgres/ddl-schema.ts")).snapshotFromPostgresDdl(sql),
+  },
+};
+
+function engineRisk(engine: EngineId): EngineRisk {
+  const found = ENGINES[engine];
+  if (found === undefined) {
+    throw new MigratrixError(
+      "unimplemented",
+      `risk assessment has no rules for ${engine} in this version (has: ${RISK_ENGINES.join(", ")})`,
+    );
+  }
+  return found;
+}
+
+/** A schema snapshot from a DDL file: what `--schema FILE.sql` stands for. */
+export function schemaFromDdl(sql: string, engine: EngineId): Promise<SchemaSnapshot> {
+  return engineRisk(engine).ddlSchema(sql);
+}
+
+/** Engines assess() has rules for in this version. */
+export const RISK_ENGINES = Object.keys(ENGINES) as EngineId[];
+
+export function enabledChecks(opts: Pick<AssessOptions, "engine" | "include" | "exclude">): Set<CheckId> {
+  const include = new Set(opts.include ?? []);
+  const exclude = new Set(opts.exclude ?? []);
+  return new Set(
+    checksFor(opts.engine).filter((id) => !exclude.has(id) && (!("optIn" in CATALOG[id]) || include.has(id))),
+  );
+}
+
+export async function assess(sql: string, opts: AssessOptions): Promise<RiskReport> {
+  const engine = engineRisk(opts.engine);
+  const firstLine = opts.firstLine ?? 1;
+  const split = engine.dialect.split(sql, { firstLine });
+  const enabled = enabledChecks(opts);
+  const text = createTextIndex(sql, firstLine);
+  const subjects = new Map<Finding, string[]>();
+  const perStatement =
+    split.statements.length === 0
+      ? []
+      : (await engine.analyser())(
+          {
+            src: sql,
+            statements: split.statements,
+            text,
+            schema: opts.schema,
+            enabled,
+            noTransaction: opts.noTransaction === true,
+          },
+          subjects,
+        );
+  if (opts.appDir !== undefined && subjects.size > 0) attachImpact(opts.appDir, subjects);
+  const statements: StatementReport[] = split.statements.map((st, i) => statementReport(i, st, perStatement[i] ?? []));
+  for (const problem of split.problems) {
+    const rest = restOfFile(sql, split.statements.at(-1)?.endOffset ?? 0, text);
+    const finding = problemFinding(problem);
+    statements.push({
+      index: statements.length,
+      line: rest.line,
+      column: rest.column,
+      sql: rest.sql,
+      level: finding.level,
+      findings: enabled.has(finding.check) ? [finding] : [],
+    });
+  }
+  for (const s of statements) s.level = maxLevel(s.findings.map((f) => f.level));
+  return { engine: opts.engine, level: maxLevel(statements.map((s) => s.level)), statements };
+}
+
+function statementReport(index: number, st: Statement, findings: Finding[]): StatementReport {
+  return {
+    index,
+    line: st.start.line,
+    column: st.start.column,
+    sql: st.text,
+    level: maxLevel(findings.map((f) => f.level)),
+    findings,
+  };
+}
+
+/** The unparsed tail: from the first character after the last complete statement's terminator. */
+function restOfFile(sql: string, from: number, text: ReturnType<typeof createTextIndex>) {
+  let i = from;
+  while (i < sql.length && (/\s/.test(sql.charAt(i)) || sql.charAt(i) === ";")) i++;
+  const p = text.position(i);
+  return { line: p.line, column: p.column, sql: sql.slice(i).trimEnd() };
+}
+
+function problemFinding(p: SqlProblem): Finding {
+  const rest = "; the rest of the file was not analysed";
+  const finding = (check: CheckId, hint: string): Finding => ({
+    check,
+    level: "High",
+    message: `${p.message}${rest}`,
+    line: p.line,
+    column: p.column,
+    hint,
+  });
+  switch (p.code) {
+    case "unclosed_quote":
+    case "unclosed_identifier":
+    case "unclosed_dollar_quote":
+      return finding("unclosed-quote", "close the quote; everything after it is read as part of the string");
+    case "unclosed_block":
+      return p.message.startsWith("unclosed parenthesis")
+        ? finding("unbalanced-parens", "close the parenthesis")
+        : finding("syntax-error", "close the block with END");
+    default:
+      return finding("syntax-error", "fix the script text at that position");
+  }
+}
