@@ -97,7 +97,7 @@ describe("agent configuration", () => {
       message:
         "agent configuration: NATS_URL must start with nats://, tls://, ws:// or wss://; " +
         'MIGRATRIX_WORKSPACE: workspace "a.b" cannot be used in a bus subject: use 1-64 of A-Z a-z 0-9 _ -; ' +
-        'MIGRATRIX_FAULT="during:3" is not understood: use before-statement:N or after-statement:N; ' +
+        'MIGRATRIX_FAULT="during:3" is not understood: use before-statement:N, after-statement:N or before-history:N; ' +
         "MIGRATRIX_TOKEN is not set; MIGRATRIX_VAULT_KEY is not set; " +
         'MIGRATRIX_HEARTBEAT_MS="soon" must be a whole number of at least 1; ' +
         "MIGRATRIX_AGENT_PORT=70000 is not a port",

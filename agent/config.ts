@@ -48,7 +48,7 @@ export const ENV_HELP: ReadonlyArray<[string, string]> = [
   ["MIGRATRIX_REQUEST_TIMEOUT_MS", "deadline of announce and lease requests (default 10000)"],
   ["MIGRATRIX_CONNECT_TIMEOUT_MS", "deadline to connect to a target database (default 10000)"],
   ["MIGRATRIX_LOG_LEVEL", "debug, info, warn or error (default info)"],
-  ["MIGRATRIX_FAULT", "test hook: before-statement:N or after-statement:N (see agent/README.md)"],
+  ["MIGRATRIX_FAULT", "test hook: before-statement:N, after-statement:N or before-history:N (see agent/README.md)"],
 ];
 
 const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];

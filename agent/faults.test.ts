@@ -3,23 +3,25 @@ import { MigratrixError } from "../common/errors.ts";
 import { faultHooks, parseFault } from "./faults.ts";
 
 describe("fault injection hook", () => {
-  test("parses the two points and refuses anything else", () => {
+  test("parses the three points and refuses anything else", () => {
     expect([
       parseFault(undefined),
       parseFault(""),
       parseFault("before-statement:3"),
       parseFault("after-statement:12"),
+      parseFault("before-history:2"),
     ]).toEqual([
       undefined,
       undefined,
       { point: "before-statement", statement: 3 },
       { point: "after-statement", statement: 12 },
+      { point: "before-history", statement: 2 },
     ]);
     for (const bad of ["before-statement:0", "before-statement", "sleep:3", "before-statement:-1"]) {
       expect(() => parseFault(bad)).toThrow(
         new MigratrixError(
           "invalid_argument",
-          `MIGRATRIX_FAULT="${bad}" is not understood: use before-statement:N or after-statement:N`,
+          `MIGRATRIX_FAULT="${bad}" is not understood: use before-statement:N, after-statement:N or before-history:N`,
         ),
       );
     }

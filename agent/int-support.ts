@@ -3,6 +3,7 @@
 // clients with the bootstrap admin token. Everything is dropped again by close().
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import mysql from "mysql2/promise";
 import postgres from "postgres";
 import { createNatsBus } from "../bus/index.ts";
 import type { Bus } from "../bus/types.ts";
@@ -26,6 +27,9 @@ export interface E2E {
   control: ControlApp;
   workspaceId: string;
   agentToken: string;
+  adminToken: string;
+  /** The control plane's base URL. */
+  url: string;
   connections: ReturnType<typeof createClient<typeof ConnectionService>>;
   migrations: ReturnType<typeof createClient<typeof MigrationService>>;
   /** Seals the target URL to the announced agent and adds it as dev/app through the API. */
@@ -38,13 +42,43 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(tag: string, lease: { ttlMs: number; renewMs: number }): Promise<E2E> {
+/** The target database server: PostgreSQL (default) or MariaDB. */
+export type E2ETarget = "postgresql" | "mariadb";
+
+/** Creates the unique target database; returns its URL and how to drop it again. */
+async function createTarget(kind: E2ETarget, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (kind === "mariadb") {
+    const admin = await mysql.createConnection({ host: "127.0.0.1", port: 3306, user: "root" });
+    await admin.query(`CREATE DATABASE ${name}`);
+    return {
+      url: `mariadb://root@127.0.0.1:3306/${name}`,
+      async drop() {
+        await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+        await admin.end();
+      },
+    };
+  }
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  return {
+    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    async drop() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export async function startE2E(
+  tag: string,
+  lease: { ttlMs: number; renewMs: number },
+  kind: E2ETarget = "postgresql",
+): Promise<E2E> {
   const suffix = crypto.randomUUID().replaceAll("-", "").slice(0, 10);
   const prefix = `${tag}${suffix}`;
   const targetDb = `mx_${tag.toLowerCase()}_${suffix}`;
-  const targetUrl = `postgres://postgres@127.0.0.1:5432/${targetDb}`;
-  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${targetDb}`);
+  const created = await createTarget(kind, targetDb);
+  const targetUrl = created.url;
   const store = await openStore({});
   const bus = await createNatsBus({ url: NATS_URL, name: `${tag}-control` });
   const boot = await bootstrap(store.db, { environments: [{ name: "dev", position: 1 }] });
@@ -72,10 +106,10 @@ export async function startE2E(tag: string, lease: { ttlMs: number; renewMs: num
   });
   const connections = createClient(ConnectionService, transport);
   const migrations = createClient(MigrationService, transport);
-  const pg = getEngine("postgresql");
+  const engine = getEngine(kind);
 
   const withTarget = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
-    const session = await pg.driver.connect(targetUrl);
+    const session = await engine.driver.connect(targetUrl);
     try {
       return await fn(session);
     } finally {
@@ -92,6 +126,8 @@ export async function startE2E(tag: string, lease: { ttlMs: number; renewMs: num
     control,
     workspaceId: boot.workspaceId,
     agentToken: boot.agentToken,
+    adminToken: boot.adminToken,
+    url,
     connections,
     migrations,
     async addTargetConnection(agentId) {
@@ -101,7 +137,7 @@ export async function startE2E(tag: string, lease: { ttlMs: number; renewMs: num
       await connections.addConnection({
         name: "app",
         environment: "dev",
-        engine: Engine.POSTGRESQL,
+        engine: kind === "mariadb" ? Engine.MARIADB : Engine.POSTGRESQL,
         agentId,
         sealedUrl: { ephemeralPublicKey: box.ephemeralPublicKey, nonce: box.nonce, ciphertext: box.ciphertext },
       });
@@ -109,15 +145,15 @@ export async function startE2E(tag: string, lease: { ttlMs: number; renewMs: num
     withTarget,
     snapshot: () =>
       withTarget(async (s) => {
-        const { capturedAt: _capturedAt, ...rest } = await pg.inspector.inspect(s);
+        const { capturedAt: _capturedAt, ...rest } = await engine.inspector.inspect(s);
         return rest;
       }),
     lockIsFree: () =>
       withTarget(async (s) => {
-        const target = await pg.migrate.target(s);
+        const target = await engine.migrate.target(s);
         const key = `migratrix:${target.database}`;
-        const ok = await pg.migrate.lock(s, { key, timeoutMs: 0 });
-        if (ok) await pg.migrate.unlock(s, { key });
+        const ok = await engine.migrate.lock(s, { key, timeoutMs: 0 });
+        if (ok) await engine.migrate.unlock(s, { key });
         return ok;
       }),
     async close() {
@@ -126,8 +162,7 @@ export async function startE2E(tag: string, lease: { ttlMs: number; renewMs: num
       for (const name of [`${prefix}_JOBS`, `${prefix}_EVENTS`]) await bus.deleteQueue(name).catch(() => undefined);
       await bus.close();
       await store.close();
-      await admin.unsafe(`drop database if exists ${targetDb} with (force)`);
-      await admin.end();
+      await created.drop();
     },
   };
 }

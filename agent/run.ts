@@ -16,7 +16,7 @@ import {
   StatementInfoSchema,
   StatementStartedSchema,
 } from "../proto/gen/migratrix/agent/v1/event_pb.ts";
-import type { Job, MigrationScript } from "../proto/gen/migratrix/agent/v1/job_pb.ts";
+import { InDoubtResolution, type Job, type MigrationScript } from "../proto/gen/migratrix/agent/v1/job_pb.ts";
 import type { JobEventKind, RunEventStream } from "./events.ts";
 import type { FaultHooks } from "./faults.ts";
 import type { AgentMetrics } from "./metrics.ts";
@@ -115,6 +115,7 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
     correlationId: opts.job.correlationId,
     signal: opts.signal,
     hooks: opts.faultHooks,
+    ...inDoubtOf(opts.script.inDoubt),
     // Awaited by the runner: the next statement starts only once this event is on the stream.
     onEvent: async (e) => {
       if (e.kind === "started") opts.progress.statementsDone = e.statementsDone;
@@ -129,4 +130,10 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
       await opts.events.emit(toJobEventKind(e));
     },
   });
+}
+
+function inDoubtOf(r: InDoubtResolution): { inDoubt?: "rerun" | "skip" } {
+  if (r === InDoubtResolution.RERUN) return { inDoubt: "rerun" };
+  if (r === InDoubtResolution.SKIP) return { inDoubt: "skip" };
+  return {};
 }

@@ -4,9 +4,12 @@ import { dirname, join, resolve } from "node:path";
 import { type Client, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { MigratrixError } from "../common/errors.ts";
+import { AccessService } from "../proto/gen/migratrix/control/v1/access_pb.ts";
 import { ConnectionService, EnvironmentService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
+import { FlowService } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { IdentityService } from "../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { AuditService, MigrationService, SchemaService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { credentialsPath, readCredential } from "./credentials.ts";
 import { UsageError } from "./errors.ts";
 
 export const DEFAULT_SERVER = "http://localhost:8080";
@@ -44,14 +47,17 @@ function readTokenFile(path: string): string | undefined {
 }
 
 /**
- * --token, else MIGRATRIX_TOKEN, else .migratrix/admin-token in the cwd or the nearest parent
+ * --token, else MIGRATRIX_TOKEN, else the `mx login` token for the server, else .migratrix/admin-token in the cwd or the nearest parent
  * (so `bun mx` works from any folder of the checkout `bun start` ran in), else
  * $MIGRATRIX_DIR/admin-token. A missing token says every place it looked.
  */
-export function discoverToken(opts: { flag: string | undefined; env: Env; cwd: string }): FoundToken {
+export function discoverToken(opts: { flag: string | undefined; env: Env; cwd: string; server?: string }): FoundToken {
   if (opts.flag !== undefined && opts.flag !== "") return { token: opts.flag, source: "--token" };
   const fromEnv = opts.env.MIGRATRIX_TOKEN;
   if (fromEnv !== undefined && fromEnv !== "") return { token: fromEnv, source: "MIGRATRIX_TOKEN" };
+  // A login (`mx login`) for this server comes before the local admin token.
+  const login = opts.server === undefined ? undefined : readCredential(opts.env, opts.server);
+  if (login !== undefined) return { token: login.token, source: `${credentialsPath(opts.env)} (mx login)` };
   const start = resolve(opts.cwd);
   let dir = start;
   for (;;) {
@@ -84,6 +90,8 @@ export interface Clients {
   schema: Client<typeof SchemaService>;
   audit: Client<typeof AuditService>;
   identity: Client<typeof IdentityService>;
+  access: Client<typeof AccessService>;
+  flows: Client<typeof FlowService>;
 }
 
 function bearer(token: string): Interceptor {
@@ -106,5 +114,7 @@ export function createClients(transport: Transport): Clients {
     schema: createClient(SchemaService, transport),
     audit: createClient(AuditService, transport),
     identity: createClient(IdentityService, transport),
+    access: createClient(AccessService, transport),
+    flows: createClient(FlowService, transport),
   };
 }

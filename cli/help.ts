@@ -40,7 +40,7 @@ export function topHelp(commands: readonly CommandSpec[]): string {
 export function nounHelp(noun: string, commands: readonly CommandSpec[]): string {
   const own = commands.filter((c) => c.path[0] === noun);
   return [
-    `Usage: mx ${noun} <${own.map((c) => c.path[1]).join("|")}> [options]`,
+    `Usage: mx ${noun} <${own.map((c) => c.path[1] ?? c.args.join(" ")).join("|")}> [options]`,
     "",
     "Commands:",
     renderRows(commandRows(own)).trimEnd(),

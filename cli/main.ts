@@ -44,12 +44,15 @@ function resolveCommand(argv: readonly string[]): Resolved | { text: string; exi
   const withoutNoun = argv.filter((_, i) => i !== first.index);
   if (own.length === 1 && single.path.length === 1) return { spec: single, args: withoutNoun };
   const second = nextWord(argv, first.index + 1);
-  const verbs = own.map((c) => c.path[1]).join(", ");
+  const verbs = own.flatMap((c) => (c.path[1] === undefined ? [] : [c.path[1]])).join(", ");
   if (second === undefined) {
     if (parseCommandArgs(withoutNoun, {}).global.help) return { text: nounHelp(noun, COMMANDS), exitCode: 0 };
     throw new UsageError(`'mx ${noun}' needs a command: ${verbs}`, noun);
   }
   const spec = own.find((c) => c.path[1] === second.word);
+  // A noun that is also a command (`mx grant USER ROLE` beside `mx grant list`) takes the rest.
+  const bare = own.find((c) => c.path.length === 1);
+  if (spec === undefined && bare !== undefined) return { spec: bare, args: withoutNoun };
   if (spec === undefined) throw new UsageError(`unknown command '${noun} ${second.word}' (try: ${verbs})`, noun);
   return { spec, args: argv.filter((_, i) => i !== first.index && i !== second.index) };
 }
@@ -58,7 +61,8 @@ function checkPositionals(spec: CommandSpec, positionals: string[]): void {
   const required = spec.args.filter((a) => !a.startsWith("["));
   const missing = required[positionals.length];
   if (missing !== undefined) throw new UsageError(`${missing} is missing`);
-  if (positionals.length > spec.args.length) {
+  // A last argument written "X..." takes any number of words.
+  if (positionals.length > spec.args.length && !spec.args.at(-1)?.endsWith("...")) {
     throw new UsageError(`unexpected argument '${positionals[spec.args.length]}'`);
   }
   const empty = positionals.indexOf("");
@@ -93,7 +97,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       input,
       clients: () => {
         if (clients !== undefined) return clients;
-        const found = discoverToken({ flag: input.global.token, env: io.env, cwd: io.cwd });
+        const found = discoverToken({ flag: input.global.token, env: io.env, cwd: io.cwd, server });
         tokenSource = found.source;
         clients = createClients(createTransport({ server: server ?? "", token: found.token }));
         return clients;

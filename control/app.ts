@@ -6,6 +6,7 @@ import type { Bus } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { type BusSide, startBusSide } from "./bus-side/serve.ts";
+import type { PasswordCost } from "./identity/index.ts";
 import { createControlMetrics } from "./metrics.ts";
 import { createRpcHandler } from "./rpc/router.ts";
 import { createRunNotifier } from "./runs/notifier.ts";
@@ -24,6 +25,8 @@ export interface ControlAppOptions {
   reaperIntervalMs?: number;
   /** WatchRun re-read interval without an in-process wake-up (default 1 s). */
   watchPollMs?: number;
+  /** argon2id cost of account passwords (default Bun's: 64 MiB, 2 passes); tests set it low. */
+  passwordCost?: PasswordCost;
   /** Deadline of interactive agent calls (default 30 s). */
   agentRequestTimeoutMs?: number;
   /** An agent seen (announce, lease) within this window is online (default 2 min). */
@@ -78,6 +81,7 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     lease,
     reaperIntervalMs: opts.reaperIntervalMs ?? 5_000,
     eventsAckWaitMs: opts.eventsAckWaitMs,
+    agentOnlineMs: opts.agentOnlineMs,
   });
 
   const rpc = createRpcHandler({
@@ -89,6 +93,7 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     agentRequestTimeoutMs: opts.agentRequestTimeoutMs ?? 30_000,
     agentOnlineMs: opts.agentOnlineMs ?? 120_000,
     watchPollMs: opts.watchPollMs ?? 1_000,
+    passwordCost: opts.passwordCost,
     shutdownSignal: shutdown.signal,
   });
 

@@ -7,6 +7,12 @@ import type { Capabilities, Dialect, Driver, EngineId, Session } from "./types.t
 export interface InspectOptions {
   /** Schemas (PostgreSQL), databases (MySQL) or attached databases (SQLite) to read; default: the connection's own. */
   schemas?: string[];
+  /**
+   * Also read what re-creating objects needs: constraints, index definitions, identity columns,
+   * views, sequences, routines, triggers and types (engines that have them). Off by default so
+   * snapshots stay as small as compare needs.
+   */
+  objects?: boolean;
 }
 
 export interface Inspector {

@@ -90,6 +90,8 @@ export { mariadbDialect, mysqlDialect } from "./mysql/dialect.ts";
 export { createMysqlEngine, type MysqlFlavor } from "./mysql/index.ts";
 export { postgresDialect } from "./postgres/dialect.ts";
 export { createPostgresEngine } from "./postgres/index.ts";
+export * from "./risk/index.ts";
+export * from "./rollback/index.ts";
 export * from "./runner/index.ts";
 export * from "./schema/index.ts";
 export { sqliteDialect } from "./sqlite/dialect.ts";

@@ -40,7 +40,9 @@ export type SqlProblemCode =
   | "unclosed_comment"
   | "unclosed_dollar_quote"
   | "unclosed_block"
-  | "bad_delimiter";
+  | "bad_delimiter"
+  /** The engine's parser refused the statement (analyses that parse, e.g. rollback generation). */
+  | "syntax_error";
 
 /** Parsers return problems as values; they never throw on bad SQL. */
 export interface SqlProblem {

@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { runCli } from "../cli/index.ts";
 import { MigratrixError } from "../common/errors.ts";
 import { createLogger } from "../control/index.ts";
+import { flowTour } from "./demo-flow.ts";
 import { startEmbedded } from "./embedded.ts";
 
 const root = resolve(import.meta.dir, "..");
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
 
     step(n++, "The schema prod has now, read by the agent (introspection).");
     await mxCli(["schema", "prod/app"]);
+
+    await flowTour({ url: mx.url, adminToken: mx.adminToken, root, mxCli, step: (title) => step(n++, title) });
 
     step(n++, "Every change went through the workspace's hash-chained audit log.");
     await mxCli(["audit", "list", "--tail", "10"]);

@@ -1,6 +1,12 @@
 // mx audit: the workspace's hash-chained audit log.
-import { ListAuditResponseSchema } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import {
+  AuditFormat,
+  ListAuditResponseSchema,
+  VerifyAuditResponseSchema,
+} from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { UsageError } from "../errors.ts";
 import { formatTime, protoJson } from "../output.ts";
+import { parseSince } from "./access.ts";
 import { defineCommand } from "./types.ts";
 
 export const auditList = defineCommand({
@@ -37,6 +43,60 @@ export const auditList = defineCommand({
       ]),
       { empty: "no audit records" },
     );
+    return 0;
+  },
+});
+
+export const auditVerify = defineCommand({
+  path: ["audit", "verify"],
+  summary: "check the hash chain; names the first broken record (exit 1 when broken)",
+  args: [],
+  options: {},
+  async run({ out, clients }) {
+    const res = await clients().audit.verifyAudit({});
+    if (out.json) out.document(protoJson(VerifyAuditResponseSchema, res));
+    else if (res.ok) out.line(`${out.paint("green", "ok")}: ${res.verified} records verified`);
+    else {
+      out.line(
+        `${out.paint("red", "broken")} at record ${res.firstBrokenSeq}: ${res.reason} (${res.verified} records before it verified)`,
+      );
+    }
+    return res.ok ? 0 : 1;
+  },
+});
+
+const FORMATS: Record<string, AuditFormat> = { csv: AuditFormat.CSV, json: AuditFormat.JSON };
+
+export const auditExport = defineCommand({
+  path: ["audit", "export"],
+  summary: "write the audit chain as CSV or JSON Lines (workspace admins)",
+  args: [],
+  options: {
+    format: { type: "string", value: "csv|json", description: "csv (default) or json (one object per line)" },
+    since: { type: "string", value: "WHEN", description: "records from this ISO time, or this far back: 24h, 7d" },
+    output: { type: "string", value: "FILE", description: "write to FILE instead of stdout" },
+  },
+  async run({ out, input, clients }) {
+    const name = input.string("format") ?? "csv";
+    const format = FORMATS[name];
+    if (format === undefined) throw new UsageError(`--format must be csv or json, got '${name}'`);
+    const since = input.string("since");
+    const file = input.string("output");
+    const sink = file === undefined ? undefined : Bun.file(file).writer();
+    let records = 0;
+    try {
+      for await (const part of clients().audit.exportAudit({
+        format,
+        since: since === undefined ? undefined : parseSince(since),
+      })) {
+        records += part.records;
+        if (sink) sink.write(part.chunk);
+        else out.raw(part.chunk);
+      }
+    } finally {
+      await sink?.end();
+    }
+    if (file !== undefined) out.note(`wrote ${records} records to ${file}`);
     return 0;
   },
 });

@@ -1,9 +1,24 @@
 // Every mx command, in the order help lists them.
+
+import { grant, grantList, grantRevoke, invite, members } from "./access.ts";
 import { agentList } from "./agent.ts";
-import { auditList } from "./audit.ts";
+import { auditExport, auditList, auditVerify } from "./audit.ts";
 import { connectionAdd, connectionList } from "./connection.ts";
 import { envCreate, envList } from "./env.ts";
+import {
+  flowCreate,
+  flowList,
+  flowShow,
+  migrationApprove,
+  migrationPromote,
+  migrationReject,
+  migrationResolve,
+  migrationRollback,
+} from "./flow.ts";
+import { apply, backupList, backupPurge, down, revert } from "./local.ts";
+import { join, login, logout, workspaceCreate, workspaceList } from "./login.ts";
 import { migrationCreate, migrationHistory, migrationList, migrationShow } from "./migration.ts";
+import { riskAssess } from "./risk.ts";
 import { schemaShow } from "./schema.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./token.ts";
 import type { CommandSpec } from "./types.ts";
@@ -16,18 +31,44 @@ export const COMMANDS: readonly CommandSpec[] = [
   agentList,
   connectionAdd,
   connectionList,
+  flowCreate,
+  flowList,
+  flowShow,
   migrationCreate,
   migrationList,
   migrationShow,
   migrationRun,
   migrationWatch,
+  migrationPromote,
+  migrationApprove,
+  migrationReject,
+  migrationRollback,
+  migrationResolve,
   migrationHistory,
   schemaShow,
+  riskAssess,
   auditList,
+  auditVerify,
+  auditExport,
   tokenCreate,
   tokenList,
   tokenRevoke,
   whoami,
+  login,
+  logout,
+  join,
+  invite,
+  members,
+  grant,
+  grantList,
+  grantRevoke,
+  workspaceList,
+  workspaceCreate,
+  apply,
+  revert,
+  down,
+  backupList,
+  backupPurge,
 ];
 
 export type { CliIo, CommandContext, CommandSpec, WatchTuning } from "./types.ts";

@@ -73,13 +73,13 @@ export async function followRun(opts: WatchOptions): Promise<Run> {
   }
 }
 
-interface Followed {
+export interface Followed {
   run: Run;
   events: WatchRunResponse[];
 }
 
 /** Follows runs one after another: each watch replays from seq 0, so nothing is missed meanwhile. */
-async function followAll(ctx: CommandContext, runs: Run[]): Promise<Followed[]> {
+export async function followAll(ctx: CommandContext, runs: Run[]): Promise<Followed[]> {
   const { out } = ctx;
   const api = ctx.clients();
   const followed: Followed[] = [];
@@ -110,7 +110,7 @@ async function followAll(ctx: CommandContext, runs: Run[]): Promise<Followed[]> 
   return followed;
 }
 
-function finish(out: Output, followed: Followed[]): number {
+export function finish(out: Output, followed: Followed[]): number {
   const failed = followed.filter((f) => f.run.state === RunState.FAILED || f.run.state === RunState.REJECTED);
   if (out.json) {
     out.document({

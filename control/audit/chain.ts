@@ -1,6 +1,6 @@
 // The one audit append API: every change in the control plane goes through appendAudit inside the
 // store transaction of the change itself, so a change and its audit record commit or fail together.
-import { and, asc, desc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte } from "drizzle-orm";
 import type { Db, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import { canonicalJson, sha256Hex } from "./canonical.ts";
@@ -92,13 +92,28 @@ export async function appendAudit(tx: Tx, entry: AuditEntry): Promise<AuditRow> 
   return row;
 }
 
+export interface ChainCheck {
+  ok: boolean;
+  /** Records that verified before the first broken one. */
+  verified: number;
+  /** Seq of the first record that is altered, missing or out of order. */
+  firstBrokenSeq: number | null;
+  reason: string | null;
+}
+
 /**
- * Walks a workspace's chain from the start and returns the first seq that does not verify
- * (altered, removed or out of order), or null when the whole chain holds.
+ * Walks a workspace's chain from the start and names the first seq that does not verify
+ * (altered, removed or out of order), with what is wrong with it.
  */
-export async function verifyChain(db: Db, workspaceId: string, batchSize = 1000): Promise<number | null> {
+export async function checkChain(db: Db, workspaceId: string, batchSize = 1000): Promise<ChainCheck> {
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
+  const broken = (reason: string): ChainCheck => ({
+    ok: false,
+    verified: expectedSeq - 1,
+    firstBrokenSeq: expectedSeq,
+    reason,
+  });
   for (;;) {
     const rows = await db
       .select()
@@ -107,7 +122,9 @@ export async function verifyChain(db: Db, workspaceId: string, batchSize = 1000)
       .orderBy(asc(tables.auditLog.seq))
       .limit(batchSize);
     for (const row of rows) {
-      if (row.seq !== expectedSeq || row.prevHash !== prevHash || recordHash(row) !== row.hash) return expectedSeq;
+      if (row.seq !== expectedSeq) return broken(`record ${expectedSeq} is missing (next is ${row.seq})`);
+      if (row.prevHash !== prevHash) return broken("prev_hash does not match the previous record's hash");
+      if (recordHash(row) !== row.hash) return broken("content does not match its hash");
       prevHash = row.hash;
       expectedSeq++;
     }
@@ -115,19 +132,32 @@ export async function verifyChain(db: Db, workspaceId: string, batchSize = 1000)
   }
   // A removed tail leaves no gap in the rows, only a head that points further.
   const [head] = await db.select().from(tables.auditHeads).where(eq(tables.auditHeads.workspaceId, workspaceId));
-  if (head && (head.seq !== expectedSeq - 1 || head.hash !== prevHash)) return expectedSeq;
-  return null;
+  if (head && (head.seq !== expectedSeq - 1 || head.hash !== prevHash)) {
+    return broken(`record ${expectedSeq} is missing (the chain head is at ${head.seq})`);
+  }
+  return { ok: true, verified: expectedSeq - 1, firstBrokenSeq: null, reason: null };
+}
+
+/** The first seq that does not verify, or null when the whole chain holds. */
+export async function verifyChain(db: Db, workspaceId: string, batchSize = 1000): Promise<number | null> {
+  return (await checkChain(db, workspaceId, batchSize)).firstBrokenSeq;
 }
 
 export async function listAudit(
   db: Db,
   workspaceId: string,
-  opts: { afterSeq?: number; limit?: number; newest?: boolean } = {},
+  opts: { afterSeq?: number; limit?: number; newest?: boolean; since?: Date } = {},
 ): Promise<AuditRow[]> {
   const rows = await db
     .select()
     .from(tables.auditLog)
-    .where(and(eq(tables.auditLog.workspaceId, workspaceId), gt(tables.auditLog.seq, opts.afterSeq ?? 0)))
+    .where(
+      and(
+        eq(tables.auditLog.workspaceId, workspaceId),
+        gt(tables.auditLog.seq, opts.afterSeq ?? 0),
+        opts.since ? gte(tables.auditLog.at, opts.since) : undefined,
+      ),
+    )
     .orderBy(opts.newest ? desc(tables.auditLog.seq) : asc(tables.auditLog.seq))
     .limit(Math.min(Math.max(opts.limit ?? 100, 1), 1000));
   // The newest page is still returned oldest first, like every other page.

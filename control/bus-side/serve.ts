@@ -13,6 +13,7 @@ import {
 } from "../../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { JobEventSchema } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { announceAgent, touchAgent } from "../domain/agents.ts";
+import { autoAdvance } from "../flows/index.ts";
 import { AuthDenied, authenticate, type Caller } from "../identity/index.ts";
 import { newCorrelationId } from "../ids.ts";
 import type { ControlMetrics } from "../metrics.ts";
@@ -36,6 +37,8 @@ export interface BusSideOptions {
   eventsAckWaitMs?: number;
   /** Wait before an event that failed on a store error is tried again (default 1 s). */
   eventRetryDelayMs?: number;
+  /** An agent seen within this window counts as reachable by auto promotions (default 120 s). */
+  agentOnlineMs?: number;
 }
 
 export interface BusSide {
@@ -151,8 +154,17 @@ export async function startBusSide(opts: BusSideOptions): Promise<BusSide> {
     try {
       const result = await applyJobEvent(db, { workspaceId: where.workspaceId, subjectAgent: where.agentId, event });
       opts.metrics.events.inc({ outcome: result.outcome });
-      if (result.outcome === "stored") opts.notifier.notify(event.runId);
-      else
+      if (result.outcome === "stored") {
+        opts.notifier.notify(event.runId);
+        if (result.opened.length > 0) {
+          // After commit: the next stage opened; an auto-policy stage with its approvals starts now.
+          await autoAdvance(db, bus, result.opened, {
+            agentOnlineMs: opts.agentOnlineMs ?? 120_000,
+            log,
+            correlationId: event.correlationId,
+          });
+        }
+      } else
         log.info(`job event ${result.outcome}`, {
           runId: event.runId,
           attempt: event.attempt,

@@ -4,8 +4,9 @@
 import { and, eq } from "drizzle-orm";
 import { MigratrixError } from "../../common/errors.ts";
 import { appendAudit } from "../audit/index.ts";
-import type { Db, Role, TokenKind } from "../store/index.ts";
+import type { Db, Role, TokenKind, WorkspaceKind, WorkspaceRole } from "../store/index.ts";
 import { tables } from "../store/index.ts";
+import { grantsOf } from "./grants.ts";
 import { hashTokenSecret, TOKEN_PREFIX } from "./tokens.ts";
 
 export interface Caller {
@@ -13,7 +14,11 @@ export interface Caller {
   email: string;
   workspaceId: string;
   workspaceName: string;
-  role: Role;
+  workspaceKind: WorkspaceKind;
+  /** Workspace admins manage people and grants and count as admin on every environment. */
+  workspaceRole: WorkspaceRole;
+  /** Role per environment id, as granted (workspace admins need none). */
+  grants: ReadonlyMap<string, Role>;
   tokenId: string;
   tokenName: string;
   tokenKind: TokenKind;
@@ -21,7 +26,16 @@ export interface Caller {
   actor: string;
 }
 
-export type DenyReason = "missing" | "malformed" | "unknown" | "expired" | "revoked" | "wrong_kind" | "no_membership";
+export type DenyReason =
+  | "missing"
+  | "malformed"
+  | "unknown"
+  | "expired"
+  | "revoked"
+  | "wrong_kind"
+  | "no_membership"
+  | "bad_credentials"
+  | "bad_invite";
 
 export class AuthDenied extends MigratrixError {
   readonly reason: DenyReason;
@@ -42,19 +56,16 @@ export interface AuthenticateOptions {
   now?: Date;
 }
 
-const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
-
-export function hasRole(caller: Caller, needed: Role): boolean {
-  return ROLE_RANK[caller.role] >= ROLE_RANK[needed];
+/** Records a failed authentication in its own transaction (the request itself goes no further). */
+export async function auditDenied(
+  db: Db,
+  entry: { workspaceId: string; actor: string; correlationId: string; detail: Record<string, unknown> },
+): Promise<void> {
+  await db.transaction((tx) => appendAudit(tx, { ...entry, action: "auth.denied" }));
 }
 
-export function requireRole(caller: Caller, needed: Role, action: string): void {
-  if (!hasRole(caller, needed)) {
-    throw new MigratrixError(
-      "permission_denied",
-      `${action} needs the ${needed} role; ${caller.email} is ${caller.role} in workspace ${caller.workspaceName}`,
-    );
-  }
+export function isWorkspaceAdmin(caller: Caller): boolean {
+  return caller.workspaceRole === "admin";
 }
 
 export function bearerFrom(header: string | null | undefined): string | null {
@@ -106,15 +117,12 @@ export async function authenticate(
   else if (!row.role)
     denied = new AuthDenied("no_membership", `${row.user.email} is no member of workspace ${row.workspace.name}`);
   if (denied) {
-    await db.transaction((tx) =>
-      appendAudit(tx, {
-        workspaceId: token.workspaceId,
-        actor: `token:${token.id}`,
-        action: "auth.denied",
-        correlationId: opts.correlationId,
-        detail: { reason: denied.reason, via: opts.via, tokenName: token.name },
-      }),
-    );
+    await auditDenied(db, {
+      workspaceId: token.workspaceId,
+      actor: `token:${token.id}`,
+      correlationId: opts.correlationId,
+      detail: { reason: denied.reason, via: opts.via, tokenName: token.name },
+    });
     throw denied;
   }
   const granularity = opts.lastUsedGranularityMs ?? 60_000;
@@ -126,7 +134,9 @@ export async function authenticate(
     email: row.user.email,
     workspaceId: row.workspace.id,
     workspaceName: row.workspace.name,
-    role: row.role ?? "viewer",
+    workspaceKind: row.workspace.kind,
+    workspaceRole: row.role ?? "member",
+    grants: await grantsOf(db, row.workspace.id, row.user.id),
     tokenId: token.id,
     tokenName: token.name,
     tokenKind: token.kind,

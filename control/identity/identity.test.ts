@@ -6,7 +6,7 @@ import { TokenKind } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { listAudit } from "../audit/index.ts";
 import { openStore, type Store, tables } from "../store/index.ts";
 import { clientsFor, type Harness, startHarness } from "../test-harness.ts";
-import { bootstrap, createApiToken } from "./index.ts";
+import { bootstrap, createApiToken, setGrant } from "./index.ts";
 
 let store: Store;
 let h: Harness;
@@ -145,7 +145,20 @@ describe("roles and workspace data", () => {
 
   test("a viewer may read but not change", async () => {
     const [user] = await store.db.insert(tables.users).values({ email: "viewer@localhost" }).returning();
-    await store.db.insert(tables.memberships).values({ userId: user!.id, workspaceId: h.workspaceId, role: "viewer" });
+    await store.db.insert(tables.memberships).values({ userId: user!.id, workspaceId: h.workspaceId, role: "member" });
+    const [dev] = await store.db.select().from(tables.environments).where(eq(tables.environments.name, "dev"));
+    await store.db.transaction((tx) =>
+      setGrant(tx, {
+        workspaceId: h.workspaceId,
+        userId: user!.id,
+        email: user!.email,
+        environmentId: dev!.id,
+        environment: "dev",
+        role: "viewer",
+        actor: "test",
+        correlationId: "c",
+      }),
+    );
     const { secret } = await store.db.transaction((tx) =>
       createApiToken(tx, {
         workspaceId: h.workspaceId,
@@ -160,11 +173,12 @@ describe("roles and workspace data", () => {
     expect((await viewer.environments.listEnvironments({})).environments.length).toBeGreaterThan(0);
     expect(await failure(viewer.environments.createEnvironment({ name: "x", position: 9 }))).toEqual({
       code: "PermissionDenied",
-      message: "creating an environment needs the admin role; viewer@localhost is viewer in workspace default",
+      message: "environment.create needs a workspace admin; viewer@localhost is a member (workspace default)",
     });
     expect(await failure(viewer.migrations.runMigration({ migrationId: "m", environment: "dev" }))).toEqual({
       code: "PermissionDenied",
-      message: "running a migration needs the editor role; viewer@localhost is viewer in workspace default",
+      message:
+        "migration.run needs admin or editor on environment dev (open); viewer@localhost has viewer there (workspace default)",
     });
     expect(await failure(viewer.identity.createToken({ name: "svc", kind: TokenKind.SERVICE }))).toMatchObject({
       code: "PermissionDenied",

@@ -6,10 +6,13 @@ import type { Logger } from "../../common/log.ts";
 import { AuthDenied, authenticate, type Caller } from "../identity/index.ts";
 import { newCorrelationId } from "../ids.ts";
 import type { ControlMetrics } from "../metrics.ts";
+import { type Access, type Action, authorize, PUBLIC, type RequestFields, ruleFor } from "../rbac/index.ts";
 import type { Db } from "../store/index.ts";
 
 const CALLER = createContextKey<Caller | undefined>(undefined, { description: "authenticated caller" });
 const CORRELATION = createContextKey<string>("", { description: "correlation id" });
+const ACCESS = createContextKey<Access>({}, { description: "what the access rule resolved" });
+const METHOD = createContextKey<string>("", { description: "rpc method path" });
 
 export function callerOf(ctx: HandlerContext): Caller {
   const caller = ctx.values.get(CALLER);
@@ -20,6 +23,23 @@ export function callerOf(ctx: HandlerContext): Caller {
 
 export function correlationOf(ctx: HandlerContext): string {
   return ctx.values.get(CORRELATION) || newCorrelationId();
+}
+
+/** The environment (and the caller's role there) the RPC's access rule checked, if any. */
+export function accessOf(ctx: HandlerContext): Access {
+  return ctx.values.get(ACCESS);
+}
+
+/**
+ * For checks beyond the RPC's own rule (a second environment, a finer action): refused attempts
+ * are audited like every other one.
+ */
+export function authorizeCall(db: Db, ctx: HandlerContext, action: Action, environment?: string): Promise<Access> {
+  return authorize(db, callerOf(ctx), action, {
+    environment,
+    correlationId: correlationOf(ctx),
+    via: `rpc ${ctx.values.get(METHOD)}`,
+  });
 }
 
 const TO_CONNECT: Record<ErrorCode, Code> = {
@@ -101,23 +121,58 @@ export function observeInterceptor(deps: InterceptorDeps): Interceptor {
   };
 }
 
-/** Resolves the bearer token into the caller; users and service tokens only, never agent tokens. */
+/**
+ * Resolves the bearer token into the caller (users and service tokens only, never agent tokens),
+ * then applies the RPC's access rule before the handler runs. An RPC without a rule is refused.
+ */
 export function authInterceptor(deps: InterceptorDeps): Interceptor {
   return (next) => async (req) => {
+    const method = `${req.service.typeName}/${req.method.name}`;
+    const rule = ruleFor(method);
+    req.contextValues.set(METHOD, method);
+    if (rule === PUBLIC) return next(req);
+    const correlationId = req.contextValues.get(CORRELATION);
+    let caller: Caller;
     try {
-      const caller = await authenticate(deps.db, req.header.get("authorization"), {
+      caller = await authenticate(deps.db, req.header.get("authorization"), {
         kinds: ["user", "service"],
-        correlationId: req.contextValues.get(CORRELATION),
-        via: `rpc ${req.service.typeName}/${req.method.name}`,
+        correlationId,
+        via: `rpc ${method}`,
       });
       req.contextValues.set(CALLER, caller);
     } catch (err) {
       if (err instanceof AuthDenied) {
         deps.metrics.authDenied.inc({ reason: err.reason });
-        deps.log.warn("request denied", { reason: err.reason, method: `${req.service.typeName}/${req.method.name}` });
+        deps.log.warn("request denied", { reason: err.reason, method });
       }
       throw err;
     }
+    if (rule === undefined) {
+      throw new MigratrixError("permission_denied", `${method} has no access rule (control/rbac/rules.ts)`);
+    }
+    let environment: string | undefined;
+    if (rule.environment) {
+      let message: unknown;
+      if (req.stream) {
+        // A server-streaming call's one request message arrives as a stream: read it, hand it on.
+        if (req.method.methodKind !== "server_streaming") {
+          throw new MigratrixError("internal", `${method}: access rules cannot read a client stream`);
+        }
+        const first = await req.message[Symbol.asyncIterator]().next();
+        message = first.value;
+        const replay = (async function* () {
+          if (!first.done) yield first.value;
+        })();
+        req = { ...req, message: replay };
+      } else {
+        message = req.message;
+      }
+      const fields = (message ?? {}) as RequestFields;
+      environment = (await rule.environment(fields, { db: deps.db, workspaceId: caller.workspaceId })) || undefined;
+    }
+    const action = environment === undefined && rule.withoutEnvironment ? rule.withoutEnvironment : rule.action;
+    const access = await authorize(deps.db, caller, action, { environment, correlationId, via: `rpc ${method}` });
+    req.contextValues.set(ACCESS, access);
     return next(req);
   };
 }

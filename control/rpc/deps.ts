@@ -1,5 +1,6 @@
 import type { Bus } from "../../bus/types.ts";
 import type { Logger } from "../../common/log.ts";
+import type { PasswordCost } from "../identity/index.ts";
 import type { RunNotifier } from "../runs/notifier.ts";
 import type { Db } from "../store/index.ts";
 
@@ -15,4 +16,6 @@ export interface ServiceDeps {
   agentOnlineMs: number;
   /** WatchRun's re-read interval when no in-process wake-up comes. */
   watchPollMs: number;
+  /** argon2id cost of account passwords; unset = Bun's default. */
+  passwordCost?: PasswordCost;
 }

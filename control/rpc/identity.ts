@@ -1,10 +1,28 @@
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { MigratrixError } from "../../common/errors.ts";
-import { type IdentityService, TokenKind } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
-import { createApiToken, hasRole, listApiTokens, requireRole, revokeApiToken } from "../identity/index.ts";
+import {
+  type ApiTokenSchema,
+  type IdentityService,
+  TokenKind,
+  WorkspaceKind,
+} from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
+import { listEnvironments } from "../domain/environments.ts";
+import {
+  type ApiTokenRow,
+  acceptInvite,
+  createApiToken,
+  createWorkspace,
+  isWorkspaceAdmin,
+  listApiTokens,
+  login,
+  revokeApiToken,
+  workspacesOf,
+} from "../identity/index.ts";
 import { requireUuid } from "../ids.ts";
 import type { TokenKind as StoredKind } from "../store/index.ts";
-import { callerOf, correlationOf } from "./context.ts";
+import { authorizeCall, callerOf, correlationOf } from "./context.ts";
 import { tokenMsg } from "./convert.ts";
 import type { ServiceDeps } from "./deps.ts";
 
@@ -23,28 +41,39 @@ const TO_PROTO: Record<StoredKind, TokenKind> = {
 
 const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 
+function checkTtl(seconds: number): void {
+  if (seconds > MAX_TTL_SECONDS) {
+    throw new MigratrixError("invalid_argument", `ttl_seconds ${seconds} is over the limit of ${MAX_TTL_SECONDS}`);
+  }
+}
+
+function apiToken(t: ApiTokenRow): MessageInitShape<typeof ApiTokenSchema> {
+  return { ...tokenMsg(t), kind: TO_PROTO[t.kind] };
+}
+
 export function identityService(deps: ServiceDeps): Partial<ServiceImpl<typeof IdentityService>> {
   return {
-    whoAmI(_req, ctx) {
+    async whoAmI(_req, ctx) {
       const c = callerOf(ctx);
+      const envs = await listEnvironments(deps.db, c.workspaceId);
       return {
         userId: c.userId,
         email: c.email,
         workspaceId: c.workspaceId,
         workspaceName: c.workspaceName,
         tokenId: c.tokenId,
+        workspaceRole: c.workspaceRole,
+        grants: envs.flatMap((e) => {
+          const role = c.grants.get(e.id);
+          return role ? [{ environment: e.name, role }] : [];
+        }),
       };
     },
     async createToken(req, ctx) {
       const c = callerOf(ctx);
       const kind = KINDS[req.kind] ?? "user";
-      if (kind !== "user") requireRole(c, "admin", `creating an ${kind} token`);
-      if (req.ttlSeconds > MAX_TTL_SECONDS) {
-        throw new MigratrixError(
-          "invalid_argument",
-          `ttl_seconds ${req.ttlSeconds} is over the limit of ${MAX_TTL_SECONDS}`,
-        );
-      }
+      if (kind !== "user") await authorizeCall(deps.db, ctx, "access.manage");
+      checkTtl(req.ttlSeconds);
       const { token, secret } = await deps.db.transaction((tx) =>
         createApiToken(tx, {
           workspaceId: c.workspaceId,
@@ -56,23 +85,20 @@ export function identityService(deps: ServiceDeps): Partial<ServiceImpl<typeof I
           correlationId: correlationOf(ctx),
         }),
       );
-      return { token: { ...tokenMsg(token), kind: TO_PROTO[token.kind] }, secret };
+      return { token: apiToken(token), secret };
     },
     async listTokens(_req, ctx) {
       const c = callerOf(ctx);
       const all = await listApiTokens(deps.db, c.workspaceId);
-      const visible = hasRole(c, "admin") ? all : all.filter((t) => t.userId === c.userId);
-      return { tokens: visible.map((t) => ({ ...tokenMsg(t), kind: TO_PROTO[t.kind] })) };
+      const visible = isWorkspaceAdmin(c) ? all : all.filter((t) => t.userId === c.userId);
+      return { tokens: visible.map(apiToken) };
     },
     async revokeToken(req, ctx) {
       const c = callerOf(ctx);
       requireUuid("token", req.tokenId);
-      if (!hasRole(c, "admin")) {
-        const own = (await listApiTokens(deps.db, c.workspaceId)).some(
-          (t) => t.id === req.tokenId && t.userId === c.userId,
-        );
-        if (!own) throw new MigratrixError("permission_denied", "revoking another user's token needs the admin role");
-      }
+      const token = (await listApiTokens(deps.db, c.workspaceId)).find((t) => t.id === req.tokenId);
+      if (!token) throw new MigratrixError("not_found", `token ${req.tokenId} not found in this workspace`);
+      if (token.userId !== c.userId) await authorizeCall(deps.db, ctx, "access.manage");
       await deps.db.transaction((tx) =>
         revokeApiToken(tx, {
           workspaceId: c.workspaceId,
@@ -82,6 +108,74 @@ export function identityService(deps: ServiceDeps): Partial<ServiceImpl<typeof I
         }),
       );
       return {};
+    },
+    async login(req, ctx) {
+      checkTtl(req.ttlSeconds);
+      const res = await login(deps.db, {
+        email: req.email,
+        password: req.password,
+        workspace: req.workspace || undefined,
+        ttlMs: req.ttlSeconds * 1000,
+        tokenName: req.tokenName,
+        correlationId: correlationOf(ctx),
+        passwordCost: deps.passwordCost,
+      });
+      return {
+        token: apiToken(res.token),
+        secret: res.secret,
+        workspaceId: res.workspace.id,
+        workspaceName: res.workspace.name,
+      };
+    },
+    async acceptInvite(req, ctx) {
+      const res = await acceptInvite(deps.db, {
+        code: req.code.trim(),
+        password: req.password,
+        name: req.name,
+        correlationId: correlationOf(ctx),
+        passwordCost: deps.passwordCost,
+      });
+      return {
+        token: apiToken(res.token),
+        secret: res.secret,
+        workspaceId: res.workspaceId,
+        workspaceName: res.workspaceName,
+        userId: res.userId,
+      };
+    },
+    async createWorkspace(req, ctx) {
+      const c = callerOf(ctx);
+      const ws = await deps.db.transaction((tx) =>
+        createWorkspace(tx, {
+          name: req.name,
+          kind: "organisation",
+          ownerUserId: c.userId,
+          ownerEmail: c.email,
+          actor: c.actor,
+          correlationId: correlationOf(ctx),
+        }),
+      );
+      return {
+        workspace: {
+          id: ws.id,
+          name: ws.name,
+          kind: WorkspaceKind.ORGANISATION,
+          role: "admin",
+          createdAt: timestampFromDate(ws.createdAt),
+        },
+      };
+    },
+    async listWorkspaces(_req, ctx) {
+      const c = callerOf(ctx);
+      return {
+        workspaces: (await workspacesOf(deps.db, c.userId)).map((m) => ({
+          id: m.workspace.id,
+          name: m.workspace.name,
+          kind: m.workspace.kind === "personal" ? WorkspaceKind.PERSONAL : WorkspaceKind.ORGANISATION,
+          role: m.role,
+          createdAt: timestampFromDate(m.workspace.createdAt),
+        })),
+      };
     },
   };
 }

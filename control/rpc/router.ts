@@ -1,16 +1,21 @@
 // All Connect services behind one fetch handler, dispatched by request path.
 import { createConnectRouter } from "@connectrpc/connect";
 import { createFetchHandler } from "@connectrpc/connect/protocol";
+import { AccessService } from "../../proto/gen/migratrix/control/v1/access_pb.ts";
 import { ConnectionService, EnvironmentService } from "../../proto/gen/migratrix/control/v1/environment_pb.ts";
+import { FlowService } from "../../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { IdentityService } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { AuditService, MigrationService, SchemaService } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { ControlMetrics } from "../metrics.ts";
+import { accessService } from "./access.ts";
+import { auditService } from "./audit.ts";
 import { authInterceptor, observeInterceptor } from "./context.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { connectionService, environmentService } from "./environments.ts";
+import { flowService } from "./flows.ts";
 import { identityService } from "./identity.ts";
 import { migrationService } from "./migrations.ts";
-import { auditService, schemaService } from "./schema-audit.ts";
+import { schemaService } from "./schema-audit.ts";
 
 export type FetchHandler = (req: Request) => Promise<Response>;
 
@@ -29,7 +34,9 @@ export function createRpcHandler(
     .service(ConnectionService, connectionService(deps))
     .service(MigrationService, migrationService(deps))
     .service(SchemaService, schemaService(deps))
-    .service(AuditService, auditService(deps));
+    .service(AuditService, auditService(deps))
+    .service(FlowService, flowService(deps))
+    .service(AccessService, accessService(deps));
   const byPath = new Map<string, FetchHandler>(router.handlers.map((h) => [h.requestPath, createFetchHandler(h)]));
   return (req) => byPath.get(new URL(req.url).pathname)?.(req) ?? null;
 }

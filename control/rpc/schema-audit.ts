@@ -1,10 +1,9 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { AuditService, SchemaService } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
-import { appendAudit, listAudit } from "../audit/index.ts";
+import type { SchemaService } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { appendAudit } from "../audit/index.ts";
 import { callAgent } from "../bus-side/agent-rpc.ts";
 import { getConnectionByPath } from "../domain/connections.ts";
 import { callerOf, correlationOf } from "./context.ts";
-import { auditMsg } from "./convert.ts";
 import type { ServiceDeps } from "./deps.ts";
 
 export function schemaService(deps: ServiceDeps): Partial<ServiceImpl<typeof SchemaService>> {
@@ -38,20 +37,6 @@ export function schemaService(deps: ServiceDeps): Partial<ServiceImpl<typeof Sch
         }),
       );
       return { snapshotJson: snapshot };
-    },
-  };
-}
-
-export function auditService(deps: ServiceDeps): Partial<ServiceImpl<typeof AuditService>> {
-  return {
-    async listAudit(req, ctx) {
-      const c = callerOf(ctx);
-      const rows = await listAudit(deps.db, c.workspaceId, {
-        afterSeq: Number(req.afterSeq),
-        limit: req.limit || 100,
-        newest: req.newest,
-      });
-      return { records: rows.map(auditMsg) };
     },
   };
 }

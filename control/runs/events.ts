@@ -5,6 +5,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { and, eq } from "drizzle-orm";
 import { type JobEvent, JobEventSchema, RunOutcome } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { appendAudit } from "../audit/index.ts";
+import { type StageKey, syncStagesOfRun } from "../flows/lifecycle.ts";
 import { isUuid } from "../ids.ts";
 import type { Db, RunErrorJson, RunStateName, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
@@ -12,7 +13,7 @@ import type { RunRow } from "./queries.ts";
 import { errorFromDb, runStateLabel } from "./state.ts";
 
 export type EventOutcome =
-  | { outcome: "stored"; seq: number; state: RunStateName }
+  | { outcome: "stored"; seq: number; state: RunStateName; opened: StageKey[] }
   | { outcome: "duplicate" | "stale" | "unknown_run"; reason: string };
 
 type RunPatch = Partial<typeof tables.runs.$inferInsert>;
@@ -63,8 +64,12 @@ export async function applyJobEvent(
       .update(tables.runs)
       .set({ ...patch, eventSeq: seq, updatedAt: now })
       .where(eq(tables.runs.id, run.id));
-    if (finalState) await auditEnd(tx, { ...run, ...patch }, row.environment, input.workspaceId, event);
-    return { outcome: "stored", seq, state };
+    let opened: StageKey[] = [];
+    if (finalState) {
+      await auditEnd(tx, { ...run, ...patch }, row.environment, input.workspaceId, event);
+      opened = await syncStagesOfRun(tx, run, `agent:${event.agentId}`);
+    }
+    return { outcome: "stored", seq, state, opened };
   });
 }
 

@@ -3,6 +3,7 @@ import { createMemoryBus } from "../../bus/index.ts";
 import { Engine } from "../../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { listAudit } from "../audit/index.ts";
+import { flowClient, untilFinished } from "../flows/testing.ts";
 import { openStore, type Store } from "../store/index.ts";
 import {
   type Harness,
@@ -22,7 +23,7 @@ beforeAll(async () => {
   // The TTL is far above the renewal interval so a loaded CI machine cannot lapse a live lease;
   // the test still ends the lease by stopping renewals, never by a sleep.
   h = await startHarness({ store, bus: createMemoryBus(), leaseTtlMs: 400, leaseRenewMs: 10, reaperIntervalMs: 10 });
-});
+}, 60_000);
 afterAll(async () => {
   await h.close();
   await h.bus.close();
@@ -96,5 +97,39 @@ test("a run whose agent stops renewing its lease fails at the statement it was i
   ]);
   // The agent wakes up late: its lease is gone and so are its events.
   expect((await a1.lease(run!.id, 1, lease.fencingToken)).reason).toBe("run is Failed");
+  await inbox.stop();
+});
+
+test("a reaped run fails its flow stage in the same transaction", async () => {
+  const a2 = simulatedAgent(h, "a2");
+  await a2.announce([{ name: "main", environment: "qa" }]);
+  const inbox = await jobInbox(h, "a2");
+  const flows = flowClient(h, h.adminToken);
+  await flows.createFlow({ name: "reaped", stages: [{ environment: "qa" }] });
+  const id = (
+    await h.api.migrations.createMigration({
+      fileName: "20260101000001_reaped.sql",
+      content: THREE_STATEMENTS,
+      engine: Engine.POSTGRESQL,
+    })
+  ).migration!.id;
+  await flows.promote({ flow: "reaped", migrationId: id, stage: "qa" });
+  const { job } = await inbox.next();
+  // Leased and never renewed: the agent died right after taking the run.
+  expect((await a2.lease(job.runId, job.attempt)).granted).toBe(true);
+  expect(await untilFinished(h, job.runId)).toBe("failed");
+  const stage = (await flows.getFlow({ name: "reaped", migrationId: id })).stages[0];
+  const audit = (await listAudit(h.store.db, h.workspaceId, { limit: 1000 })).filter(
+    (a) => a.target === `migration:${id}` && a.action === "stage.failed",
+  );
+  expect({
+    state: stage?.state,
+    runs: stage?.runs.map((r) => [r.state, r.failedStatement, r.error?.code]),
+    audit: audit.map((a) => [a.actor, a.detail.from, a.detail.to]),
+  }).toEqual({
+    state: RunState.FAILED,
+    runs: [[RunState.FAILED, 1, "unavailable"]],
+    audit: [["control:reaper", "InProgress", "Failed"]],
+  });
   await inbox.stop();
 });

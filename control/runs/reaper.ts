@@ -5,6 +5,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { and, eq, lt } from "drizzle-orm";
 import { JobEventSchema, RunOutcome } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { appendAudit } from "../audit/index.ts";
+import { syncStagesOfRun } from "../flows/lifecycle.ts";
 import type { Db, RunErrorJson } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import { errorToDb } from "./state.ts";
@@ -102,6 +103,8 @@ async function reapOne(db: Db, runId: string, now: Date): Promise<boolean> {
         error,
       },
     });
+    // A failed run fails its flow stage; a failure never opens a next stage, so nothing to start.
+    await syncStagesOfRun(tx, run, REAPER_ACTOR);
     return true;
   });
 }

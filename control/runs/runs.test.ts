@@ -6,7 +6,7 @@ import { createMemoryBus } from "../../bus/index.ts";
 import { subjects } from "../../bus/subjects.ts";
 import { Engine } from "../../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { RunOutcome } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
-import { JobSchema } from "../../proto/gen/migratrix/agent/v1/job_pb.ts";
+import { InDoubtResolution, JobSchema } from "../../proto/gen/migratrix/agent/v1/job_pb.ts";
 import { RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { listAudit, verifyChain } from "../audit/index.ts";
 import { openStore, type Store, tables } from "../store/index.ts";
@@ -58,7 +58,7 @@ beforeAll(async () => {
     message: "nowhere/x: environment nowhere does not exist",
   });
   inbox = await jobInbox(h, "a1");
-});
+}, 60_000);
 afterAll(async () => {
   await inbox.stop();
   await h.close();
@@ -145,6 +145,7 @@ describe("RunMigration", () => {
         checksum: m.checksum,
         firstLine: 2,
         noTransaction: false,
+        inDoubt: InDoubtResolution.UNSPECIFIED,
       },
     });
     // The job went out under msgId "<run>:<attempt>": the same id again is a duplicate publish.

@@ -13,7 +13,17 @@ import postgres from "postgres";
 import { MigratrixError, redactSecrets } from "../../common/errors.ts";
 import * as schema from "./schema.ts";
 
-export type { Role, RunDirection, RunErrorJson, RunStateName, TokenKind } from "./schema.ts";
+export type {
+  Role,
+  RunDirection,
+  RunErrorJson,
+  RunStateName,
+  StagePolicy,
+  TokenKind,
+  Vote,
+  WorkspaceKind,
+  WorkspaceRole,
+} from "./schema.ts";
 export * as tables from "./schema.ts";
 
 export type Schema = typeof schema;

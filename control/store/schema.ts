@@ -20,8 +20,14 @@ import {
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
 
-export const ROLES = ["admin", "editor", "viewer"] as const;
+/** Roles granted per environment (issue 3); "editor" is the seed's "Developer". */
+export const ROLES = ["admin", "approver", "editor", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
+/** Workspace-wide: admins manage people and grants and act as admin on every environment. */
+export const WORKSPACE_ROLES = ["admin", "member"] as const;
+export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
+export const WORKSPACE_KINDS = ["personal", "organisation"] as const;
+export type WorkspaceKind = (typeof WORKSPACE_KINDS)[number];
 export const TOKEN_KINDS = ["user", "agent", "service"] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 export const RUN_STATES = ["queued", "pending", "in_progress", "completed", "failed", "rejected"] as const;
@@ -29,21 +35,28 @@ export type RunStateName = (typeof RUN_STATES)[number];
 export const RUN_DIRECTIONS = ["apply", "revert"] as const;
 export type RunDirection = (typeof RUN_DIRECTIONS)[number];
 
-export const workspaces = pgTable("workspaces", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull().unique(),
-  createdAt: createdAt(),
-});
+export const workspaces = pgTable(
+  "workspaces",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull().unique(),
+    // A personal workspace belongs to one user (created with the account); organisations invite.
+    kind: text("kind", { enum: WORKSPACE_KINDS }).notNull().default("organisation"),
+    createdAt: createdAt(),
+  },
+  (t) => [check("workspaces_kind_check", sql`${t.kind} in ('personal', 'organisation')`)],
+);
 
 export const users = pgTable("users", {
   id: uuid("id").primaryKey().defaultRandom(),
   email: text("email").notNull().unique(),
   name: text("name").notNull().default(""),
+  // Bun.password argon2id (PHC string); null for accounts that only use API tokens.
+  passwordHash: text("password_hash"),
   createdAt: createdAt(),
 });
 
-// Workspace-wide role. Per-environment grants (flow issue) will be a separate table keyed by
-// (user, workspace, environment) so this one keeps its meaning.
+// Workspace-wide role; what a member may do on an environment comes from environment_grants.
 export const memberships = pgTable(
   "memberships",
   {
@@ -53,13 +66,59 @@ export const memberships = pgTable(
     workspaceId: uuid("workspace_id")
       .notNull()
       .references(() => workspaces.id),
-    role: text("role", { enum: ROLES }).notNull(),
+    role: text("role", { enum: WORKSPACE_ROLES }).notNull(),
     createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.userId, t.workspaceId] }),
-    check("memberships_role_check", sql`${t.role} in ('admin', 'editor', 'viewer')`),
+    check("memberships_role_check", sql`${t.role} in ('admin', 'member')`),
   ],
+);
+
+// One role per (member, environment): Editor on DEV and Viewer on PROD are two rows.
+export const environmentGrants = pgTable(
+  "environment_grants",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    role: text("role", { enum: ROLES }).notNull(),
+    grantedBy: text("granted_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.environmentId] }),
+    index("environment_grants_workspace_idx").on(t.workspaceId, t.userId),
+    check("environment_grants_role_check", sql`${t.role} in ('admin', 'approver', 'editor', 'viewer')`),
+  ],
+);
+
+// A one-time code that makes its holder a member; only the code's SHA-256 is stored.
+export const invites = pgTable(
+  "invites",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    email: text("email").notNull(),
+    role: text("role", { enum: WORKSPACE_ROLES }).notNull(),
+    // Environment grants given on acceptance: [{ environmentId, role }].
+    grants: jsonb("grants").$type<{ environmentId: string; role: Role }[]>().notNull(),
+    codeHash: text("code_hash").notNull().unique(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    usedBy: uuid("used_by").references(() => users.id),
+  },
+  (t) => [check("invites_role_check", sql`${t.role} in ('admin', 'member')`)],
 );
 
 export const apiTokens = pgTable(
@@ -277,4 +336,113 @@ export const auditLog = pgTable(
     hash: text("hash").notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.seq] })],
+);
+
+// Flows (issue 3): a named, ordered list of stages; each stage is an environment, the connections a
+// migration fans out to there, and its execution and approval policy.
+export const STAGE_POLICIES = ["auto", "manual"] as const;
+export type StagePolicy = (typeof STAGE_POLICIES)[number];
+export const VOTES = ["approve", "reject"] as const;
+export type Vote = (typeof VOTES)[number];
+
+export const flows = pgTable(
+  "flows",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    name: text("name").notNull(),
+    // Every connection of every stage has this engine: a migration is split once, for one dialect.
+    engine: text("engine").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [unique("flows_workspace_name_key").on(t.workspaceId, t.name)],
+);
+
+export const flowStages = pgTable(
+  "flow_stages",
+  {
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id),
+    position: integer("position").notNull(),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    policy: text("policy", { enum: STAGE_POLICIES }).notNull(),
+    // Never below the environment's required_approvals (a stage may tighten, never loosen).
+    requiredApprovals: integer("required_approvals").notNull(),
+    // Who may vote: named users (emails) when set, otherwise anyone holding one of these roles.
+    approverRoles: jsonb("approver_roles").$type<string[]>().notNull(),
+    approverEmails: jsonb("approver_emails").$type<string[]>().notNull(),
+    allowSelfApproval: boolean("allow_self_approval").notNull().default(false),
+    connectionIds: jsonb("connection_ids").$type<string[]>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.flowId, t.position] }),
+    unique("flow_stages_environment_key").on(t.flowId, t.environmentId),
+    check("flow_stages_policy_check", sql`${t.policy} in ('auto', 'manual')`),
+  ],
+);
+
+// The lifecycle of one migration on one stage. The state follows the stage's runs of the current
+// operation (apply, or revert during a rollback) and moves only inside a transaction that appends
+// its audit record.
+export const migrationStages = pgTable(
+  "migration_stages",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id),
+    migrationId: text("migration_id").notNull(),
+    position: integer("position").notNull(),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    state: text("state", { enum: RUN_STATES }).notNull(),
+    operation: text("operation", { enum: RUN_DIRECTIONS }).notNull().default("apply"),
+    // The checksum the runs of the current operation were started with.
+    checksum: text("checksum"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.flowId, t.migrationId, t.position] }),
+    foreignKey({ columns: [t.workspaceId, t.migrationId], foreignColumns: [migrations.workspaceId, migrations.id] }),
+    index("migration_stages_env_idx").on(t.workspaceId, t.migrationId, t.environmentId),
+  ],
+);
+
+// One vote per person per (migration, stage), whatever channel it came through. A vote signs the
+// migration checksum (which covers the up and the down script); a vote on another checksum is void.
+export const approvals = pgTable(
+  "approvals",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id),
+    migrationId: text("migration_id").notNull(),
+    position: integer("position").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    email: text("email").notNull(),
+    vote: text("vote", { enum: VOTES }).notNull(),
+    comment: text("comment").notNull().default(""),
+    checksum: text("checksum").notNull(),
+    // The token the vote came through (CLI, a bot's service token …), for the audit trail.
+    via: text("via").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.flowId, t.migrationId, t.position, t.userId] }),
+    check("approvals_vote_check", sql`${t.vote} in ('approve', 'reject')`),
+  ],
 );

@@ -1,15 +1,19 @@
 // PostgreSQL introspection from pg_catalog (exact types via format_type, index keys in key order).
 // Needs PostgreSQL 12+ (attgenerated, indnkeyatts).
-import type { Inspector } from "../adapter.ts";
+import type { InspectOptions, Inspector } from "../adapter.ts";
+import { BACKUP_SCHEMA } from "../rollback/backup-names.ts";
 import { HISTORY_TABLE } from "../runner/history.ts";
 import { normalizeSnapshot, SNAPSHOT_VERSION, type TableSnapshot } from "../schema/snapshot.ts";
 import type { Session } from "../types.ts";
+import { inspectObjects } from "./inspect-objects.ts";
 
 const SCHEMAS = `
 SELECT nspname AS name FROM pg_namespace
 WHERE nspname NOT IN ('pg_catalog', 'information_schema')
   AND nspname NOT LIKE 'pg\\_toast%' AND nspname NOT LIKE 'pg\\_temp\\_%'
-  AND ($1::text[] IS NULL OR nspname = ANY($1::text[]))`;
+  AND ($1::text[] IS NULL OR nspname = ANY($1::text[]))
+  -- Migratrix's backup area is not the user's schema; it is read only when named.
+  AND ($1::text[] IS NOT NULL OR nspname <> '${BACKUP_SCHEMA}')`;
 
 // Ordinary and partitioned tables of the chosen schemas, without Migratrix's own history table.
 const TABLE_FILTER = `c.relkind IN ('r', 'p') AND n.nspname = ANY($1::text[]) AND c.relname <> '${HISTORY_TABLE}'`;
@@ -57,7 +61,7 @@ WHERE ${TABLE_FILTER}`;
 
 type Located = { schema: string; table: string };
 
-async function inspect(session: Session, opts?: { schemas?: string[] }) {
+async function inspect(session: Session, opts?: InspectOptions) {
   const schemaRows = await session.query<{ name: string }>(SCHEMAS, [opts?.schemas ?? null]);
   const names = schemaRows.map((r) => r.name);
   const tables = new Map<string, TableSnapshot>();
@@ -90,12 +94,14 @@ async function inspect(session: Session, opts?: { schemas?: string[] }) {
       ...(r.primary ? { primary: true as const } : {}),
     });
   }
+  const objects = opts?.objects ? { objects: await inspectObjects(session, names, tableOf) } : {};
   return normalizeSnapshot({
     version: SNAPSHOT_VERSION,
     engine: "postgresql",
     serverVersion: await session.serverVersion(),
     schemas: names.map((name) => ({ name })),
     tables: [...tables.values()],
+    ...objects,
   });
 }
 

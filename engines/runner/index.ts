@@ -1,4 +1,6 @@
 // The runner's public surface: one function, its options and events, and the history table helpers.
+
+export { type Effect, effectOf, type InDoubtResolution } from "./doubt.ts";
 export {
   type DbErrorInfo,
   dbErrorInfo,
@@ -17,6 +19,7 @@ export {
   type HistoryTypeNames,
   historyTableDdl,
 } from "./history.ts";
+export { composeHooks } from "./hooks.ts";
 export {
   type BeforeRunContext,
   DEFAULT_LOCK_TIMEOUT_MS,

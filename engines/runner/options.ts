@@ -3,6 +3,7 @@ import type { MigratrixError } from "../../common/errors.ts";
 import pkg from "../../package.json";
 import type { EngineAdapter, RunDirection, Target } from "../adapter.ts";
 import type { Session, Statement } from "../types.ts";
+import type { InDoubtResolution } from "./doubt.ts";
 import type { RunnerEvent } from "./events.ts";
 
 export const MIGRATRIX_VERSION: string = pkg.version;
@@ -52,6 +53,11 @@ export interface RunHooks {
   /** Throwing fails the run at this statement without running it. */
   beforeStatement?(s: Statement): void | Promise<void>;
   afterStatement?(s: Statement, result: StatementResult): void | Promise<void>;
+  /**
+   * Only for a statement that commits by itself: after it committed, before the history write that
+   * counts it (the window that leaves a run in doubt; fault injection stops here).
+   */
+  beforeHistoryWrite?(s: Statement): void | Promise<void>;
   /** Once, with the final result, still under the lock; its errors are logged, not the outcome. */
   afterRun?(result: RunResult): void | Promise<void>;
 }
@@ -72,4 +78,9 @@ export interface RunOptions {
   /** Awaited, for back-pressure and order; throwing stops the run as failed. */
   onEvent: (e: RunnerEvent) => void | Promise<void>;
   hooks?: RunHooks;
+  /**
+   * What to do with a statement left in doubt by a run that died (see doubt.ts) when introspection
+   * cannot tell whether it took effect; without it such a run is rejected.
+   */
+  inDoubt?: InDoubtResolution;
 }

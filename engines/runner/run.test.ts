@@ -163,3 +163,91 @@ test("an abort before the first statement runs nothing", async () => {
     history: { status: "failed", statements_done: 0 },
   });
 });
+
+const dbName = join(dir, "runner.db");
+
+/** Runs a no-transaction migration that stops before statement 2, then marks it as a run that died. */
+async function diedBefore2(id: string, sql: string) {
+  const { result } = await run(id, sql, {
+    migration: { id, name: id, checksum: `c-${id}`, sql, noTransaction: true },
+    hooks: {
+      beforeStatement: (s) => {
+        if (s.index === 2) throw new Error("killed");
+      },
+    },
+  });
+  expect(result.outcome).toBe("failed");
+  // A kill, unlike a failure, leaves the row in_progress.
+  await session.query("UPDATE migratrix_history SET status = 'in_progress' WHERE migration_id = ?", [id]);
+}
+
+const warnings = (events: RunnerEvent[]) =>
+  events.flatMap((e) => (e.kind === "log" && e.level === "warn" ? [e.message] : []));
+
+test("a statement in doubt whose effect introspection sees is counted as done, not run twice", async () => {
+  const sql = "CREATE TABLE d1_a (id INTEGER);\nCREATE TABLE d1_b (id INTEGER);\nCREATE TABLE d1_c (id INTEGER);";
+  await diedBefore2("d1", sql);
+  // Statement 2 committed, and the agent died before its history write.
+  await session.exec("CREATE TABLE d1_b (id INTEGER)");
+  const { result, events } = await run("d1", sql, {
+    migration: { id: "d1", name: "d1", checksum: "c-d1", sql, noTransaction: true },
+  });
+  expect({
+    outcome: result.outcome,
+    warnings: warnings(events),
+    tables: (await tables()).filter((t) => t.startsWith("d1_")),
+    history: await status("d1"),
+  }).toEqual({
+    outcome: "completed",
+    warnings: [
+      `migration d1 statement 2 (line 2) on ${dbName} was in doubt after the previous run stopped: counted as done, introspection shows it took effect`,
+    ],
+    tables: ["d1_a", "d1_b", "d1_c"],
+    history: { status: "applied", statements_done: 3 },
+  });
+});
+
+test("a statement in doubt whose effect is absent runs again", async () => {
+  const sql = "CREATE TABLE d2_a (id INTEGER);\nCREATE TABLE d2_b (id INTEGER);";
+  await diedBefore2("d2", sql);
+  const { result, events } = await run("d2", sql, {
+    migration: { id: "d2", name: "d2", checksum: "c-d2", sql, noTransaction: true },
+  });
+  expect({ outcome: result.outcome, warnings: warnings(events), history: await status("d2") }).toEqual({
+    outcome: "completed",
+    warnings: [
+      `migration d2 statement 2 (line 2) on ${dbName} was in doubt after the previous run stopped: running it again, introspection shows it did not take effect`,
+    ],
+    history: { status: "applied", statements_done: 2 },
+  });
+});
+
+test("a statement in doubt introspection cannot decide is refused until the operator resolves it", async () => {
+  const sql = "CREATE TABLE d3_a (id INTEGER);\nINSERT INTO d3_a VALUES (1);";
+  const migration = { id: "d3", name: "d3", checksum: "c-d3", sql, noTransaction: true };
+  await diedBefore2("d3", sql);
+  const refused = await run("d3", sql, { migration });
+  expect({
+    outcome: refused.result.outcome,
+    code: refused.result.error?.code,
+    message: refused.result.error?.message,
+    history: await status("d3"),
+  }).toEqual({
+    outcome: "rejected",
+    code: "failed_precondition",
+    message: `migration d3 statement 2 (line 2) on ${dbName} is in doubt: the run that stopped there may have committed it without recording it, and introspection cannot tell; resolve it by running it again (resume) or skipping it (it took effect)`,
+    history: { status: "in_progress", statements_done: 1 },
+  });
+  const resolved = await run("d3", sql, { migration, inDoubt: "rerun" });
+  expect({
+    outcome: resolved.result.outcome,
+    warnings: warnings(resolved.events),
+    rows: await session.query("SELECT id FROM d3_a"),
+  }).toEqual({
+    outcome: "completed",
+    warnings: [
+      `migration d3 statement 2 (line 2) on ${dbName} was in doubt after the previous run stopped: running it again, as the operator resolved`,
+    ],
+    rows: [{ id: 1 }],
+  });
+});

@@ -3,8 +3,9 @@
 // Its three callers (agent jobs, the CLI's local mode, tests) share it; see README.md here.
 
 import { MigratrixError } from "../../common/errors.ts";
-import type { HistoryTable, Target } from "../adapter.ts";
+import type { HistoryRow, HistoryTable, Target } from "../adapter.ts";
 import { type Ctx, finish, report } from "./context.ts";
+import { effectOf } from "./doubt.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATRIX_VERSION, type RunOptions, type RunResult } from "./options.ts";
 import { planRun, planSegments } from "./plan.ts";
 import { Progress } from "./progress.ts";
@@ -103,6 +104,8 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
     await o.onEvent({ kind: "log", level: "info", message: plan.message });
     return finish(c, "already_applied", existing?.statementsDone ?? 0);
   }
+  const resumeFrom = await settleDoubt(c, existing, plan.resumeFrom, target);
+  if (resumeFrom instanceof MigratrixError) return finish(c, "rejected", plan.resumeFrom, resumeFrom);
 
   const progress = new Progress(c, history, {
     migrationId: o.migration.id,
@@ -112,7 +115,7 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
     status: "in_progress",
     attempt: o.attempt,
     statementsTotal: c.statements.length,
-    statementsDone: plan.resumeFrom,
+    statementsDone: resumeFrom,
     runId: o.runId,
     correlationId: o.correlationId,
     appliedBy: o.appliedBy,
@@ -125,17 +128,17 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
 
   let inTx = false;
   try {
-    await o.onEvent({ kind: "started", statementsTotal: c.statements.length, statementsDone: plan.resumeFrom });
+    await o.onEvent({ kind: "started", statementsTotal: c.statements.length, statementsDone: resumeFrom });
     for (const message of plan.warnings) await o.onEvent({ kind: "log", level: "warn", message });
     await o.hooks?.beforeRun?.({
       session: o.session,
       target,
       direction: o.direction,
       statements: c.statements,
-      resumeFrom: plan.resumeFrom,
+      resumeFrom,
     });
     const caps = o.engine.capabilities;
-    const segments = planSegments(c.statements.slice(plan.resumeFrom), {
+    const segments = planSegments(c.statements.slice(resumeFrom), {
       transactional: caps.transactionalDdl && caps.transactions && !o.migration.noTransaction,
     });
     for (const [i, seg] of segments.entries()) {
@@ -145,7 +148,10 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
       }
       for (const stmt of seg.statements) {
         const r = await runStatement(c, stmt, seg, target);
-        if (!seg.transactional) await progress.statementCommitted();
+        if (!seg.transactional) {
+          await o.hooks?.beforeHistoryWrite?.(stmt);
+          await progress.statementCommitted();
+        }
         await o.hooks?.afterStatement?.(stmt, r);
       }
       if (seg.transactional) {
@@ -182,4 +188,44 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
     }
     return finish(c, "failed", progress.done, error);
   }
+}
+
+/**
+ * An in_progress row under the lock means its run died. If the statement it was on commits by
+ * itself, it may have committed without being counted: decide by introspection, else by the
+ * operator's resolution, else refuse. Returns where to resume, or the refusal.
+ */
+async function settleDoubt(
+  c: Ctx,
+  existing: HistoryRow | null,
+  resumeFrom: number,
+  target: Target,
+): Promise<number | MigratrixError> {
+  const { o } = c;
+  if (existing?.status !== "in_progress" || existing.direction !== o.direction) return resumeFrom;
+  const next = c.statements[resumeFrom];
+  if (!next) return resumeFrom;
+  const caps = o.engine.capabilities;
+  if (caps.transactionalDdl && caps.transactions && !o.migration.noTransaction && !next.ownSegment) return resumeFrom;
+  const n = resumeFrom + 1;
+  const where = `migration ${o.migration.id} statement ${n} (line ${next.start.line}) on ${target.database}`;
+  const effect = effectOf(next.text, await o.engine.inspector.inspect(o.session));
+  const decided = effect === "present" ? "skip" : effect === "absent" ? "rerun" : o.inDoubt;
+  if (decided === undefined) {
+    return new MigratrixError(
+      "failed_precondition",
+      `${where} is in doubt: the run that stopped there may have committed it without recording it, and introspection cannot tell; resolve it by running it again (resume) or skipping it (it took effect)`,
+      { inDoubt: n, line: next.start.line, column: next.start.column },
+    );
+  }
+  const why =
+    effect === "unknown"
+      ? "as the operator resolved"
+      : `introspection shows it ${effect === "present" ? "took" : "did not take"} effect`;
+  await o.onEvent({
+    kind: "log",
+    level: "warn",
+    message: `${where} was in doubt after the previous run stopped: ${decided === "skip" ? "counted as done" : "running it again"}, ${why}`,
+  });
+  return decided === "skip" ? n : resumeFrom;
 }

@@ -1,10 +1,14 @@
 // The engine-neutral schema model (snapshots); type mapping and object kinds grow here.
 export {
   type ColumnSnapshot,
+  type ConstraintKind,
+  type ConstraintSnapshot,
   type IndexSnapshot,
   normalizeSnapshot,
   type PrimaryKeySnapshot,
   type SchemaInfo,
+  type SchemaObjectKind,
+  type SchemaObjectSnapshot,
   type SchemaSnapshot,
   SNAPSHOT_VERSION,
   snapshotFromJson,

@@ -15,6 +15,10 @@ export interface ColumnSnapshot {
   default: string | null;
   /** 1-based, dense (dropped columns leave no gap) so snapshots of equal tables are equal. */
   ordinal: number;
+  /** Identity column (PostgreSQL GENERATED ... AS IDENTITY); read with `objects: true`. */
+  identity?: "always" | "by default";
+  /** Stored generated column: its expression (PostgreSQL GENERATED ALWAYS AS); read with `objects: true`. */
+  generated?: string;
 }
 
 export interface PrimaryKeySnapshot {
@@ -30,6 +34,48 @@ export interface IndexSnapshot {
   unique: boolean;
   /** Set (true) only on the index that backs the primary key. */
   primary?: true;
+  /** The engine's DDL that re-creates it; read with `objects: true`. */
+  definition?: string;
+  /** Set (true) when a constraint (primary key, unique, exclusion) owns the index. */
+  constraint?: true;
+}
+
+export type ConstraintKind = "primary" | "unique" | "check" | "foreign" | "exclusion";
+
+/** A table constraint; read with `objects: true`. */
+export interface ConstraintSnapshot {
+  name: string;
+  kind: ConstraintKind;
+  /** What follows `ADD CONSTRAINT name`, as the engine prints it: "CHECK ((qty > 0))". */
+  definition: string;
+  /** Foreign keys: the referenced table, "schema.table". */
+  references?: string;
+}
+
+export type SchemaObjectKind =
+  | "view"
+  | "materialized_view"
+  | "sequence"
+  | "function"
+  | "procedure"
+  | "trigger"
+  | "type";
+
+/** A schema object other than a table, kept as the DDL that re-creates it; read with `objects: true`. */
+export interface SchemaObjectSnapshot {
+  kind: SchemaObjectKind;
+  schema: string;
+  name: string;
+  /** Routines: identity argument types, "integer, text"; tells overloads apart. */
+  signature?: string;
+  /** Triggers: the table they are on. */
+  table?: string;
+  /** Sequences: the column that owns them (serial), "table.column". */
+  ownedBy?: string;
+  /** Views: the tables and views they read, "schema.name", sorted. */
+  dependsOn?: string[];
+  /** A complete statement that re-creates the object, without terminator. */
+  definition: string;
 }
 
 export interface TableSnapshot {
@@ -39,6 +85,7 @@ export interface TableSnapshot {
   columns: ColumnSnapshot[];
   primaryKey: PrimaryKeySnapshot | null;
   indexes: IndexSnapshot[];
+  constraints?: ConstraintSnapshot[];
 }
 
 export interface SchemaInfo {
@@ -53,6 +100,8 @@ export interface SchemaSnapshot {
   capturedAt?: string;
   schemas: SchemaInfo[];
   tables: TableSnapshot[];
+  /** Views, sequences, routines, triggers and types; present only when read with `objects: true`. */
+  objects?: SchemaObjectSnapshot[];
 }
 
 /** Code-unit order, not locale order: the same on every machine. */
@@ -69,10 +118,20 @@ export function normalizeSnapshot(s: SchemaSnapshot): SchemaSnapshot {
         .sort((a, b) => a.ordinal - b.ordinal || byString(a.name, b.name))
         .map((c, i) => ({ ...c, ordinal: i + 1 })),
       indexes: [...t.indexes].sort((a, b) => byString(a.name, b.name)),
+      ...(t.constraints ? { constraints: [...t.constraints].sort((a, b) => byString(a.name, b.name)) } : {}),
     }))
     .sort((a, b) => byString(a.schema, b.schema) || byString(a.name, b.name));
   const schemas = [...s.schemas].sort((a, b) => byString(a.name, b.name));
-  return { ...s, schemas, tables };
+  if (!s.objects) return { ...s, schemas, tables };
+  const objects = [...s.objects].sort(
+    (a, b) =>
+      byString(a.kind, b.kind) ||
+      byString(a.schema, b.schema) ||
+      byString(a.name, b.name) ||
+      byString(a.signature ?? "", b.signature ?? "") ||
+      byString(a.table ?? "", b.table ?? ""),
+  );
+  return { ...s, schemas, tables, objects };
 }
 
 /** Stable JSON text of a snapshot (canonical order, two-space indent). */

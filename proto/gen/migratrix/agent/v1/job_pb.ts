@@ -2,8 +2,8 @@
 // @generated from file migratrix/agent/v1/job.proto (package migratrix.agent.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Engine } from "./engine_pb.ts";
 import { file_migratrix_agent_v1_engine } from "./engine_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/agent/v1/job.proto.
  */
 export const file_migratrix_agent_v1_job: GenFile = /*@__PURE__*/
-  fileDesc("ChxtaWdyYXRyaXgvYWdlbnQvdjEvam9iLnByb3RvEhJtaWdyYXRyaXguYWdlbnQudjEi+QMKA0pvYhIOCgZqb2JfaWQYASABKAkSDgoGcnVuX2lkGAIgASgJEg8KB2F0dGVtcHQYAyABKA0SFgoOY29ycmVsYXRpb25faWQYBCABKAkSFAoMd29ya3NwYWNlX2lkGAUgASgJEhIKCmNvbm5lY3Rpb24YBiABKAkSFAoMcmVxdWVzdGVkX2J5GAcgASgJEi0KBWFwcGx5GAogASgLMhwubWlncmF0cml4LmFnZW50LnYxLkFwcGx5Sm9iSAASLwoGcmV2ZXJ0GAsgASgLMh0ubWlncmF0cml4LmFnZW50LnYxLlJldmVydEpvYkgAEjcKCmludHJvc3BlY3QYDCABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdEpvYkgAEi0KBXF1ZXJ5GA0gASgLMhwubWlncmF0cml4LmFnZW50LnYxLlF1ZXJ5Sm9iSAASMwoIdHJhbnNmZXIYDiABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuVHJhbnNmZXJKb2JIABIzCghkYXRhZGlmZhgPIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5EYXRhRGlmZkpvYkgAEi8KBmJhY2t1cBgQIAEoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5CYWNrdXBKb2JIAEIGCgRraW5kIoABCg9NaWdyYXRpb25TY3JpcHQSFAoMbWlncmF0aW9uX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSCwoDc3FsGAMgASgJEhAKCGNoZWNrc3VtGAQgASgJEhIKCmZpcnN0X2xpbmUYBSABKA0SFgoObm9fdHJhbnNhY3Rpb24YBiABKAgiawoIQXBwbHlKb2ISMwoGc2NyaXB0GAEgASgLMiMubWlncmF0cml4LmFnZW50LnYxLk1pZ3JhdGlvblNjcmlwdBIqCgZlbmdpbmUYAiABKA4yGi5taWdyYXRyaXguYWdlbnQudjEuRW5naW5lImwKCVJldmVydEpvYhIzCgZzY3JpcHQYASABKAsyIy5taWdyYXRyaXguYWdlbnQudjEuTWlncmF0aW9uU2NyaXB0EioKBmVuZ2luZRgCIAEoDjIaLm1pZ3JhdHJpeC5hZ2VudC52MS5FbmdpbmUiIAoNSW50cm9zcGVjdEpvYhIPCgdzY2hlbWFzGAEgAygJIikKCFF1ZXJ5Sm9iEgsKA3NxbBgBIAEoCRIQCghtYXhfcm93cxgCIAEoDSJTCgtUcmFuc2ZlckpvYhIZChFzb3VyY2VfY29ubmVjdGlvbhgBIAEoCRIZChF0YXJnZXRfY29ubmVjdGlvbhgCIAEoCRIOCgZ0YWJsZXMYAyADKAkiUwoLRGF0YURpZmZKb2ISGQoRc291cmNlX2Nvbm5lY3Rpb24YASABKAkSGQoRdGFyZ2V0X2Nvbm5lY3Rpb24YAiABKAkSDgoGdGFibGVzGAMgAygJIhsKCUJhY2t1cEpvYhIOCgZ0YWJsZXMYASADKAliBnByb3RvMw", [file_migratrix_agent_v1_engine]);
+  fileDesc("ChxtaWdyYXRyaXgvYWdlbnQvdjEvam9iLnByb3RvEhJtaWdyYXRyaXguYWdlbnQudjEi+QMKA0pvYhIOCgZqb2JfaWQYASABKAkSDgoGcnVuX2lkGAIgASgJEg8KB2F0dGVtcHQYAyABKA0SFgoOY29ycmVsYXRpb25faWQYBCABKAkSFAoMd29ya3NwYWNlX2lkGAUgASgJEhIKCmNvbm5lY3Rpb24YBiABKAkSFAoMcmVxdWVzdGVkX2J5GAcgASgJEi0KBWFwcGx5GAogASgLMhwubWlncmF0cml4LmFnZW50LnYxLkFwcGx5Sm9iSAASLwoGcmV2ZXJ0GAsgASgLMh0ubWlncmF0cml4LmFnZW50LnYxLlJldmVydEpvYkgAEjcKCmludHJvc3BlY3QYDCABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdEpvYkgAEi0KBXF1ZXJ5GA0gASgLMhwubWlncmF0cml4LmFnZW50LnYxLlF1ZXJ5Sm9iSAASMwoIdHJhbnNmZXIYDiABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuVHJhbnNmZXJKb2JIABIzCghkYXRhZGlmZhgPIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5EYXRhRGlmZkpvYkgAEi8KBmJhY2t1cBgQIAEoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5CYWNrdXBKb2JIAEIGCgRraW5kIrkBCg9NaWdyYXRpb25TY3JpcHQSFAoMbWlncmF0aW9uX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSCwoDc3FsGAMgASgJEhAKCGNoZWNrc3VtGAQgASgJEhIKCmZpcnN0X2xpbmUYBSABKA0SFgoObm9fdHJhbnNhY3Rpb24YBiABKAgSNwoIaW5fZG91YnQYByABKA4yJS5taWdyYXRyaXguYWdlbnQudjEuSW5Eb3VidFJlc29sdXRpb24iawoIQXBwbHlKb2ISMwoGc2NyaXB0GAEgASgLMiMubWlncmF0cml4LmFnZW50LnYxLk1pZ3JhdGlvblNjcmlwdBIqCgZlbmdpbmUYAiABKA4yGi5taWdyYXRyaXguYWdlbnQudjEuRW5naW5lImwKCVJldmVydEpvYhIzCgZzY3JpcHQYASABKAsyIy5taWdyYXRyaXguYWdlbnQudjEuTWlncmF0aW9uU2NyaXB0EioKBmVuZ2luZRgCIAEoDjIaLm1pZ3JhdHJpeC5hZ2VudC52MS5FbmdpbmUiIAoNSW50cm9zcGVjdEpvYhIPCgdzY2hlbWFzGAEgAygJIikKCFF1ZXJ5Sm9iEgsKA3NxbBgBIAEoCRIQCghtYXhfcm93cxgCIAEoDSJTCgtUcmFuc2ZlckpvYhIZChFzb3VyY2VfY29ubmVjdGlvbhgBIAEoCRIZChF0YXJnZXRfY29ubmVjdGlvbhgCIAEoCRIOCgZ0YWJsZXMYAyADKAkiUwoLRGF0YURpZmZKb2ISGQoRc291cmNlX2Nvbm5lY3Rpb24YASABKAkSGQoRdGFyZ2V0X2Nvbm5lY3Rpb24YAiABKAkSDgoGdGFibGVzGAMgAygJIhsKCUJhY2t1cEpvYhIOCgZ0YWJsZXMYASADKAkqdQoRSW5Eb3VidFJlc29sdXRpb24SIwofSU5fRE9VQlRfUkVTT0xVVElPTl9VTlNQRUNJRklFRBAAEh0KGUlOX0RPVUJUX1JFU09MVVRJT05fUkVSVU4QARIcChhJTl9ET1VCVF9SRVNPTFVUSU9OX1NLSVAQAmIGcHJvdG8z", [file_migratrix_agent_v1_engine]);
 
 /**
  * A unit of work that changes a database. Travels on the JetStream work-queue subject
@@ -165,6 +165,14 @@ export type MigrationScript = Message<"migratrix.agent.v1.MigrationScript"> & {
    * @generated from field: bool no_transaction = 6;
    */
   noTransaction: boolean;
+
+  /**
+   * The operator's answer for a statement left in doubt by a run that died, when introspection
+   * cannot tell whether it took effect (see engines/runner/doubt.ts).
+   *
+   * @generated from field: migratrix.agent.v1.InDoubtResolution in_doubt = 7;
+   */
+  inDoubt: InDoubtResolution;
 };
 
 /**
@@ -329,4 +337,36 @@ export type BackupJob = Message<"migratrix.agent.v1.BackupJob"> & {
  */
 export const BackupJobSchema: GenMessage<BackupJob> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_job, 8);
+
+/**
+ * @generated from enum migratrix.agent.v1.InDoubtResolution
+ */
+export enum InDoubtResolution {
+  /**
+   * No answer: a statement in doubt that introspection cannot decide rejects the run.
+   *
+   * @generated from enum value: IN_DOUBT_RESOLUTION_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * It did not take effect: run it again.
+   *
+   * @generated from enum value: IN_DOUBT_RESOLUTION_RERUN = 1;
+   */
+  RERUN = 1,
+
+  /**
+   * It took effect: count it as done and continue after it.
+   *
+   * @generated from enum value: IN_DOUBT_RESOLUTION_SKIP = 2;
+   */
+  SKIP = 2,
+}
+
+/**
+ * Describes the enum migratrix.agent.v1.InDoubtResolution.
+ */
+export const InDoubtResolutionSchema: GenEnum<InDoubtResolution> = /*@__PURE__*/
+  enumDesc(file_migratrix_agent_v1_job, 0);
 

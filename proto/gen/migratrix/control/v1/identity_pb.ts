@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/control/v1/identity.proto.
  */
 export const file_migratrix_control_v1_identity: GenFile = /*@__PURE__*/
-  fileDesc("CiNtaWdyYXRyaXgvY29udHJvbC92MS9pZGVudGl0eS5wcm90bxIUbWlncmF0cml4LmNvbnRyb2wudjEiDwoNV2hvQW1JUmVxdWVzdCJwCg5XaG9BbUlSZXNwb25zZRIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDHdvcmtzcGFjZV9pZBgDIAEoCRIWCg53b3Jrc3BhY2VfbmFtZRgEIAEoCRIQCgh0b2tlbl9pZBgFIAEoCSJmChJDcmVhdGVUb2tlblJlcXVlc3QSDAoEbmFtZRgBIAEoCRITCgt0dGxfc2Vjb25kcxgCIAEoDRItCgRraW5kGAMgASgOMh8ubWlncmF0cml4LmNvbnRyb2wudjEuVG9rZW5LaW5kIlQKE0NyZWF0ZVRva2VuUmVzcG9uc2USLQoFdG9rZW4YASABKAsyHi5taWdyYXRyaXguY29udHJvbC52MS5BcGlUb2tlbhIOCgZzZWNyZXQYAiABKAkiEwoRTGlzdFRva2Vuc1JlcXVlc3QiRAoSTGlzdFRva2Vuc1Jlc3BvbnNlEi4KBnRva2VucxgBIAMoCzIeLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFwaVRva2VuIiYKElJldm9rZVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSIVChNSZXZva2VUb2tlblJlc3BvbnNlIqYCCghBcGlUb2tlbhIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLgoKY3JlYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCgRraW5kGAggASgOMh8ubWlncmF0cml4LmNvbnRyb2wudjEuVG9rZW5LaW5kKmoKCVRva2VuS2luZBIaChZUT0tFTl9LSU5EX1VOU1BFQ0lGSUVEEAASEwoPVE9LRU5fS0lORF9VU0VSEAESFAoQVE9LRU5fS0lORF9BR0VOVBACEhYKElRPS0VOX0tJTkRfU0VSVklDRRADMo8DCg9JZGVudGl0eVNlcnZpY2USUwoGV2hvQW1JEiMubWlncmF0cml4LmNvbnRyb2wudjEuV2hvQW1JUmVxdWVzdBokLm1pZ3JhdHJpeC5jb250cm9sLnYxLldob0FtSVJlc3BvbnNlEmIKC0NyZWF0ZVRva2VuEigubWlncmF0cml4LmNvbnRyb2wudjEuQ3JlYXRlVG9rZW5SZXF1ZXN0GikubWlncmF0cml4LmNvbnRyb2wudjEuQ3JlYXRlVG9rZW5SZXNwb25zZRJfCgpMaXN0VG9rZW5zEicubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdFRva2Vuc1JlcXVlc3QaKC5taWdyYXRyaXguY29udHJvbC52MS5MaXN0VG9rZW5zUmVzcG9uc2USYgoLUmV2b2tlVG9rZW4SKC5taWdyYXRyaXguY29udHJvbC52MS5SZXZva2VUb2tlblJlcXVlc3QaKS5taWdyYXRyaXguY29udHJvbC52MS5SZXZva2VUb2tlblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiNtaWdyYXRyaXgvY29udHJvbC92MS9pZGVudGl0eS5wcm90bxIUbWlncmF0cml4LmNvbnRyb2wudjEiDwoNV2hvQW1JUmVxdWVzdCLAAQoOV2hvQW1JUmVzcG9uc2USDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIUCgx3b3Jrc3BhY2VfaWQYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkSEAoIdG9rZW5faWQYBSABKAkSFgoOd29ya3NwYWNlX3JvbGUYBiABKAkSNgoGZ3JhbnRzGAcgAygLMiYubWlncmF0cml4LmNvbnRyb2wudjEuRW52aXJvbm1lbnRHcmFudCI1ChBFbnZpcm9ubWVudEdyYW50EhMKC2Vudmlyb25tZW50GAEgASgJEgwKBHJvbGUYAiABKAkiawoMTG9naW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEhEKCXdvcmtzcGFjZRgDIAEoCRITCgt0dGxfc2Vjb25kcxgEIAEoDRISCgp0b2tlbl9uYW1lGAUgASgJInwKDUxvZ2luUmVzcG9uc2USLQoFdG9rZW4YASABKAsyHi5taWdyYXRyaXguY29udHJvbC52MS5BcGlUb2tlbhIOCgZzZWNyZXQYAiABKAkSFAoMd29ya3NwYWNlX2lkGAMgASgJEhYKDndvcmtzcGFjZV9uYW1lGAQgASgJIkMKE0FjY2VwdEludml0ZVJlcXVlc3QSDAoEY29kZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIMCgRuYW1lGAMgASgJIpQBChRBY2NlcHRJbnZpdGVSZXNwb25zZRItCgV0b2tlbhgBIAEoCzIeLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFwaVRva2VuEg4KBnNlY3JldBgCIAEoCRIUCgx3b3Jrc3BhY2VfaWQYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkSDwoHdXNlcl9pZBgFIAEoCSKWAQoJV29ya3NwYWNlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSMQoEa2luZBgDIAEoDjIjLm1pZ3JhdHJpeC5jb250cm9sLnYxLldvcmtzcGFjZUtpbmQSDAoEcm9sZRgEIAEoCRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCImChZDcmVhdGVXb3Jrc3BhY2VSZXF1ZXN0EgwKBG5hbWUYASABKAkiTQoXQ3JlYXRlV29ya3NwYWNlUmVzcG9uc2USMgoJd29ya3NwYWNlGAEgASgLMh8ubWlncmF0cml4LmNvbnRyb2wudjEuV29ya3NwYWNlIhcKFUxpc3RXb3Jrc3BhY2VzUmVxdWVzdCJNChZMaXN0V29ya3NwYWNlc1Jlc3BvbnNlEjMKCndvcmtzcGFjZXMYASADKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5Xb3Jrc3BhY2UiZgoSQ3JlYXRlVG9rZW5SZXF1ZXN0EgwKBG5hbWUYASABKAkSEwoLdHRsX3NlY29uZHMYAiABKA0SLQoEa2luZBgDIAEoDjIfLm1pZ3JhdHJpeC5jb250cm9sLnYxLlRva2VuS2luZCJUChNDcmVhdGVUb2tlblJlc3BvbnNlEi0KBXRva2VuGAEgASgLMh4ubWlncmF0cml4LmNvbnRyb2wudjEuQXBpVG9rZW4SDgoGc2VjcmV0GAIgASgJIhMKEUxpc3RUb2tlbnNSZXF1ZXN0IkQKEkxpc3RUb2tlbnNSZXNwb25zZRIuCgZ0b2tlbnMYASADKAsyHi5taWdyYXRyaXguY29udHJvbC52MS5BcGlUb2tlbiImChJSZXZva2VUb2tlblJlcXVlc3QSEAoIdG9rZW5faWQYASABKAkiFQoTUmV2b2tlVG9rZW5SZXNwb25zZSKmAgoIQXBpVG9rZW4SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnJldm9rZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoEa2luZBgIIAEoDjIfLm1pZ3JhdHJpeC5jb250cm9sLnYxLlRva2VuS2luZCptCg1Xb3Jrc3BhY2VLaW5kEh4KGldPUktTUEFDRV9LSU5EX1VOU1BFQ0lGSUVEEAASGwoXV09SS1NQQUNFX0tJTkRfUEVSU09OQUwQARIfChtXT1JLU1BBQ0VfS0lORF9PUkdBTklTQVRJT04QAipqCglUb2tlbktpbmQSGgoWVE9LRU5fS0lORF9VTlNQRUNJRklFRBAAEhMKD1RPS0VOX0tJTkRfVVNFUhABEhQKEFRPS0VOX0tJTkRfQUdFTlQQAhIWChJUT0tFTl9LSU5EX1NFUlZJQ0UQAzKlBgoPSWRlbnRpdHlTZXJ2aWNlElMKBldob0FtSRIjLm1pZ3JhdHJpeC5jb250cm9sLnYxLldob0FtSVJlcXVlc3QaJC5taWdyYXRyaXguY29udHJvbC52MS5XaG9BbUlSZXNwb25zZRJiCgtDcmVhdGVUb2tlbhIoLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZVRva2VuUmVxdWVzdBopLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZVRva2VuUmVzcG9uc2USXwoKTGlzdFRva2VucxInLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RUb2tlbnNSZXF1ZXN0GigubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdFRva2Vuc1Jlc3BvbnNlEmIKC1Jldm9rZVRva2VuEigubWlncmF0cml4LmNvbnRyb2wudjEuUmV2b2tlVG9rZW5SZXF1ZXN0GikubWlncmF0cml4LmNvbnRyb2wudjEuUmV2b2tlVG9rZW5SZXNwb25zZRJQCgVMb2dpbhIiLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxvZ2luUmVxdWVzdBojLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxvZ2luUmVzcG9uc2USZQoMQWNjZXB0SW52aXRlEikubWlncmF0cml4LmNvbnRyb2wudjEuQWNjZXB0SW52aXRlUmVxdWVzdBoqLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFjY2VwdEludml0ZVJlc3BvbnNlEm4KD0NyZWF0ZVdvcmtzcGFjZRIsLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZVdvcmtzcGFjZVJlcXVlc3QaLS5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVXb3Jrc3BhY2VSZXNwb25zZRJrCg5MaXN0V29ya3NwYWNlcxIrLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RXb3Jrc3BhY2VzUmVxdWVzdBosLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RXb3Jrc3BhY2VzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message migratrix.control.v1.WhoAmIRequest
@@ -55,6 +55,18 @@ export type WhoAmIResponse = Message<"migratrix.control.v1.WhoAmIResponse"> & {
    * @generated from field: string token_id = 5;
    */
   tokenId: string;
+
+  /**
+   * "admin" or "member".
+   *
+   * @generated from field: string workspace_role = 6;
+   */
+  workspaceRole: string;
+
+  /**
+   * @generated from field: repeated migratrix.control.v1.EnvironmentGrant grants = 7;
+   */
+  grants: EnvironmentGrant[];
 };
 
 /**
@@ -63,6 +75,274 @@ export type WhoAmIResponse = Message<"migratrix.control.v1.WhoAmIResponse"> & {
  */
 export const WhoAmIResponseSchema: GenMessage<WhoAmIResponse> = /*@__PURE__*/
   messageDesc(file_migratrix_control_v1_identity, 1);
+
+/**
+ * A role on one environment: "admin", "approver", "editor" or "viewer".
+ *
+ * @generated from message migratrix.control.v1.EnvironmentGrant
+ */
+export type EnvironmentGrant = Message<"migratrix.control.v1.EnvironmentGrant"> & {
+  /**
+   * @generated from field: string environment = 1;
+   */
+  environment: string;
+
+  /**
+   * @generated from field: string role = 2;
+   */
+  role: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.EnvironmentGrant.
+ * Use `create(EnvironmentGrantSchema)` to create a new message.
+ */
+export const EnvironmentGrantSchema: GenMessage<EnvironmentGrant> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 2);
+
+/**
+ * @generated from message migratrix.control.v1.LoginRequest
+ */
+export type LoginRequest = Message<"migratrix.control.v1.LoginRequest"> & {
+  /**
+   * @generated from field: string email = 1;
+   */
+  email: string;
+
+  /**
+   * @generated from field: string password = 2;
+   */
+  password: string;
+
+  /**
+   * Workspace name; empty = the only organisation workspace of the user, else the personal one.
+   *
+   * @generated from field: string workspace = 3;
+   */
+  workspace: string;
+
+  /**
+   * Token lifetime; 0 = 30 days.
+   *
+   * @generated from field: uint32 ttl_seconds = 4;
+   */
+  ttlSeconds: number;
+
+  /**
+   * Token name (default "login").
+   *
+   * @generated from field: string token_name = 5;
+   */
+  tokenName: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.LoginRequest.
+ * Use `create(LoginRequestSchema)` to create a new message.
+ */
+export const LoginRequestSchema: GenMessage<LoginRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 3);
+
+/**
+ * @generated from message migratrix.control.v1.LoginResponse
+ */
+export type LoginResponse = Message<"migratrix.control.v1.LoginResponse"> & {
+  /**
+   * @generated from field: migratrix.control.v1.ApiToken token = 1;
+   */
+  token?: ApiToken | undefined;
+
+  /**
+   * @generated from field: string secret = 2;
+   */
+  secret: string;
+
+  /**
+   * @generated from field: string workspace_id = 3;
+   */
+  workspaceId: string;
+
+  /**
+   * @generated from field: string workspace_name = 4;
+   */
+  workspaceName: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.LoginResponse.
+ * Use `create(LoginResponseSchema)` to create a new message.
+ */
+export const LoginResponseSchema: GenMessage<LoginResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 4);
+
+/**
+ * @generated from message migratrix.control.v1.AcceptInviteRequest
+ */
+export type AcceptInviteRequest = Message<"migratrix.control.v1.AcceptInviteRequest"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * Required for a new account; for an existing one it must match its password.
+   *
+   * @generated from field: string password = 2;
+   */
+  password: string;
+
+  /**
+   * @generated from field: string name = 3;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.AcceptInviteRequest.
+ * Use `create(AcceptInviteRequestSchema)` to create a new message.
+ */
+export const AcceptInviteRequestSchema: GenMessage<AcceptInviteRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 5);
+
+/**
+ * @generated from message migratrix.control.v1.AcceptInviteResponse
+ */
+export type AcceptInviteResponse = Message<"migratrix.control.v1.AcceptInviteResponse"> & {
+  /**
+   * @generated from field: migratrix.control.v1.ApiToken token = 1;
+   */
+  token?: ApiToken | undefined;
+
+  /**
+   * @generated from field: string secret = 2;
+   */
+  secret: string;
+
+  /**
+   * @generated from field: string workspace_id = 3;
+   */
+  workspaceId: string;
+
+  /**
+   * @generated from field: string workspace_name = 4;
+   */
+  workspaceName: string;
+
+  /**
+   * @generated from field: string user_id = 5;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.AcceptInviteResponse.
+ * Use `create(AcceptInviteResponseSchema)` to create a new message.
+ */
+export const AcceptInviteResponseSchema: GenMessage<AcceptInviteResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 6);
+
+/**
+ * @generated from message migratrix.control.v1.Workspace
+ */
+export type Workspace = Message<"migratrix.control.v1.Workspace"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: migratrix.control.v1.WorkspaceKind kind = 3;
+   */
+  kind: WorkspaceKind;
+
+  /**
+   * The caller's workspace role there.
+   *
+   * @generated from field: string role = 4;
+   */
+  role: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp created_at = 5;
+   */
+  createdAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.Workspace.
+ * Use `create(WorkspaceSchema)` to create a new message.
+ */
+export const WorkspaceSchema: GenMessage<Workspace> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 7);
+
+/**
+ * @generated from message migratrix.control.v1.CreateWorkspaceRequest
+ */
+export type CreateWorkspaceRequest = Message<"migratrix.control.v1.CreateWorkspaceRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.CreateWorkspaceRequest.
+ * Use `create(CreateWorkspaceRequestSchema)` to create a new message.
+ */
+export const CreateWorkspaceRequestSchema: GenMessage<CreateWorkspaceRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 8);
+
+/**
+ * @generated from message migratrix.control.v1.CreateWorkspaceResponse
+ */
+export type CreateWorkspaceResponse = Message<"migratrix.control.v1.CreateWorkspaceResponse"> & {
+  /**
+   * @generated from field: migratrix.control.v1.Workspace workspace = 1;
+   */
+  workspace?: Workspace | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.CreateWorkspaceResponse.
+ * Use `create(CreateWorkspaceResponseSchema)` to create a new message.
+ */
+export const CreateWorkspaceResponseSchema: GenMessage<CreateWorkspaceResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 9);
+
+/**
+ * @generated from message migratrix.control.v1.ListWorkspacesRequest
+ */
+export type ListWorkspacesRequest = Message<"migratrix.control.v1.ListWorkspacesRequest"> & {
+};
+
+/**
+ * Describes the message migratrix.control.v1.ListWorkspacesRequest.
+ * Use `create(ListWorkspacesRequestSchema)` to create a new message.
+ */
+export const ListWorkspacesRequestSchema: GenMessage<ListWorkspacesRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 10);
+
+/**
+ * @generated from message migratrix.control.v1.ListWorkspacesResponse
+ */
+export type ListWorkspacesResponse = Message<"migratrix.control.v1.ListWorkspacesResponse"> & {
+  /**
+   * @generated from field: repeated migratrix.control.v1.Workspace workspaces = 1;
+   */
+  workspaces: Workspace[];
+};
+
+/**
+ * Describes the message migratrix.control.v1.ListWorkspacesResponse.
+ * Use `create(ListWorkspacesResponseSchema)` to create a new message.
+ */
+export const ListWorkspacesResponseSchema: GenMessage<ListWorkspacesResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 11);
 
 /**
  * @generated from message migratrix.control.v1.CreateTokenRequest
@@ -93,7 +373,7 @@ export type CreateTokenRequest = Message<"migratrix.control.v1.CreateTokenReques
  * Use `create(CreateTokenRequestSchema)` to create a new message.
  */
 export const CreateTokenRequestSchema: GenMessage<CreateTokenRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 2);
+  messageDesc(file_migratrix_control_v1_identity, 12);
 
 /**
  * @generated from message migratrix.control.v1.CreateTokenResponse
@@ -117,7 +397,7 @@ export type CreateTokenResponse = Message<"migratrix.control.v1.CreateTokenRespo
  * Use `create(CreateTokenResponseSchema)` to create a new message.
  */
 export const CreateTokenResponseSchema: GenMessage<CreateTokenResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 3);
+  messageDesc(file_migratrix_control_v1_identity, 13);
 
 /**
  * @generated from message migratrix.control.v1.ListTokensRequest
@@ -130,7 +410,7 @@ export type ListTokensRequest = Message<"migratrix.control.v1.ListTokensRequest"
  * Use `create(ListTokensRequestSchema)` to create a new message.
  */
 export const ListTokensRequestSchema: GenMessage<ListTokensRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 4);
+  messageDesc(file_migratrix_control_v1_identity, 14);
 
 /**
  * @generated from message migratrix.control.v1.ListTokensResponse
@@ -147,7 +427,7 @@ export type ListTokensResponse = Message<"migratrix.control.v1.ListTokensRespons
  * Use `create(ListTokensResponseSchema)` to create a new message.
  */
 export const ListTokensResponseSchema: GenMessage<ListTokensResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 5);
+  messageDesc(file_migratrix_control_v1_identity, 15);
 
 /**
  * @generated from message migratrix.control.v1.RevokeTokenRequest
@@ -164,7 +444,7 @@ export type RevokeTokenRequest = Message<"migratrix.control.v1.RevokeTokenReques
  * Use `create(RevokeTokenRequestSchema)` to create a new message.
  */
 export const RevokeTokenRequestSchema: GenMessage<RevokeTokenRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 6);
+  messageDesc(file_migratrix_control_v1_identity, 16);
 
 /**
  * @generated from message migratrix.control.v1.RevokeTokenResponse
@@ -177,7 +457,7 @@ export type RevokeTokenResponse = Message<"migratrix.control.v1.RevokeTokenRespo
  * Use `create(RevokeTokenResponseSchema)` to create a new message.
  */
 export const RevokeTokenResponseSchema: GenMessage<RevokeTokenResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 7);
+  messageDesc(file_migratrix_control_v1_identity, 17);
 
 /**
  * @generated from message migratrix.control.v1.ApiToken
@@ -229,7 +509,33 @@ export type ApiToken = Message<"migratrix.control.v1.ApiToken"> & {
  * Use `create(ApiTokenSchema)` to create a new message.
  */
 export const ApiTokenSchema: GenMessage<ApiToken> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 8);
+  messageDesc(file_migratrix_control_v1_identity, 18);
+
+/**
+ * @generated from enum migratrix.control.v1.WorkspaceKind
+ */
+export enum WorkspaceKind {
+  /**
+   * @generated from enum value: WORKSPACE_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: WORKSPACE_KIND_PERSONAL = 1;
+   */
+  PERSONAL = 1,
+
+  /**
+   * @generated from enum value: WORKSPACE_KIND_ORGANISATION = 2;
+   */
+  ORGANISATION = 2,
+}
+
+/**
+ * Describes the enum migratrix.control.v1.WorkspaceKind.
+ */
+export const WorkspaceKindSchema: GenEnum<WorkspaceKind> = /*@__PURE__*/
+  enumDesc(file_migratrix_control_v1_identity, 0);
 
 /**
  * What a token may do: user and service tokens call this API; agent tokens only authenticate an
@@ -263,7 +569,7 @@ export enum TokenKind {
  * Describes the enum migratrix.control.v1.TokenKind.
  */
 export const TokenKindSchema: GenEnum<TokenKind> = /*@__PURE__*/
-  enumDesc(file_migratrix_control_v1_identity, 0);
+  enumDesc(file_migratrix_control_v1_identity, 1);
 
 /**
  * Who is calling, and API tokens. Every call on every service carries "Authorization: Bearer <token>".
@@ -302,6 +608,47 @@ export const IdentityService: GenService<{
     methodKind: "unary";
     input: typeof RevokeTokenRequestSchema;
     output: typeof RevokeTokenResponseSchema;
+  },
+  /**
+   * Email + password for a user token. Needs no bearer token; failed attempts are audited.
+   *
+   * @generated from rpc migratrix.control.v1.IdentityService.Login
+   */
+  login: {
+    methodKind: "unary";
+    input: typeof LoginRequestSchema;
+    output: typeof LoginResponseSchema;
+  },
+  /**
+   * Redeems a one-time invite code: creates the account (with its personal workspace) or adds an
+   * existing one to the workspace, and returns a token. Needs no bearer token.
+   *
+   * @generated from rpc migratrix.control.v1.IdentityService.AcceptInvite
+   */
+  acceptInvite: {
+    methodKind: "unary";
+    input: typeof AcceptInviteRequestSchema;
+    output: typeof AcceptInviteResponseSchema;
+  },
+  /**
+   * An organisation workspace with the caller as its admin.
+   *
+   * @generated from rpc migratrix.control.v1.IdentityService.CreateWorkspace
+   */
+  createWorkspace: {
+    methodKind: "unary";
+    input: typeof CreateWorkspaceRequestSchema;
+    output: typeof CreateWorkspaceResponseSchema;
+  },
+  /**
+   * The workspaces the caller belongs to.
+   *
+   * @generated from rpc migratrix.control.v1.IdentityService.ListWorkspaces
+   */
+  listWorkspaces: {
+    methodKind: "unary";
+    input: typeof ListWorkspacesRequestSchema;
+    output: typeof ListWorkspacesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_migratrix_control_v1_identity, 0);

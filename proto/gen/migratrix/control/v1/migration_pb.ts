@@ -10,13 +10,15 @@ import type { DbError, Engine } from "../../agent/v1/engine_pb.ts";
 import { file_migratrix_agent_v1_engine } from "../../agent/v1/engine_pb.ts";
 import type { JobEvent } from "../../agent/v1/event_pb.ts";
 import { file_migratrix_agent_v1_event } from "../../agent/v1/event_pb.ts";
+import type { InDoubtResolution } from "../../agent/v1/job_pb.ts";
+import { file_migratrix_agent_v1_job } from "../../agent/v1/job_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file migratrix/control/v1/migration.proto.
  */
 export const file_migratrix_control_v1_migration: GenFile = /*@__PURE__*/
-  fileDesc("CiRtaWdyYXRyaXgvY29udHJvbC92MS9taWdyYXRpb24ucHJvdG8SFG1pZ3JhdHJpeC5jb250cm9sLnYxIrEBCglNaWdyYXRpb24SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZ1cF9zcWwYAyABKAkSEAoIZG93bl9zcWwYBCABKAkSEAoIY2hlY2tzdW0YBSABKAkSEgoKc3RhdGVtZW50cxgGIAEoDRISCgpjcmVhdGVkX2J5GAcgASgJEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImgKFkNyZWF0ZU1pZ3JhdGlvblJlcXVlc3QSEQoJZmlsZV9uYW1lGAEgASgJEg8KB2NvbnRlbnQYAiABKAkSKgoGZW5naW5lGAMgASgOMhoubWlncmF0cml4LmFnZW50LnYxLkVuZ2luZSJNChdDcmVhdGVNaWdyYXRpb25SZXNwb25zZRIyCgltaWdyYXRpb24YASABKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5NaWdyYXRpb24iIQoTR2V0TWlncmF0aW9uUmVxdWVzdBIKCgJpZBgBIAEoCSJzChRHZXRNaWdyYXRpb25SZXNwb25zZRIyCgltaWdyYXRpb24YASABKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5NaWdyYXRpb24SJwoEcnVucxgCIAMoCzIZLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJ1biIXChVMaXN0TWlncmF0aW9uc1JlcXVlc3QiTQoWTGlzdE1pZ3JhdGlvbnNSZXNwb25zZRIzCgptaWdyYXRpb25zGAEgAygLMh8ubWlncmF0cml4LmNvbnRyb2wudjEuTWlncmF0aW9uItcDCgNSdW4SCgoCaWQYASABKAkSFAoMbWlncmF0aW9uX2lkGAIgASgJEhMKC2Vudmlyb25tZW50GAMgASgJEhIKCmNvbm5lY3Rpb24YBCABKAkSLQoFc3RhdGUYBSABKA4yHi5taWdyYXRyaXguY29udHJvbC52MS5SdW5TdGF0ZRIPCgdhdHRlbXB0GAYgASgNEhgKEHN0YXRlbWVudHNfdG90YWwYByABKA0SFwoPc3RhdGVtZW50c19kb25lGAggASgNEhgKEGZhaWxlZF9zdGF0ZW1lbnQYCSABKA0SKgoFZXJyb3IYCiABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvchIWCg5jb3JyZWxhdGlvbl9pZBgLIAEoCRIQCghhZ2VudF9pZBgMIAEoCRIuCgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpzdGFydGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJZGlyZWN0aW9uGBAgASgJIkAKE1J1bk1pZ3JhdGlvblJlcXVlc3QSFAoMbWlncmF0aW9uX2lkGAEgASgJEhMKC2Vudmlyb25tZW50GAIgASgJIj8KFFJ1bk1pZ3JhdGlvblJlc3BvbnNlEicKBHJ1bnMYASADKAsyGS5taWdyYXRyaXguY29udHJvbC52MS5SdW4iHwoNR2V0UnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkiOAoOR2V0UnVuUmVzcG9uc2USJgoDcnVuGAEgASgLMhkubWlncmF0cml4LmNvbnRyb2wudjEuUnVuIjQKD1dhdGNoUnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgEInsKEFdhdGNoUnVuUmVzcG9uc2USCwoDc2VxGAEgASgEEi0KBXN0YXRlGAIgASgOMh4ubWlncmF0cml4LmNvbnRyb2wudjEuUnVuU3RhdGUSKwoFZXZlbnQYAyABKAsyHC5taWdyYXRyaXguYWdlbnQudjEuSm9iRXZlbnQiKQoSTGlzdEhpc3RvcnlSZXF1ZXN0EhMKC2Vudmlyb25tZW50GAEgASgJIvcBCgxIaXN0b3J5RW50cnkSFAoMbWlncmF0aW9uX2lkGAEgASgJEhIKCmNvbm5lY3Rpb24YAiABKAkSEAoIY2hlY2tzdW0YAyABKAkSLQoFc3RhdGUYBCABKA4yHi5taWdyYXRyaXguY29udHJvbC52MS5SdW5TdGF0ZRIPCgdhdHRlbXB0GAUgASgNEhcKD3N0YXRlbWVudHNfZG9uZRgGIAEoDRIuCgphcHBsaWVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgphcHBsaWVkX2J5GAggASgJEg4KBnJ1bl9pZBgJIAEoCSJKChNMaXN0SGlzdG9yeVJlc3BvbnNlEjMKB2VudHJpZXMYASADKAsyIi5taWdyYXRyaXguY29udHJvbC52MS5IaXN0b3J5RW50cnkiOAoRSW50cm9zcGVjdFJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRIPCgdzY2hlbWFzGAIgAygJIisKEkludHJvc3BlY3RSZXNwb25zZRIVCg1zbmFwc2hvdF9qc29uGAEgASgJIkQKEExpc3RBdWRpdFJlcXVlc3QSDQoFbGltaXQYASABKA0SEQoJYWZ0ZXJfc2VxGAIgASgEEg4KBm5ld2VzdBgDIAEoCCLoAQoLQXVkaXRSZWNvcmQSCwoDc2VxGAEgASgEEg0KBWFjdG9yGAIgASgJEg4KBmFjdGlvbhgDIAEoCRITCgtlbnZpcm9ubWVudBgEIAEoCRIOCgZ0YXJnZXQYBSABKAkSFgoOY29ycmVsYXRpb25faWQYBiABKAkSEwoLZGV0YWlsX2pzb24YByABKAkSEgoKc3FsX3NoYTI1NhgIIAEoCRIRCglwcmV2X2hhc2gYCSABKAkSDAoEaGFzaBgKIAEoCRImCgJhdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiRwoRTGlzdEF1ZGl0UmVzcG9uc2USMgoHcmVjb3JkcxgBIAMoCzIhLm1pZ3JhdHJpeC5jb250cm9sLnYxLkF1ZGl0UmVjb3JkKrQBCghSdW5TdGF0ZRIZChVSVU5fU1RBVEVfVU5TUEVDSUZJRUQQABIUChBSVU5fU1RBVEVfUVVFVUVEEAESFQoRUlVOX1NUQVRFX1BFTkRJTkcQAhIZChVSVU5fU1RBVEVfSU5fUFJPR1JFU1MQAxIXChNSVU5fU1RBVEVfQ09NUExFVEVEEAQSFAoQUlVOX1NUQVRFX0ZBSUxFRBAFEhYKElJVTl9TVEFURV9SRUpFQ1RFRBAGMtMFChBNaWdyYXRpb25TZXJ2aWNlEm4KD0NyZWF0ZU1pZ3JhdGlvbhIsLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZU1pZ3JhdGlvblJlcXVlc3QaLS5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVNaWdyYXRpb25SZXNwb25zZRJlCgxHZXRNaWdyYXRpb24SKS5taWdyYXRyaXguY29udHJvbC52MS5HZXRNaWdyYXRpb25SZXF1ZXN0GioubWlncmF0cml4LmNvbnRyb2wudjEuR2V0TWlncmF0aW9uUmVzcG9uc2USawoOTGlzdE1pZ3JhdGlvbnMSKy5taWdyYXRyaXguY29udHJvbC52MS5MaXN0TWlncmF0aW9uc1JlcXVlc3QaLC5taWdyYXRyaXguY29udHJvbC52MS5MaXN0TWlncmF0aW9uc1Jlc3BvbnNlEmUKDFJ1bk1pZ3JhdGlvbhIpLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJ1bk1pZ3JhdGlvblJlcXVlc3QaKi5taWdyYXRyaXguY29udHJvbC52MS5SdW5NaWdyYXRpb25SZXNwb25zZRJTCgZHZXRSdW4SIy5taWdyYXRyaXguY29udHJvbC52MS5HZXRSdW5SZXF1ZXN0GiQubWlncmF0cml4LmNvbnRyb2wudjEuR2V0UnVuUmVzcG9uc2USWwoIV2F0Y2hSdW4SJS5taWdyYXRyaXguY29udHJvbC52MS5XYXRjaFJ1blJlcXVlc3QaJi5taWdyYXRyaXguY29udHJvbC52MS5XYXRjaFJ1blJlc3BvbnNlMAESYgoLTGlzdEhpc3RvcnkSKC5taWdyYXRyaXguY29udHJvbC52MS5MaXN0SGlzdG9yeVJlcXVlc3QaKS5taWdyYXRyaXguY29udHJvbC52MS5MaXN0SGlzdG9yeVJlc3BvbnNlMnAKDVNjaGVtYVNlcnZpY2USXwoKSW50cm9zcGVjdBInLm1pZ3JhdHJpeC5jb250cm9sLnYxLkludHJvc3BlY3RSZXF1ZXN0GigubWlncmF0cml4LmNvbnRyb2wudjEuSW50cm9zcGVjdFJlc3BvbnNlMmwKDEF1ZGl0U2VydmljZRJcCglMaXN0QXVkaXQSJi5taWdyYXRyaXguY29udHJvbC52MS5MaXN0QXVkaXRSZXF1ZXN0GicubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdEF1ZGl0UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine, file_migratrix_agent_v1_event]);
+  fileDesc("CiRtaWdyYXRyaXgvY29udHJvbC92MS9taWdyYXRpb24ucHJvdG8SFG1pZ3JhdHJpeC5jb250cm9sLnYxIrEBCglNaWdyYXRpb24SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIOCgZ1cF9zcWwYAyABKAkSEAoIZG93bl9zcWwYBCABKAkSEAoIY2hlY2tzdW0YBSABKAkSEgoKc3RhdGVtZW50cxgGIAEoDRISCgpjcmVhdGVkX2J5GAcgASgJEi4KCmNyZWF0ZWRfYXQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImgKFkNyZWF0ZU1pZ3JhdGlvblJlcXVlc3QSEQoJZmlsZV9uYW1lGAEgASgJEg8KB2NvbnRlbnQYAiABKAkSKgoGZW5naW5lGAMgASgOMhoubWlncmF0cml4LmFnZW50LnYxLkVuZ2luZSJNChdDcmVhdGVNaWdyYXRpb25SZXNwb25zZRIyCgltaWdyYXRpb24YASABKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5NaWdyYXRpb24iIQoTR2V0TWlncmF0aW9uUmVxdWVzdBIKCgJpZBgBIAEoCSJzChRHZXRNaWdyYXRpb25SZXNwb25zZRIyCgltaWdyYXRpb24YASABKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5NaWdyYXRpb24SJwoEcnVucxgCIAMoCzIZLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJ1biIXChVMaXN0TWlncmF0aW9uc1JlcXVlc3QiTQoWTGlzdE1pZ3JhdGlvbnNSZXNwb25zZRIzCgptaWdyYXRpb25zGAEgAygLMh8ubWlncmF0cml4LmNvbnRyb2wudjEuTWlncmF0aW9uItcDCgNSdW4SCgoCaWQYASABKAkSFAoMbWlncmF0aW9uX2lkGAIgASgJEhMKC2Vudmlyb25tZW50GAMgASgJEhIKCmNvbm5lY3Rpb24YBCABKAkSLQoFc3RhdGUYBSABKA4yHi5taWdyYXRyaXguY29udHJvbC52MS5SdW5TdGF0ZRIPCgdhdHRlbXB0GAYgASgNEhgKEHN0YXRlbWVudHNfdG90YWwYByABKA0SFwoPc3RhdGVtZW50c19kb25lGAggASgNEhgKEGZhaWxlZF9zdGF0ZW1lbnQYCSABKA0SKgoFZXJyb3IYCiABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvchIWCg5jb3JyZWxhdGlvbl9pZBgLIAEoCRIQCghhZ2VudF9pZBgMIAEoCRIuCgpjcmVhdGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgpzdGFydGVkX2F0GA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJZGlyZWN0aW9uGBAgASgJIkAKE1J1bk1pZ3JhdGlvblJlcXVlc3QSFAoMbWlncmF0aW9uX2lkGAEgASgJEhMKC2Vudmlyb25tZW50GAIgASgJIj8KFFJ1bk1pZ3JhdGlvblJlc3BvbnNlEicKBHJ1bnMYASADKAsyGS5taWdyYXRyaXguY29udHJvbC52MS5SdW4iHwoNR2V0UnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkiOAoOR2V0UnVuUmVzcG9uc2USJgoDcnVuGAEgASgLMhkubWlncmF0cml4LmNvbnRyb2wudjEuUnVuIjQKD1dhdGNoUnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgEInsKEFdhdGNoUnVuUmVzcG9uc2USCwoDc2VxGAEgASgEEi0KBXN0YXRlGAIgASgOMh4ubWlncmF0cml4LmNvbnRyb2wudjEuUnVuU3RhdGUSKwoFZXZlbnQYAyABKAsyHC5taWdyYXRyaXguYWdlbnQudjEuSm9iRXZlbnQiKQoSTGlzdEhpc3RvcnlSZXF1ZXN0EhMKC2Vudmlyb25tZW50GAEgASgJIvcBCgxIaXN0b3J5RW50cnkSFAoMbWlncmF0aW9uX2lkGAEgASgJEhIKCmNvbm5lY3Rpb24YAiABKAkSEAoIY2hlY2tzdW0YAyABKAkSLQoFc3RhdGUYBCABKA4yHi5taWdyYXRyaXguY29udHJvbC52MS5SdW5TdGF0ZRIPCgdhdHRlbXB0GAUgASgNEhcKD3N0YXRlbWVudHNfZG9uZRgGIAEoDRIuCgphcHBsaWVkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgphcHBsaWVkX2J5GAggASgJEg4KBnJ1bl9pZBgJIAEoCSJKChNMaXN0SGlzdG9yeVJlc3BvbnNlEjMKB2VudHJpZXMYASADKAsyIi5taWdyYXRyaXguY29udHJvbC52MS5IaXN0b3J5RW50cnkiOAoRSW50cm9zcGVjdFJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRIPCgdzY2hlbWFzGAIgAygJIisKEkludHJvc3BlY3RSZXNwb25zZRIVCg1zbmFwc2hvdF9qc29uGAEgASgJIkQKEExpc3RBdWRpdFJlcXVlc3QSDQoFbGltaXQYASABKA0SEQoJYWZ0ZXJfc2VxGAIgASgEEg4KBm5ld2VzdBgDIAEoCCLoAQoLQXVkaXRSZWNvcmQSCwoDc2VxGAEgASgEEg0KBWFjdG9yGAIgASgJEg4KBmFjdGlvbhgDIAEoCRITCgtlbnZpcm9ubWVudBgEIAEoCRIOCgZ0YXJnZXQYBSABKAkSFgoOY29ycmVsYXRpb25faWQYBiABKAkSEwoLZGV0YWlsX2pzb24YByABKAkSEgoKc3FsX3NoYTI1NhgIIAEoCRIRCglwcmV2X2hhc2gYCSABKAkSDAoEaGFzaBgKIAEoCRImCgJhdBgLIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiRwoRTGlzdEF1ZGl0UmVzcG9uc2USMgoHcmVjb3JkcxgBIAMoCzIhLm1pZ3JhdHJpeC5jb250cm9sLnYxLkF1ZGl0UmVjb3JkIhQKElZlcmlmeUF1ZGl0UmVxdWVzdCJdChNWZXJpZnlBdWRpdFJlc3BvbnNlEgoKAm9rGAEgASgIEhAKCHZlcmlmaWVkGAIgASgEEhgKEGZpcnN0X2Jyb2tlbl9zZXEYAyABKAQSDgoGcmVhc29uGAQgASgJInIKEkV4cG9ydEF1ZGl0UmVxdWVzdBIxCgZmb3JtYXQYASABKA4yIS5taWdyYXRyaXguY29udHJvbC52MS5BdWRpdEZvcm1hdBIpCgVzaW5jZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNQoTRXhwb3J0QXVkaXRSZXNwb25zZRINCgVjaHVuaxgBIAEoCRIPCgdyZWNvcmRzGAIgASgNIl4KEVJlc29sdmVSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRI5CgpyZXNvbHV0aW9uGAIgASgOMiUubWlncmF0cml4LmFnZW50LnYxLkluRG91YnRSZXNvbHV0aW9uIjwKElJlc29sdmVSdW5SZXNwb25zZRImCgNydW4YASABKAsyGS5taWdyYXRyaXguY29udHJvbC52MS5SdW4qtAEKCFJ1blN0YXRlEhkKFVJVTl9TVEFURV9VTlNQRUNJRklFRBAAEhQKEFJVTl9TVEFURV9RVUVVRUQQARIVChFSVU5fU1RBVEVfUEVORElORxACEhkKFVJVTl9TVEFURV9JTl9QUk9HUkVTUxADEhcKE1JVTl9TVEFURV9DT01QTEVURUQQBBIUChBSVU5fU1RBVEVfRkFJTEVEEAUSFgoSUlVOX1NUQVRFX1JFSkVDVEVEEAYqWAoLQXVkaXRGb3JtYXQSHAoYQVVESVRfRk9STUFUX1VOU1BFQ0lGSUVEEAASFAoQQVVESVRfRk9STUFUX0NTVhABEhUKEUFVRElUX0ZPUk1BVF9KU09OEAIytAYKEE1pZ3JhdGlvblNlcnZpY2USbgoPQ3JlYXRlTWlncmF0aW9uEiwubWlncmF0cml4LmNvbnRyb2wudjEuQ3JlYXRlTWlncmF0aW9uUmVxdWVzdBotLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZU1pZ3JhdGlvblJlc3BvbnNlEmUKDEdldE1pZ3JhdGlvbhIpLm1pZ3JhdHJpeC5jb250cm9sLnYxLkdldE1pZ3JhdGlvblJlcXVlc3QaKi5taWdyYXRyaXguY29udHJvbC52MS5HZXRNaWdyYXRpb25SZXNwb25zZRJrCg5MaXN0TWlncmF0aW9ucxIrLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RNaWdyYXRpb25zUmVxdWVzdBosLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RNaWdyYXRpb25zUmVzcG9uc2USZQoMUnVuTWlncmF0aW9uEikubWlncmF0cml4LmNvbnRyb2wudjEuUnVuTWlncmF0aW9uUmVxdWVzdBoqLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJ1bk1pZ3JhdGlvblJlc3BvbnNlElMKBkdldFJ1bhIjLm1pZ3JhdHJpeC5jb250cm9sLnYxLkdldFJ1blJlcXVlc3QaJC5taWdyYXRyaXguY29udHJvbC52MS5HZXRSdW5SZXNwb25zZRJbCghXYXRjaFJ1bhIlLm1pZ3JhdHJpeC5jb250cm9sLnYxLldhdGNoUnVuUmVxdWVzdBomLm1pZ3JhdHJpeC5jb250cm9sLnYxLldhdGNoUnVuUmVzcG9uc2UwARJiCgtMaXN0SGlzdG9yeRIoLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RIaXN0b3J5UmVxdWVzdBopLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RIaXN0b3J5UmVzcG9uc2USXwoKUmVzb2x2ZVJ1bhInLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJlc29sdmVSdW5SZXF1ZXN0GigubWlncmF0cml4LmNvbnRyb2wudjEuUmVzb2x2ZVJ1blJlc3BvbnNlMnAKDVNjaGVtYVNlcnZpY2USXwoKSW50cm9zcGVjdBInLm1pZ3JhdHJpeC5jb250cm9sLnYxLkludHJvc3BlY3RSZXF1ZXN0GigubWlncmF0cml4LmNvbnRyb2wudjEuSW50cm9zcGVjdFJlc3BvbnNlMrYCCgxBdWRpdFNlcnZpY2USXAoJTGlzdEF1ZGl0EiYubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdEF1ZGl0UmVxdWVzdBonLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RBdWRpdFJlc3BvbnNlEmIKC1ZlcmlmeUF1ZGl0EigubWlncmF0cml4LmNvbnRyb2wudjEuVmVyaWZ5QXVkaXRSZXF1ZXN0GikubWlncmF0cml4LmNvbnRyb2wudjEuVmVyaWZ5QXVkaXRSZXNwb25zZRJkCgtFeHBvcnRBdWRpdBIoLm1pZ3JhdHJpeC5jb250cm9sLnYxLkV4cG9ydEF1ZGl0UmVxdWVzdBopLm1pZ3JhdHJpeC5jb250cm9sLnYxLkV4cG9ydEF1ZGl0UmVzcG9uc2UwAWIGcHJvdG8z", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine, file_migratrix_agent_v1_event, file_migratrix_agent_v1_job]);
 
 /**
  * @generated from message migratrix.control.v1.Migration
@@ -659,6 +661,144 @@ export const ListAuditResponseSchema: GenMessage<ListAuditResponse> = /*@__PURE_
   messageDesc(file_migratrix_control_v1_migration, 21);
 
 /**
+ * @generated from message migratrix.control.v1.VerifyAuditRequest
+ */
+export type VerifyAuditRequest = Message<"migratrix.control.v1.VerifyAuditRequest"> & {
+};
+
+/**
+ * Describes the message migratrix.control.v1.VerifyAuditRequest.
+ * Use `create(VerifyAuditRequestSchema)` to create a new message.
+ */
+export const VerifyAuditRequestSchema: GenMessage<VerifyAuditRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_migration, 22);
+
+/**
+ * @generated from message migratrix.control.v1.VerifyAuditResponse
+ */
+export type VerifyAuditResponse = Message<"migratrix.control.v1.VerifyAuditResponse"> & {
+  /**
+   * @generated from field: bool ok = 1;
+   */
+  ok: boolean;
+
+  /**
+   * Records that verified before the first broken one (all of them when ok).
+   *
+   * @generated from field: uint64 verified = 2;
+   */
+  verified: bigint;
+
+  /**
+   * Seq of the first record that is altered, missing or out of order; 0 when ok.
+   *
+   * @generated from field: uint64 first_broken_seq = 3;
+   */
+  firstBrokenSeq: bigint;
+
+  /**
+   * What is wrong with it, e.g. "hash mismatch".
+   *
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.VerifyAuditResponse.
+ * Use `create(VerifyAuditResponseSchema)` to create a new message.
+ */
+export const VerifyAuditResponseSchema: GenMessage<VerifyAuditResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_migration, 23);
+
+/**
+ * @generated from message migratrix.control.v1.ExportAuditRequest
+ */
+export type ExportAuditRequest = Message<"migratrix.control.v1.ExportAuditRequest"> & {
+  /**
+   * @generated from field: migratrix.control.v1.AuditFormat format = 1;
+   */
+  format: AuditFormat;
+
+  /**
+   * Records at or after this time; unset = from the start.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 2;
+   */
+  since?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ExportAuditRequest.
+ * Use `create(ExportAuditRequestSchema)` to create a new message.
+ */
+export const ExportAuditRequestSchema: GenMessage<ExportAuditRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_migration, 24);
+
+/**
+ * @generated from message migratrix.control.v1.ExportAuditResponse
+ */
+export type ExportAuditResponse = Message<"migratrix.control.v1.ExportAuditResponse"> & {
+  /**
+   * A piece of the export text; concatenated in order they are the whole file.
+   *
+   * @generated from field: string chunk = 1;
+   */
+  chunk: string;
+
+  /**
+   * @generated from field: uint32 records = 2;
+   */
+  records: number;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ExportAuditResponse.
+ * Use `create(ExportAuditResponseSchema)` to create a new message.
+ */
+export const ExportAuditResponseSchema: GenMessage<ExportAuditResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_migration, 25);
+
+/**
+ * @generated from message migratrix.control.v1.ResolveRunRequest
+ */
+export type ResolveRunRequest = Message<"migratrix.control.v1.ResolveRunRequest"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * @generated from field: migratrix.agent.v1.InDoubtResolution resolution = 2;
+   */
+  resolution: InDoubtResolution;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ResolveRunRequest.
+ * Use `create(ResolveRunRequestSchema)` to create a new message.
+ */
+export const ResolveRunRequestSchema: GenMessage<ResolveRunRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_migration, 26);
+
+/**
+ * @generated from message migratrix.control.v1.ResolveRunResponse
+ */
+export type ResolveRunResponse = Message<"migratrix.control.v1.ResolveRunResponse"> & {
+  /**
+   * @generated from field: migratrix.control.v1.Run run = 1;
+   */
+  run?: Run | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ResolveRunResponse.
+ * Use `create(ResolveRunResponseSchema)` to create a new message.
+ */
+export const ResolveRunResponseSchema: GenMessage<ResolveRunResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_migration, 27);
+
+/**
  * @generated from enum migratrix.control.v1.RunState
  */
 export enum RunState {
@@ -703,6 +843,34 @@ export enum RunState {
  */
 export const RunStateSchema: GenEnum<RunState> = /*@__PURE__*/
   enumDesc(file_migratrix_control_v1_migration, 0);
+
+/**
+ * @generated from enum migratrix.control.v1.AuditFormat
+ */
+export enum AuditFormat {
+  /**
+   * @generated from enum value: AUDIT_FORMAT_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: AUDIT_FORMAT_CSV = 1;
+   */
+  CSV = 1,
+
+  /**
+   * One JSON object per line.
+   *
+   * @generated from enum value: AUDIT_FORMAT_JSON = 2;
+   */
+  JSON = 2,
+}
+
+/**
+ * Describes the enum migratrix.control.v1.AuditFormat.
+ */
+export const AuditFormatSchema: GenEnum<AuditFormat> = /*@__PURE__*/
+  enumDesc(file_migratrix_control_v1_migration, 1);
 
 /**
  * @generated from service migratrix.control.v1.MigrationService
@@ -770,6 +938,16 @@ export const MigrationService: GenService<{
     input: typeof ListHistoryRequestSchema;
     output: typeof ListHistoryResponseSchema;
   },
+  /**
+   * Starts a new attempt of a run the target left in doubt, with the operator's answer.
+   *
+   * @generated from rpc migratrix.control.v1.MigrationService.ResolveRun
+   */
+  resolveRun: {
+    methodKind: "unary";
+    input: typeof ResolveRunRequestSchema;
+    output: typeof ResolveRunResponseSchema;
+  },
 }> = /*@__PURE__*/
   serviceDesc(file_migratrix_control_v1_migration, 0);
 
@@ -803,6 +981,26 @@ export const AuditService: GenService<{
     methodKind: "unary";
     input: typeof ListAuditRequestSchema;
     output: typeof ListAuditResponseSchema;
+  },
+  /**
+   * Walks the hash chain; names the first record that does not verify.
+   *
+   * @generated from rpc migratrix.control.v1.AuditService.VerifyAudit
+   */
+  verifyAudit: {
+    methodKind: "unary";
+    input: typeof VerifyAuditRequestSchema;
+    output: typeof VerifyAuditResponseSchema;
+  },
+  /**
+   * The chain as CSV or JSON Lines text, in chunks, oldest first.
+   *
+   * @generated from rpc migratrix.control.v1.AuditService.ExportAudit
+   */
+  exportAudit: {
+    methodKind: "server_streaming";
+    input: typeof ExportAuditRequestSchema;
+    output: typeof ExportAuditResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_migratrix_control_v1_migration, 2);

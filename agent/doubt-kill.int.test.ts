@@ -1,0 +1,160 @@
+// The compiled agent SIGKILLed on MariaDB between statement 3 committing (DDL commits by itself)
+// and the history write that counts it, via MIGRATRIX_FAULT=before-history:3. The reaper fails
+// the run; the retry finds statement 3 in doubt, sees by introspection that it took effect, and
+// finishes the migration from statement 4: nothing runs twice, nothing is skipped.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger } from "../common/log.ts";
+import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
+import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { type Agent, createAgent } from "./agent.ts";
+import { FAULT_MARKER } from "./faults.ts";
+import { type E2E, NATS_URL, startE2E } from "./int-support.ts";
+import { buildAgentBinary, Collector } from "./test-support.ts";
+import { openVault } from "./vault.ts";
+
+const UP = [
+  "create table dk_a (id int primary key);",
+  "create table dk_b (id int);",
+  "alter table dk_a add column note varchar(20);",
+  "create index dk_b_id on dk_b (id);",
+  "alter table dk_b add column v int;",
+  "drop index dk_b_id on dk_b;",
+  "create table dk_c (id int);",
+];
+const MIGRATION = ["-- UP", ...UP, "-- DOWN", "drop table dk_c;", "drop table dk_b;", "drop table dk_a;", ""].join(
+  "\n",
+);
+const PASSPHRASE = "doubt-kill-passphrase";
+
+let dir: string;
+let binary: string;
+let e2e: E2E;
+let agentProc: ReturnType<typeof Bun.spawn> | undefined;
+let resumed: Agent | undefined;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mx-doubt-"));
+  binary = await buildAgentBinary();
+  e2e = await startE2E("DOUBT", { ttlMs: 1_500, renewMs: 200 }, "mariadb");
+}, 180_000);
+
+afterAll(async () => {
+  agentProc?.kill("SIGKILL");
+  await resumed?.stop();
+  await e2e?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function lines(stream: ReadableStream<Uint8Array>, into: Collector<string>): void {
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const chunk of stream) {
+      buffered += decoder.decode(chunk, { stream: true });
+      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
+        into.push(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+    }
+  })();
+}
+
+test("SIGKILL between statement 3 and its history write on MariaDB: resumed at 4, nothing twice", async () => {
+  const agentId = `agent-doubt-${e2e.suffix}`;
+  const state = join(dir, "state");
+  const stdout = new Collector<string>();
+  const stderr = new Collector<string>();
+  agentProc = Bun.spawn([binary], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      NATS_URL,
+      MIGRATRIX_TOKEN: e2e.agentToken,
+      MIGRATRIX_WORKSPACE: e2e.workspaceId,
+      MIGRATRIX_AGENT_ID: agentId,
+      MIGRATRIX_DIR: state,
+      MIGRATRIX_VAULT_KEY: PASSPHRASE,
+      MIGRATRIX_VAULT_ITERATIONS: "200000",
+      MIGRATRIX_AGENT_PORT: "0",
+      MIGRATRIX_AGENT_HOST: "127.0.0.1",
+      MIGRATRIX_STREAM_PREFIX: e2e.prefix,
+      MIGRATRIX_FAULT: "before-history:3",
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  lines(agentProc.stdout as ReadableStream<Uint8Array>, stdout);
+  lines(agentProc.stderr as ReadableStream<Uint8Array>, stderr);
+  await stderr.until((l) => l.some((x) => x.includes('"msg":"agent started"')), "the agent to start", 30_000);
+  await e2e.addTargetConnection(agentId);
+
+  const created = await e2e.migrations.createMigration({
+    fileName: "20260401000000_doubt.sql",
+    content: MIGRATION,
+    engine: Engine.MARIADB,
+  });
+  const migrationId = created.migration?.id ?? "";
+  const runId = (await e2e.migrations.runMigration({ migrationId, environment: "dev" })).runs[0]?.id ?? "";
+  await stdout.until((l) => l.includes(`${FAULT_MARKER} before-history:3`), "the fault point", 30_000);
+  agentProc.kill("SIGKILL");
+  await agentProc.exited;
+  for await (const _ of e2e.migrations.watchRun({ runId, afterSeq: 0n })) {
+    // Ends when the reaper has failed the run.
+  }
+  const history = () =>
+    e2e.withTarget((s) => s.query("select status, statements_done, attempt from migratrix_history"));
+  expect({ run: (await e2e.migrations.getRun({ runId })).run?.state, history: await history() }).toEqual({
+    run: RunState.FAILED,
+    history: [{ status: "in_progress", statements_done: 2, attempt: 1 }],
+  });
+
+  // The same agent comes back (its vault, its id) and the run is retried.
+  const vault = await openVault({ path: join(state, "agent", "vault.json"), passphrase: PASSPHRASE, agentId });
+  resumed = createAgent({
+    bus: e2e.bus,
+    workspaceId: e2e.workspaceId,
+    token: e2e.agentToken,
+    vault,
+    streamPrefix: e2e.prefix,
+    ackWaitMs: 2_000,
+    log: createLogger({ level: "error" }),
+  });
+  await resumed.start();
+  const retry = (await e2e.migrations.runMigration({ migrationId, environment: "dev" })).runs[0];
+  const logs: string[] = [];
+  for await (const item of e2e.migrations.watchRun({ runId, afterSeq: 0n })) {
+    const k = item.event?.kind;
+    if (item.event?.attempt === 2 && k?.case === "log") logs.push(k.value.message);
+  }
+  const columns = await e2e.withTarget((s) =>
+    s.query(
+      "select table_name, column_name from information_schema.columns where table_schema = database() and table_name like 'dk_%' order by 1, 2",
+    ),
+  );
+  expect({
+    attempt: retry?.attempt,
+    run: (await e2e.migrations.getRun({ runId })).run?.state,
+    logs,
+    history: await history(),
+    columns,
+    lockFree: await e2e.lockIsFree(),
+  }).toEqual({
+    attempt: 2,
+    run: RunState.COMPLETED,
+    logs: [
+      `migration ${migrationId} statement 3 (line 4) on ${e2e.targetUrl.split("/").at(-1)} was in doubt after the previous run stopped: counted as done, introspection shows it took effect`,
+    ],
+    history: [{ status: "applied", statements_done: 7, attempt: 2 }],
+    columns: [
+      { table_name: "dk_a", column_name: "id" },
+      { table_name: "dk_a", column_name: "note" },
+      { table_name: "dk_b", column_name: "id" },
+      { table_name: "dk_b", column_name: "v" },
+      { table_name: "dk_c", column_name: "id" },
+    ],
+    lockFree: true,
+  });
+}, 120_000);

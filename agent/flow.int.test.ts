@@ -1,0 +1,146 @@
+// A flow stage on a real PostgreSQL target through the real agent, control plane and NATS
+// JetStream: a failing statement fails the stage with the database unchanged and rollback returns
+// it to Pending; a completed stage rolls back by running the down script, and promoting again is
+// a new attempt of the same run.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Client, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import { createLogger } from "../common/log.ts";
+import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
+import { FlowService, type StageStatus } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
+import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { type Agent, createAgent } from "./agent.ts";
+import { type E2E, startE2E } from "./int-support.ts";
+import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
+
+let dir: string;
+let e2e: E2E;
+let agent: Agent;
+let flows: Client<typeof FlowService>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "mx-flow-"));
+  e2e = await startE2E("FLOW", { ttlMs: 5_000, renewMs: 100 });
+  const vault = await openVault({
+    path: join(dir, "vault.json"),
+    passphrase: "flow",
+    iterations: MIN_VAULT_ITERATIONS,
+    agentId: `agent-flow-${e2e.suffix}`,
+  });
+  agent = createAgent({
+    bus: e2e.bus,
+    workspaceId: e2e.workspaceId,
+    token: e2e.agentToken,
+    vault,
+    streamPrefix: e2e.prefix,
+    ackWaitMs: 2_000,
+    log: createLogger({ level: "error" }),
+  });
+  await agent.start();
+  await e2e.addTargetConnection(agent.agentId);
+  flows = createClient(
+    FlowService,
+    createConnectTransport({
+      baseUrl: e2e.url,
+      interceptors: [
+        (next) => (req) => {
+          req.header.set("authorization", `Bearer ${e2e.adminToken}`);
+          return next(req);
+        },
+      ],
+    }),
+  );
+  await flows.createFlow({ name: "one", stages: [{ environment: "dev" }] });
+}, 60_000);
+
+afterAll(async () => {
+  await agent?.stop();
+  await e2e?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Follows every active run of the stage to its end, then reads the stage again. */
+async function settle(migrationId: string, stage: StageStatus | undefined) {
+  for (const run of stage?.runs ?? []) {
+    if (run.state !== RunState.PENDING && run.state !== RunState.IN_PROGRESS) continue;
+    for await (const _ of e2e.migrations.watchRun({ runId: run.id, afterSeq: 0n })) {
+      // The stream ends when the run is over; the store then holds the stage's new state too.
+    }
+  }
+  const res = await flows.getFlow({ name: "one", migrationId });
+  const s = res.stages[0];
+  return {
+    state: RunState[s?.state ?? RunState.UNSPECIFIED],
+    operation: s?.operation,
+    runs: s?.runs.map((r) => `${r.direction}:${RunState[r.state]}#${r.attempt}`),
+  };
+}
+
+const tables = () =>
+  e2e.withTarget((s) =>
+    s.query(
+      "select table_name from information_schema.tables where table_schema = 'public' and table_name like 'fl_%' order by 1",
+    ),
+  );
+
+test("a failing statement fails the stage and leaves PostgreSQL unchanged; rollback makes it Pending", async () => {
+  const { migration } = await e2e.migrations.createMigration({
+    fileName: "20260301000000_dup.sql",
+    content:
+      "-- UP\ncreate table fl_dup (id int primary key);\ninsert into fl_dup values (1), (1);\n-- DOWN\ndrop table fl_dup;\n",
+    engine: Engine.POSTGRESQL,
+  });
+  const id = migration?.id ?? "";
+  const promoted = await flows.promote({ flow: "one", migrationId: id, stage: "dev" });
+  expect(await settle(id, promoted.stage)).toEqual({ state: "FAILED", operation: "apply", runs: ["apply:FAILED#1"] });
+  expect(await tables()).toEqual([]);
+  const rolled = await flows.rollback({ flow: "one", migrationId: id, stage: "dev" });
+  // Nothing committed on the target, so there is nothing to revert: Pending at once.
+  expect(await settle(id, rolled.stage)).toEqual({ state: "PENDING", operation: "revert", runs: ["apply:FAILED#1"] });
+}, 60_000);
+
+test("a completed stage rolls back through the down script; promoting again is attempt 2", async () => {
+  const { migration } = await e2e.migrations.createMigration({
+    fileName: "20260301000001_ok.sql",
+    content:
+      "-- UP\ncreate table fl_ok (id int primary key);\ninsert into fl_ok values (1);\n-- DOWN\ndrop table fl_ok;\n",
+    engine: Engine.POSTGRESQL,
+  });
+  const id = migration?.id ?? "";
+  const first = await flows.promote({ flow: "one", migrationId: id, stage: "dev" });
+  expect(await settle(id, first.stage)).toEqual({
+    state: "COMPLETED",
+    operation: "apply",
+    runs: ["apply:COMPLETED#1"],
+  });
+  expect(await tables()).toEqual([{ table_name: "fl_ok" }]);
+
+  const back = await flows.rollback({ flow: "one", migrationId: id, stage: "dev" });
+  expect(await settle(id, back.stage)).toEqual({
+    state: "PENDING",
+    operation: "revert",
+    runs: ["apply:COMPLETED#1", "revert:COMPLETED#1"],
+  });
+  expect(await tables()).toEqual([]);
+
+  const again = await flows.promote({ flow: "one", migrationId: id, stage: "dev" });
+  expect(await settle(id, again.stage)).toEqual({
+    state: "COMPLETED",
+    operation: "apply",
+    runs: ["apply:COMPLETED#2", "revert:COMPLETED#1"],
+  });
+  expect({
+    tables: await tables(),
+    history: await e2e.withTarget((s) =>
+      s.query("select status, direction, attempt, statements_done from migratrix_history where migration_id = $1", [
+        id,
+      ]),
+    ),
+  }).toEqual({
+    tables: [{ table_name: "fl_ok" }],
+    history: [{ status: "applied", direction: "apply", attempt: 2, statements_done: 2 }],
+  });
+}, 60_000);

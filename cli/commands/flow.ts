@@ -1,0 +1,253 @@
+// mx flow create / list / show, and the stage commands of a migration on a flow: promote,
+// approve, reject, rollback (promote and rollback follow the runs they start).
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { InDoubtResolution } from "../../proto/gen/migratrix/agent/v1/job_pb.ts";
+import {
+  CreateFlowResponseSchema,
+  type Flow,
+  type FlowStageSchema,
+  GetFlowResponseSchema,
+  ListFlowsResponseSchema,
+  StagePolicy,
+  type StageStatus,
+  StageStatusSchema,
+} from "../../proto/gen/migratrix/control/v1/flow_pb.ts";
+import { type Run, RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import type { OptionSpec } from "../args.ts";
+import { UsageError } from "../errors.ts";
+import { formatTime, type Output, paintState, protoJson } from "../output.ts";
+import { type CommandContext, defineCommand } from "./types.ts";
+import { finish, followAll } from "./watch.ts";
+
+const STAGE = /^([A-Za-z0-9][A-Za-z0-9_-]*)(?:\/([A-Za-z0-9_,-]+))?(?::(\d+))?(?:@(auto|manual))?$/;
+
+/** "prod/main,replica:2@auto" → environment prod, connections main and replica, 2 approvals, auto. */
+export function parseStage(text: string): MessageInitShape<typeof FlowStageSchema> {
+  const m = STAGE.exec(text);
+  if (!m) {
+    throw new UsageError(`stage '${text}' is not ENV[/CONN,CONN][:APPROVALS][@auto|@manual]`, "flow create");
+  }
+  return {
+    environment: m[1] ?? "",
+    connections: m[2] ? m[2].split(",").filter(Boolean) : [],
+    requiredApprovals: m[3] ? Number(m[3]) : 0,
+    policy: m[4] === "auto" ? StagePolicy.AUTO : StagePolicy.MANUAL,
+  };
+}
+
+function printFlow(out: Output, flow: Flow | undefined): void {
+  if (!flow) return;
+  out.line(`${out.paint("bold", flow.name)}  (${flow.stages.map((s) => s.environment).join(" → ")})`);
+  out.table(
+    ["#", "ENVIRONMENT", "CONNECTIONS", "POLICY", "APPROVALS", "APPROVERS"],
+    flow.stages.map((s) => [
+      String(s.position),
+      s.environment,
+      s.connections.join(", "),
+      s.policy === StagePolicy.AUTO ? "auto" : "manual",
+      String(s.requiredApprovals),
+      s.approverEmails.length > 0 ? s.approverEmails.join(", ") : `role: ${s.approverRoles.join(", ")}`,
+    ]),
+  );
+}
+
+function printStage(out: Output, s: StageStatus): void {
+  const votes = s.votes.map((v) => `${v.approve ? "✓" : "✗"} ${v.email}${v.valid ? "" : " (void)"}`).join("  ");
+  out.line(
+    `${out.paint("bold", s.environment)}  ${paintState(out, s.state)}${s.operation !== "revert" ? "" : s.state === RunState.PENDING ? " (rolled back)" : " (rollback)"}` +
+      `  approvals ${s.approvals}/${s.requiredApprovals}${votes ? `  ${votes}` : ""}`,
+  );
+}
+
+export const flowCreate = defineCommand({
+  path: ["flow", "create"],
+  summary: "create a flow: its stages in order",
+  args: ["NAME", "STAGE..."],
+  options: {
+    approvers: {
+      type: "string",
+      value: "ENV=EMAIL,EMAIL",
+      description: "lock a stage to named approvers (e.g. prod=ana@x.io,bo@x.io)",
+    },
+  },
+  details: [
+    "STAGE is ENV[/CONN,CONN][:APPROVALS][@auto|@manual]: all connections of ENV by default,",
+    "the environment's approvals by default (a stage may ask for more, never fewer), manual by default.",
+    "Example: mx flow create main dev qa:1@auto prod:2",
+  ],
+  async run({ out, input, clients }) {
+    const [name, ...specs] = input.positionals;
+    if (!name || specs.length === 0) throw new UsageError("a flow needs a NAME and at least one STAGE", "flow create");
+    const stages = specs.map(parseStage);
+    const approvers = input.string("approvers");
+    if (approvers !== undefined) {
+      const [env, emails] = approvers.split("=", 2);
+      const stage = stages.find((s) => s.environment === env);
+      if (!stage || !emails)
+        throw new UsageError(`--approvers ${approvers}: name a stage ENV=EMAIL,EMAIL`, "flow create");
+      stage.approverEmails = emails.split(",").filter(Boolean);
+    }
+    const res = await clients().flows.createFlow({ name, stages });
+    if (out.json) {
+      out.document(protoJson(CreateFlowResponseSchema, res));
+      return 0;
+    }
+    out.line(`created flow ${out.paint("bold", res.flow?.name ?? name)}`);
+    printFlow(out, res.flow);
+    return 0;
+  },
+});
+
+export const flowList = defineCommand({
+  path: ["flow", "list"],
+  summary: "list the workspace's flows",
+  args: [],
+  options: {},
+  async run({ out, clients }) {
+    const res = await clients().flows.listFlows({});
+    if (out.json) {
+      out.document(protoJson(ListFlowsResponseSchema, res));
+      return 0;
+    }
+    out.table(
+      ["NAME", "STAGES", "CREATED", "BY"],
+      res.flows.map((f) => [
+        f.name,
+        f.stages.map((s) => s.environment).join(" → "),
+        formatTime(f.createdAt),
+        f.createdBy,
+      ]),
+      { empty: "no flows yet: mx flow create NAME STAGE..." },
+    );
+    return 0;
+  },
+});
+
+export const flowShow = defineCommand({
+  path: ["flow", "show"],
+  summary: "show a flow, and with --migration where that migration is on each stage",
+  args: ["NAME"],
+  options: { migration: { type: "string", value: "ID", description: "a migration to show the stages of" } },
+  async run({ out, input, clients }) {
+    const res = await clients().flows.getFlow({
+      name: input.positionals[0] ?? "",
+      migrationId: input.string("migration") ?? "",
+    });
+    if (out.json) {
+      out.document(protoJson(GetFlowResponseSchema, res));
+      return 0;
+    }
+    printFlow(out, res.flow);
+    if (res.stages.length > 0) out.line();
+    for (const s of res.stages) printStage(out, s);
+    return 0;
+  },
+});
+
+const stageOptions: Record<string, OptionSpec> = {
+  flow: { type: "string", value: "NAME", description: "the flow (default: the workspace's only flow)" },
+  stage: { type: "string", value: "ENV", description: "the stage's environment (required)" },
+};
+
+async function target(ctx: CommandContext) {
+  const migrationId = ctx.input.positionals[0] ?? "";
+  const stage = ctx.input.required("stage");
+  let flow = ctx.input.string("flow");
+  if (flow === undefined) {
+    const { flows } = await ctx.clients().flows.listFlows({});
+    const only = flows.length === 1 ? flows[0] : undefined;
+    if (!only) throw new UsageError(`--flow is required: the workspace has ${flows.length} flows`);
+    flow = only.name;
+  }
+  return { flow, migrationId, stage };
+}
+
+/** Prints the stage and follows the runs it started; exits 1 when any of them failed. */
+async function followStage(ctx: CommandContext, stage: StageStatus | undefined): Promise<number> {
+  if (!stage) return 0;
+  if (ctx.out.json) {
+    const followed = await followAll(ctx, active(stage));
+    ctx.out.document({ stage: protoJson(StageStatusSchema, stage), runs: followed.map((f) => f.run.id) });
+    return followed.some((f) => f.run.state !== RunState.COMPLETED) ? 1 : 0;
+  }
+  printStage(ctx.out, stage);
+  return finish(ctx.out, await followAll(ctx, active(stage)));
+}
+
+function active(stage: StageStatus): Run[] {
+  return stage.runs.filter(
+    (r) => r.direction === stage.operation && (r.state === RunState.PENDING || r.state === RunState.IN_PROGRESS),
+  );
+}
+
+export const migrationPromote = defineCommand({
+  path: ["migration", "promote"],
+  summary: "run a migration on a flow stage once the previous stage completed and approvals are met",
+  args: ["ID"],
+  options: stageOptions,
+  details: ["Follows the live log of every database of the stage; exits 1 when any run fails."],
+  async run(ctx) {
+    const res = await ctx.clients().flows.promote(await target(ctx));
+    return followStage(ctx, res.stage);
+  },
+});
+
+export const migrationRollback = defineCommand({
+  path: ["migration", "rollback"],
+  summary: "run a migration's down script on a flow stage",
+  args: ["ID"],
+  options: stageOptions,
+  details: ["The stage returns to Pending when every database is rolled back; exits 1 when any run fails."],
+  async run(ctx) {
+    const res = await ctx.clients().flows.rollback(await target(ctx));
+    return followStage(ctx, res.stage);
+  },
+});
+
+function voteCommand(choice: "approve" | "reject") {
+  return defineCommand({
+    path: ["migration", choice],
+    summary: `${choice} a migration on a flow stage (one vote per person; it signs the up and down scripts)`,
+    args: ["ID"],
+    options: { ...stageOptions, comment: { type: "string", value: "TEXT", description: "why" } },
+    async run(ctx) {
+      const t = await target(ctx);
+      const req = { ...t, comment: ctx.input.string("comment") ?? "" };
+      const api = ctx.clients().flows;
+      const res = choice === "approve" ? await api.approve(req) : await api.reject(req);
+      if (ctx.out.json) {
+        if (res.stage) ctx.out.document(protoJson(StageStatusSchema, res.stage));
+        return 0;
+      }
+      if (res.stage) printStage(ctx.out, res.stage);
+      return 0;
+    },
+  });
+}
+
+export const migrationApprove = voteCommand("approve");
+export const migrationReject = voteCommand("reject");
+
+export const migrationResolve = defineCommand({
+  path: ["migration", "resolve"],
+  summary: "answer for a run left in doubt (a statement that may have committed unrecorded) and resume it",
+  args: ["RUN_ID"],
+  options: {
+    resume: { type: "boolean", description: "the statement did not take effect: run it again" },
+    skip: { type: "boolean", description: "the statement took effect: count it as done" },
+  },
+  details: [
+    "Only for a statement introspection could not decide (the run's error names it); the runner",
+    "decides CREATE/DROP TABLE, CREATE/DROP INDEX and ADD/DROP COLUMN by itself.",
+  ],
+  async run(ctx) {
+    const resume = ctx.input.flag("resume");
+    const skip = ctx.input.flag("skip");
+    if (resume === skip) throw new UsageError("give exactly one of --resume or --skip", "migration resolve");
+    const res = await ctx.clients().migrations.resolveRun({
+      runId: ctx.input.positionals[0] ?? "",
+      resolution: resume ? InDoubtResolution.RERUN : InDoubtResolution.SKIP,
+    });
+    return res.run ? finish(ctx.out, await followAll(ctx, [res.run])) : 0;
+  },
+});

@@ -1,0 +1,338 @@
+// Promote, vote and roll back a migration on a flow stage. Each call is one store transaction that
+// locks the (flow, migration, stage) row, checks the move is legal from the state it finds, starts
+// the runs and appends the audit records; jobs are published after commit.
+import { and, eq } from "drizzle-orm";
+import type { Bus } from "../../bus/types.ts";
+import { MigratrixError } from "../../common/errors.ts";
+import { appendAudit } from "../audit/index.ts";
+import { getMigration, type MigrationRow } from "../domain/migrations.ts";
+import type { Caller } from "../identity/index.ts";
+import { prepareRun, publishRunJob } from "../runs/prepare.ts";
+import { getRun, type RunView } from "../runs/queries.ts";
+import type { Db, RunStateName, Tx, Vote } from "../store/index.ts";
+import { tables } from "../store/index.ts";
+import { voteRefusal } from "./access.ts";
+import { type FlowView, getFlow, type StageView, stageOf } from "./definitions.ts";
+import { lockStage, type MigrationStageRow, refuse, type StageKey, stateLabel, transition } from "./lifecycle.ts";
+import { preflight } from "./preflight.ts";
+import { tally } from "./votes.ts";
+
+export interface StageCall {
+  workspaceId: string;
+  flow: string;
+  migrationId: string;
+  stage: string;
+  actor: string;
+  /** Recorded on targets as applied_by. */
+  requestedBy: string;
+  correlationId: string;
+}
+
+interface Loaded {
+  flow: FlowView;
+  stage: StageView;
+  migration: MigrationRow;
+  key: StageKey;
+}
+
+async function load(db: Db, call: StageCall): Promise<Loaded> {
+  const flow = await getFlow(db, call.workspaceId, call.flow);
+  const stage = stageOf(flow, call.stage);
+  const migration = await getMigration(db, call.workspaceId, call.migrationId);
+  if (migration.engine !== flow.engine) {
+    throw new MigratrixError(
+      "failed_precondition",
+      `migration ${migration.id} is split for ${migration.engine} but flow ${flow.name} runs ${flow.engine}`,
+    );
+  }
+  const key = { workspaceId: call.workspaceId, flowId: flow.id, migrationId: migration.id, position: stage.position };
+  return { flow, stage, migration, key };
+}
+
+/** The migration's rows on every stage of the flow: the first stage Pending, the rest Queued. */
+async function ensureStages(tx: Tx, l: Loaded, call: StageCall): Promise<void> {
+  const existing = await tx
+    .select({ position: tables.migrationStages.position })
+    .from(tables.migrationStages)
+    .where(and(eq(tables.migrationStages.flowId, l.flow.id), eq(tables.migrationStages.migrationId, l.migration.id)));
+  if (existing.length === l.flow.stages.length) return;
+  const inserted = await tx
+    .insert(tables.migrationStages)
+    .values(
+      l.flow.stages.map((s) => ({
+        workspaceId: call.workspaceId,
+        flowId: l.flow.id,
+        migrationId: l.migration.id,
+        position: s.position,
+        environmentId: s.environmentId,
+        state: (s.position === 1 ? "pending" : "queued") as RunStateName,
+      })),
+    )
+    .onConflictDoNothing()
+    .returning();
+  if (inserted.length > 0) {
+    await appendAudit(tx, {
+      workspaceId: call.workspaceId,
+      actor: call.actor,
+      action: "flow.enter",
+      target: `migration:${l.migration.id}`,
+      correlationId: call.correlationId,
+      detail: {
+        flow: l.flow.name,
+        stages: inserted.map((r) => ({ stage: r.position, state: stateLabel(r.state) })),
+      },
+      sql: l.migration.upSql + l.migration.downSql,
+    });
+  }
+}
+
+async function lockOrCreate(tx: Tx, l: Loaded, call: StageCall): Promise<MigrationStageRow> {
+  await ensureStages(tx, l, call);
+  const row = await lockStage(tx, l.key);
+  if (!row) throw new Error(`stage row of ${l.migration.id} at ${l.stage.position} vanished`);
+  return row;
+}
+
+async function startAll(db: Db, bus: Bus, l: Loaded, ids: { id: string; started: boolean }[]): Promise<RunView[]> {
+  const runs: RunView[] = [];
+  for (const { id, started } of ids) {
+    const run = await getRun(db, l.key.workspaceId, id);
+    if (started) await publishRunJob(bus, run, l.migration);
+    runs.push(run);
+  }
+  return runs;
+}
+
+export interface PromoteOptions {
+  /** An agent seen within this window counts as reachable. */
+  agentOnlineMs: number;
+  now?: Date;
+}
+
+/**
+ * Starts the migration on every database of the stage. Who may call it is the RPC layer's check
+ * (control/rbac: migration.promote on the stage's environment); auto promotions have no caller.
+ */
+export async function promote(db: Db, bus: Bus, call: StageCall, opts: PromoteOptions): Promise<RunView[]> {
+  const l = await load(db, call);
+  const ids = await db.transaction(async (tx) => {
+    const row = await lockOrCreate(tx, l, call);
+    if (l.stage.position > 1 && (row.state === "queued" || row.state === "pending")) {
+      const prev = await lockStage(tx, { ...l.key, position: l.stage.position - 1 });
+      const prevStage = l.flow.stages[l.stage.position - 2];
+      if (prev?.state !== "completed" || prev.operation !== "apply") {
+        throw new MigratrixError(
+          "failed_precondition",
+          `cannot promote migration ${row.migrationId} to ${l.stage.environment.name}: the previous stage ${prevStage?.environment.name} is ${stateLabel(prev?.state ?? "queued")}, not Completed on every database`,
+        );
+      }
+    }
+    if (row.state !== "pending" && row.state !== "failed") refuse(row, l.stage.environment.name, "promote");
+    if (row.state === "failed" && row.operation === "revert") {
+      throw new MigratrixError(
+        "failed_precondition",
+        `cannot promote migration ${row.migrationId} on stage ${l.stage.environment.name}: its rollback failed; run the rollback again first`,
+      );
+    }
+    const t = await tally(tx, l.key, l.migration.checksum);
+    if (t.approvals < l.stage.requiredApprovals) {
+      throw new MigratrixError(
+        "failed_precondition",
+        `cannot promote migration ${row.migrationId} to ${l.stage.environment.name}: it needs ${l.stage.requiredApprovals} approval(s) and has ${t.approvals}${t.approvers.length ? ` (${t.approvers.join(", ")})` : ""}`,
+      );
+    }
+    await preflight(tx, {
+      stage: l.stage,
+      migration: l.migration,
+      now: opts.now ?? new Date(),
+      agentOnlineMs: opts.agentOnlineMs,
+    });
+    // After a completed rollback the apply runs are Completed: re-applying is a new attempt of each.
+    const restartFrom: RunStateName[] =
+      row.operation === "revert" ? ["failed", "rejected", "completed"] : ["failed", "rejected"];
+    const prepared = [];
+    for (const conn of l.stage.connections) {
+      prepared.push(
+        await prepareRun(tx, {
+          workspaceId: call.workspaceId,
+          migration: l.migration,
+          environment: { id: l.stage.environmentId, name: l.stage.environment.name },
+          connection: conn,
+          direction: "apply",
+          restartFrom,
+          actor: call.actor,
+          requestedBy: call.requestedBy,
+          correlationId: call.correlationId,
+        }),
+      );
+    }
+    await transition(tx, {
+      row,
+      to: "in_progress",
+      environment: l.stage.environment.name,
+      actor: call.actor,
+      correlationId: call.correlationId,
+      doing: "promote",
+      patch: { operation: "apply", checksum: l.migration.checksum },
+      detail: { flow: l.flow.name, approvals: t.approvers, checksum: l.migration.checksum },
+      sql: l.migration.upSql,
+    });
+    return prepared;
+  });
+  return startAll(db, bus, l, ids);
+}
+
+/** Approve or reject; a reject moves the stage to Rejected. */
+export async function vote(db: Db, call: StageCall & { comment: string }, caller: Caller, choice: Vote): Promise<void> {
+  const l = await load(db, call);
+  const why = voteRefusal(caller, l.stage, l.migration.createdBy);
+  if (why) {
+    // Refused votes are denied attempts like any other: audited before the caller hears of it.
+    await db.transaction((tx) =>
+      appendAudit(tx, {
+        workspaceId: call.workspaceId,
+        actor: call.actor,
+        action: "access.denied",
+        environment: l.stage.environment.name,
+        target: `migration:${l.migration.id}`,
+        correlationId: call.correlationId,
+        detail: { action: `approval.${choice}`, flow: l.flow.name, reason: why, token: caller.tokenId },
+      }),
+    );
+    throw new MigratrixError("permission_denied", why);
+  }
+  await db.transaction(async (tx) => {
+    const row = await lockOrCreate(tx, l, call);
+    if (row.state !== "pending" && row.state !== "queued") refuse(row, l.stage.environment.name, choice);
+    const where = and(
+      eq(tables.approvals.flowId, l.flow.id),
+      eq(tables.approvals.migrationId, l.migration.id),
+      eq(tables.approvals.position, l.stage.position),
+      eq(tables.approvals.userId, caller.userId),
+    );
+    const [previous] = await tx.select().from(tables.approvals).where(where).for("update");
+    if (previous && previous.checksum === l.migration.checksum) {
+      throw new MigratrixError(
+        "already_exists",
+        `${caller.email} already voted ${previous.vote} on ${l.migration.id} at ${l.stage.environment.name} (via ${previous.via}); one vote per person`,
+      );
+    }
+    const values = {
+      workspaceId: call.workspaceId,
+      flowId: l.flow.id,
+      migrationId: l.migration.id,
+      position: l.stage.position,
+      userId: caller.userId,
+      email: caller.email.toLowerCase(),
+      vote: choice,
+      comment: call.comment,
+      checksum: l.migration.checksum,
+      via: `${caller.tokenKind}:${caller.tokenName}`,
+      createdAt: new Date(),
+    };
+    // A vote on an older checksum was void: the new one replaces it.
+    if (previous) await tx.update(tables.approvals).set(values).where(where);
+    else await tx.insert(tables.approvals).values(values);
+    await appendAudit(tx, {
+      workspaceId: call.workspaceId,
+      actor: call.actor,
+      action: `approval.${choice}`,
+      environment: l.stage.environment.name,
+      target: `migration:${l.migration.id}`,
+      correlationId: call.correlationId,
+      detail: {
+        flow: l.flow.name,
+        stage: l.stage.position,
+        checksum: l.migration.checksum,
+        comment: call.comment,
+        via: values.via,
+      },
+      sql: l.migration.upSql + l.migration.downSql,
+    });
+    if (choice === "reject") {
+      await transition(tx, {
+        row,
+        to: "rejected",
+        environment: l.stage.environment.name,
+        actor: call.actor,
+        correlationId: call.correlationId,
+        doing: "reject",
+        detail: { by: caller.email, comment: call.comment },
+      });
+    }
+  });
+}
+
+/** Runs the down script on every database of the stage that the forward run changed. */
+export async function rollback(db: Db, bus: Bus, call: StageCall): Promise<RunView[]> {
+  const l = await load(db, call);
+  if (l.migration.downSql.trim() === "") {
+    throw new MigratrixError(
+      "failed_precondition",
+      `cannot roll back migration ${l.migration.id}: it has no down script (add a -- DOWN section in a new migration)`,
+    );
+  }
+  const ids = await db.transaction(async (tx) => {
+    const row = await lockOrCreate(tx, l, call);
+    if (row.state !== "completed" && row.state !== "failed") refuse(row, l.stage.environment.name, "roll back");
+    const applied = await tx
+      .select()
+      .from(tables.runs)
+      .where(
+        and(
+          eq(tables.runs.workspaceId, call.workspaceId),
+          eq(tables.runs.migrationId, l.migration.id),
+          eq(tables.runs.environmentId, l.stage.environmentId),
+          eq(tables.runs.direction, "apply"),
+        ),
+      );
+    // Only databases the forward run changed: a failed transactional run left nothing behind.
+    const changed = l.stage.connections.filter((c) => {
+      const run = applied.find((r) => r.connectionId === c.id);
+      return run !== undefined && (run.state === "completed" || run.statementsDone > 0);
+    });
+    const again = row.operation === "revert";
+    const prepared = [];
+    for (const conn of changed) {
+      prepared.push(
+        await prepareRun(tx, {
+          workspaceId: call.workspaceId,
+          migration: l.migration,
+          environment: { id: l.stage.environmentId, name: l.stage.environment.name },
+          connection: conn,
+          direction: "revert",
+          // A revert that completed before a later re-apply is run again; during a failed
+          // rollback only the failed ones are.
+          restartFrom: again ? ["failed", "rejected"] : ["failed", "rejected", "completed"],
+          actor: call.actor,
+          requestedBy: call.requestedBy,
+          correlationId: call.correlationId,
+        }),
+      );
+    }
+    const started = await transition(tx, {
+      row,
+      to: "in_progress",
+      environment: l.stage.environment.name,
+      actor: call.actor,
+      correlationId: call.correlationId,
+      doing: "roll back",
+      patch: { operation: "revert", checksum: l.migration.checksum },
+      detail: { flow: l.flow.name, connections: changed.map((c) => c.name) },
+      sql: l.migration.downSql,
+    });
+    if (changed.length === 0) {
+      await transition(tx, {
+        row: started,
+        to: "pending",
+        environment: l.stage.environment.name,
+        actor: call.actor,
+        correlationId: call.correlationId,
+        doing: "roll back",
+        detail: { because: "no database of the stage was changed by the forward run" },
+      });
+    }
+    return prepared;
+  });
+  return startAll(db, bus, l, ids);
+}

@@ -1,0 +1,56 @@
+// The one table of who may do what where. Every RPC maps to one action here (rules.ts); handlers
+// that need a finer check call authorize() with the same actions. Workspace admins count as
+// "admin" on every environment.
+import type { Role } from "../store/index.ts";
+
+export type Need =
+  /** Any member of the workspace. */
+  | { scope: "workspace"; who: "member" }
+  /** Workspace admins only. */
+  | { scope: "workspace"; who: "workspace_admin" }
+  /** Holds one of these roles on at least one environment. */
+  | { scope: "workspace"; who: "role_anywhere"; roles: readonly Role[] }
+  /** Holds one of these roles on the environment the call is about, by its kind. */
+  | { scope: "environment"; open: readonly Role[]; protected: readonly Role[] };
+
+const ALL: readonly Role[] = ["admin", "approver", "editor", "viewer"];
+const member = { scope: "workspace", who: "member" } as const;
+const workspaceAdmin = { scope: "workspace", who: "workspace_admin" } as const;
+const onEnv = (open: readonly Role[], prot: readonly Role[] = open): Need => ({
+  scope: "environment",
+  open,
+  protected: prot,
+});
+
+export const ACTIONS = {
+  /** Who am I, the workspace's environments, agents, connections, migrations, flows. */
+  "workspace.read": member,
+  /** Own user tokens and new organisation workspaces. */
+  "self.manage": member,
+  "environment.create": workspaceAdmin,
+  /** Invites, grants, agent and service tokens, other people's tokens. */
+  "access.manage": workspaceAdmin,
+  "access.read": member,
+  "connection.add": onEnv(["admin"]),
+  "connection.read": onEnv(ALL),
+  "migration.create": { scope: "workspace", who: "role_anywhere", roles: ["admin", "editor"] },
+  /** Direct runs; on a protected environment only admins (and the run is still refused without approvals). */
+  "migration.run": onEnv(["admin", "editor"], ["admin"]),
+  "run.read": onEnv(ALL),
+  /** The live schema of a protected environment is not shown to viewers. */
+  "schema.read": onEnv(ALL, ["admin", "approver", "editor"]),
+  "audit.read": member,
+  "audit.export": workspaceAdmin,
+  "flow.manage": workspaceAdmin,
+  "flow.read": member,
+  "migration.promote": onEnv(["admin", "editor"], ["admin", "approver", "editor"]),
+  /** Who counts toward a stage's approvals is the stage policy's (flows); viewers never vote. */
+  "migration.approve": onEnv(["admin", "approver", "editor"]),
+  "migration.rollback": onEnv(["admin", "editor"], ["admin"]),
+} as const satisfies Record<string, Need>;
+
+export type Action = keyof typeof ACTIONS;
+
+export function isAction(name: string): name is Action {
+  return Object.hasOwn(ACTIONS, name);
+}

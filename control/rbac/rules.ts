@@ -1,0 +1,105 @@
+// Every RPC of the control API → the action it needs (policy.ts) and where to find the
+// environment it is about. An RPC without a rule is refused (fail closed), and the golden test
+// fails for it: a new RPC adds its line here and its rows in golden.tsv.
+import { and, eq } from "drizzle-orm";
+import { MigratrixError } from "../../common/errors.ts";
+import { requireUuid } from "../ids.ts";
+import type { Db } from "../store/index.ts";
+import { tables } from "../store/index.ts";
+import type { Action } from "./policy.ts";
+
+/** A request message as the interceptor sees it: a plain object of fields. */
+export type RequestFields = Readonly<Record<string, unknown>>;
+
+export interface Lookup {
+  db: Db;
+  workspaceId: string;
+}
+
+export interface Rule {
+  action: Action;
+  /** The environment name the call is about (environment-scoped actions). */
+  environment?: (req: RequestFields, lookup: Lookup) => string | Promise<string>;
+  /** Used instead of `action` when the request names no environment ("list across all"). */
+  withoutEnvironment?: Action;
+}
+
+/** Login and invite redemption: the caller has no token yet. */
+export const PUBLIC = "public" as const;
+
+function field(name: string): (req: RequestFields) => string {
+  return (req) => {
+    const v = req[name];
+    return typeof v === "string" ? v : "";
+  };
+}
+
+/** "<environment>/<connection>" → environment. */
+const connectionEnv = (req: RequestFields) => field("connection")(req).split("/")[0] ?? "";
+
+async function runEnv(req: RequestFields, { db, workspaceId }: Lookup): Promise<string> {
+  const runId = field("runId")(req);
+  requireUuid("run", runId);
+  const [row] = await db
+    .select({ name: tables.environments.name })
+    .from(tables.runs)
+    .innerJoin(tables.environments, eq(tables.environments.id, tables.runs.environmentId))
+    .where(and(eq(tables.runs.id, runId), eq(tables.runs.workspaceId, workspaceId)));
+  if (!row) throw new MigratrixError("not_found", `run ${runId} not found`);
+  return row.name;
+}
+
+const S = "migratrix.control.v1.";
+
+export const RULES: Readonly<Record<string, Rule | typeof PUBLIC>> = {
+  [`${S}IdentityService/WhoAmI`]: { action: "workspace.read" },
+  [`${S}IdentityService/CreateToken`]: { action: "self.manage" },
+  [`${S}IdentityService/ListTokens`]: { action: "self.manage" },
+  [`${S}IdentityService/RevokeToken`]: { action: "self.manage" },
+  [`${S}IdentityService/Login`]: PUBLIC,
+  [`${S}IdentityService/AcceptInvite`]: PUBLIC,
+  [`${S}IdentityService/CreateWorkspace`]: { action: "self.manage" },
+  [`${S}IdentityService/ListWorkspaces`]: { action: "self.manage" },
+
+  [`${S}AccessService/Invite`]: { action: "access.manage" },
+  [`${S}AccessService/ListMembers`]: { action: "access.read" },
+  [`${S}AccessService/Grant`]: { action: "access.manage" },
+  [`${S}AccessService/RevokeGrant`]: { action: "access.manage" },
+  [`${S}AccessService/ListGrants`]: { action: "access.read" },
+
+  [`${S}EnvironmentService/ListEnvironments`]: { action: "workspace.read" },
+  [`${S}EnvironmentService/CreateEnvironment`]: { action: "environment.create" },
+  [`${S}ConnectionService/ListAgents`]: { action: "workspace.read" },
+  [`${S}ConnectionService/AddConnection`]: { action: "connection.add", environment: field("environment") },
+  [`${S}ConnectionService/ListConnections`]: {
+    action: "connection.read",
+    environment: field("environment"),
+    withoutEnvironment: "workspace.read",
+  },
+
+  [`${S}MigrationService/CreateMigration`]: { action: "migration.create" },
+  [`${S}MigrationService/GetMigration`]: { action: "workspace.read" },
+  [`${S}MigrationService/ListMigrations`]: { action: "workspace.read" },
+  [`${S}MigrationService/RunMigration`]: { action: "migration.run", environment: field("environment") },
+  [`${S}MigrationService/GetRun`]: { action: "run.read", environment: runEnv },
+  [`${S}MigrationService/WatchRun`]: { action: "run.read", environment: runEnv },
+  [`${S}MigrationService/ListHistory`]: { action: "run.read", environment: field("environment") },
+  [`${S}MigrationService/ResolveRun`]: { action: "migration.run", environment: runEnv },
+  [`${S}SchemaService/Introspect`]: { action: "schema.read", environment: connectionEnv },
+
+  [`${S}AuditService/ListAudit`]: { action: "audit.read" },
+  [`${S}AuditService/VerifyAudit`]: { action: "audit.read" },
+  [`${S}AuditService/ExportAudit`]: { action: "audit.export" },
+
+  [`${S}FlowService/CreateFlow`]: { action: "flow.manage" },
+  [`${S}FlowService/GetFlow`]: { action: "flow.read" },
+  [`${S}FlowService/ListFlows`]: { action: "flow.read" },
+  [`${S}FlowService/Promote`]: { action: "migration.promote", environment: field("stage") },
+  [`${S}FlowService/Approve`]: { action: "migration.approve", environment: field("stage") },
+  [`${S}FlowService/Reject`]: { action: "migration.approve", environment: field("stage") },
+  [`${S}FlowService/Rollback`]: { action: "migration.rollback", environment: field("stage") },
+};
+
+export function ruleFor(method: string): Rule | typeof PUBLIC | undefined {
+  return RULES[method];
+}
