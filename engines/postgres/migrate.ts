@@ -15,8 +15,6 @@ export function advisoryKey(name: string): string {
   return createHash("sha256").update(name).digest().readBigInt64BE(0).toString();
 }
 
-const isLockTimeout = (e: unknown) => e instanceof MigratrixError && e.detail.nativeCode === "55P03";
-
 async function exec(session: Session, sql: string): Promise<void> {
   await session.exec(sql);
 }
@@ -50,22 +48,18 @@ export const postgresMigrate = {
   },
 
   async lock(session, { key, timeoutMs }) {
+    // Polls pg_try_advisory_lock instead of waiting in pg_advisory_lock: a statement waiting for
+    // the lock holds a snapshot, and a CREATE INDEX CONCURRENTLY of the migration holding the lock
+    // waits for every such snapshot, which PostgreSQL then resolves as a deadlock. Between two
+    // tries this session is idle and holds nothing.
     const k = advisoryKey(key);
-    if (timeoutMs <= 0) {
+    const deadline = performance.now() + Math.max(0, timeoutMs);
+    for (let pause = 10; ; pause = Math.min(pause * 2, 250)) {
       const [row] = await session.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [k]);
-      return row?.ok === true;
-    }
-    const [prev] = await session.query<{ v: string }>("SELECT current_setting('lock_timeout') AS v");
-    await exec(session, `SET lock_timeout = ${Math.ceil(timeoutMs)}`);
-    try {
-      await session.query("SELECT pg_advisory_lock($1::bigint)", [k]);
-      return true;
-    } catch (e) {
-      if (isLockTimeout(e)) return false;
-      throw e;
-    } finally {
-      // lock_timeout would otherwise also bound every statement of the migration.
-      await session.query("SELECT set_config('lock_timeout', $1, false)", [prev?.v ?? "0"]);
+      if (row?.ok === true) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      await Bun.sleep(Math.min(pause, left));
     }
   },
 
