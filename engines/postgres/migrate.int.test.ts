@@ -15,7 +15,9 @@ let watcher: Session;
 
 beforeAll(async () => {
   db = await postgresTarget().create();
-  [a, b, watcher] = await Promise.all([1, 2, 3].map(() => engine.driver.connect(db.url)));
+  a = await engine.driver.connect(db.url);
+  b = await engine.driver.connect(db.url);
+  watcher = await engine.driver.connect(db.url);
   await a.exec("CREATE TABLE items (id int PRIMARY KEY, name text)");
 });
 afterAll(async () => {
