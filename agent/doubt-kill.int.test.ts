@@ -6,14 +6,12 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLogger } from "../common/log.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
-import { type Agent, createAgent } from "./agent.ts";
+import type { Agent } from "./agent.ts";
 import { FAULT_MARKER } from "./faults.ts";
-import { type E2E, NATS_URL, startE2E } from "./int-support.ts";
+import { type E2E, NATS_URL, startE2E, startLocalAgent } from "./int-support.ts";
 import { buildAgentBinary, Collector } from "./test-support.ts";
-import { openVault } from "./vault.ts";
 
 const UP = [
   "create table dk_a (id int primary key);",
@@ -112,17 +110,11 @@ test("SIGKILL between statement 3 and its history write on MariaDB: resumed at 4
   });
 
   // The same agent comes back (its vault, its id) and the run is retried.
-  const vault = await openVault({ path: join(state, "agent", "vault.json"), passphrase: PASSPHRASE, agentId });
-  resumed = createAgent({
-    bus: e2e.bus,
-    workspaceId: e2e.workspaceId,
-    token: e2e.agentToken,
-    vault,
-    streamPrefix: e2e.prefix,
-    ackWaitMs: 2_000,
-    log: createLogger({ level: "error" }),
+  resumed = await startLocalAgent(e2e, {
+    vaultPath: join(state, "agent", "vault.json"),
+    passphrase: PASSPHRASE,
+    agentId,
   });
-  await resumed.start();
   const retry = (await e2e.migrations.runMigration({ migrationId, environment: "dev" })).runs[0];
   const logs: string[] = [];
   for await (const item of e2e.migrations.watchRun({ runId, afterSeq: 0n })) {

@@ -11,10 +11,9 @@ import { createLogger } from "../common/log.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { JobSchema } from "../proto/gen/migratrix/agent/v1/job_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
-import { type Agent, createAgent } from "./agent.ts";
-import { type E2E, startE2E } from "./int-support.ts";
+import type { Agent } from "./agent.ts";
+import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
 import { Collector } from "./test-support.ts";
-import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
 
 const UP = [
   "create table e2e_a (id int primary key);",
@@ -31,22 +30,12 @@ const logs = new Collector<Record<string, unknown>>();
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mx-e2e-"));
   e2e = await startE2E("E2E", { ttlMs: 5_000, renewMs: 100 });
-  const vault = await openVault({
-    path: join(dir, "vault.json"),
+  agent = await startLocalAgent(e2e, {
+    vaultPath: join(dir, "vault.json"),
     passphrase: "e2e",
-    iterations: MIN_VAULT_ITERATIONS,
     agentId: `agent-e2e-${e2e.suffix}`,
-  });
-  agent = createAgent({
-    bus: e2e.bus,
-    workspaceId: e2e.workspaceId,
-    token: e2e.agentToken,
-    vault,
-    streamPrefix: e2e.prefix,
-    ackWaitMs: 2_000,
     log: createLogger({ write: (l) => logs.push(JSON.parse(l) as Record<string, unknown>), level: "debug" }),
   });
-  await agent.start();
   await e2e.addTargetConnection(agent.agentId);
 }, 60_000);
 

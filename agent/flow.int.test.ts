@@ -8,13 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
-import { createLogger } from "../common/log.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { FlowService, type StageStatus } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
-import { type Agent, createAgent } from "./agent.ts";
-import { type E2E, startE2E } from "./int-support.ts";
-import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
+import type { Agent } from "./agent.ts";
+import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
 
 let dir: string;
 let e2e: E2E;
@@ -24,22 +22,11 @@ let flows: Client<typeof FlowService>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mx-flow-"));
   e2e = await startE2E("FLOW", { ttlMs: 5_000, renewMs: 100 });
-  const vault = await openVault({
-    path: join(dir, "vault.json"),
+  agent = await startLocalAgent(e2e, {
+    vaultPath: join(dir, "vault.json"),
     passphrase: "flow",
-    iterations: MIN_VAULT_ITERATIONS,
     agentId: `agent-flow-${e2e.suffix}`,
   });
-  agent = createAgent({
-    bus: e2e.bus,
-    workspaceId: e2e.workspaceId,
-    token: e2e.agentToken,
-    vault,
-    streamPrefix: e2e.prefix,
-    ackWaitMs: 2_000,
-    log: createLogger({ level: "error" }),
-  });
-  await agent.start();
   await e2e.addTargetConnection(agent.agentId);
   flows = createClient(
     FlowService,

@@ -7,6 +7,7 @@ import mysql from "mysql2/promise";
 import postgres from "postgres";
 import { createNatsBus } from "../bus/index.ts";
 import type { Bus } from "../bus/types.ts";
+import { createLogger, type Logger } from "../common/log.ts";
 import { seal } from "../common/sealedbox.ts";
 import { bootstrap, type ControlApp, createControlApp, openStore, type Store, silentLogger } from "../control/index.ts";
 import { getEngine } from "../engines/index.ts";
@@ -14,6 +15,8 @@ import type { Session } from "../engines/types.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { ConnectionService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
 import { MigrationService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { type Agent, createAgent } from "./agent.ts";
+import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
 
 export const NATS_URL = "nats://127.0.0.1:4222";
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -165,4 +168,28 @@ export async function startE2E(
       await created.drop();
     },
   };
+}
+
+/** An in-process agent on the E2E's bus and streams, with its vault at vaultPath (created if new). */
+export async function startLocalAgent(
+  e2e: E2E,
+  opts: { vaultPath: string; passphrase: string; agentId: string; log?: Logger },
+): Promise<Agent> {
+  const vault = await openVault({
+    path: opts.vaultPath,
+    passphrase: opts.passphrase,
+    iterations: MIN_VAULT_ITERATIONS,
+    agentId: opts.agentId,
+  });
+  const agent = createAgent({
+    bus: e2e.bus,
+    workspaceId: e2e.workspaceId,
+    token: e2e.agentToken,
+    vault,
+    streamPrefix: e2e.prefix,
+    ackWaitMs: 2_000,
+    log: opts.log ?? createLogger({ level: "error" }),
+  });
+  await agent.start();
+  return agent;
 }
