@@ -182,8 +182,17 @@ export function defineRunnerCases(h: Harness): void {
         });
       });
     } else {
-      // No statement of this engine needs its own segment; the reason is in the target data.
-      test.skip(`own segment: ${own.none}`, () => {});
+      // No statement of this engine needs its own segment (the reason is in the target data): the
+      // runner must flag none, even for statements that need one on other engines.
+      test(`no statement is flagged as an own segment: ${own.none}`, async () => {
+        const m = migration(
+          "006_own",
+          `${table("r_own")};\nCREATE INDEX r_own_v ON r_own (v);\nINSERT INTO r_own (id, v) VALUES (1, 'a');`,
+        );
+        const { result, events } = await run(m);
+        const flags = events.flatMap((e) => (e.kind === "statementStarted" ? [e.statement.ownSegment] : []));
+        expect({ outcome: result.outcome, flags }).toEqual({ outcome: "completed", flags: [false, false, false] });
+      });
     }
 
     test("revert runs the down script and marks the migration reverted", async () => {
