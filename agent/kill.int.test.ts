@@ -129,7 +129,15 @@ test("SIGKILL before statement 3: run Failed at 3, PostgreSQL unchanged, lock fr
     error: run?.error && { code: run.error.code, message: run.error.message },
   }).toEqual({
     stdout: [marker],
-    events: ["started", "statementStarted", "statementFinished", "statementStarted", "statementFinished", "finished"],
+    events: [
+      "started",
+      "log",
+      "statementStarted",
+      "statementFinished",
+      "statementStarted",
+      "statementFinished",
+      "finished",
+    ],
     state: RunState.FAILED,
     failedStatement: 3,
     error: { code: "unavailable", message: `agent ${agentId} stopped responding during statement 3` },

@@ -1,7 +1,17 @@
 // One apply/revert job through the engines' runner on one session: maps every RunnerEvent to its
 // JobEvent (the stream adds seq, fencing token and correlation id) and feeds the metrics.
 import { create } from "@bufbuild/protobuf";
-import { type RunnerEvent, type RunResult, runMigration } from "../engines/index.ts";
+import { MigratrixError } from "../common/errors.ts";
+import {
+  armRollback,
+  composeHooks,
+  generatesRollback,
+  type RunHooks,
+  type RunnerEvent,
+  type RunResult,
+  runMigration,
+  storedDownScript,
+} from "../engines/index.ts";
 import {
   DbErrorSchema,
   type SourcePosition as PbPosition,
@@ -94,8 +104,71 @@ export interface ExecuteScriptOptions {
   progress: { statementsDone: number };
 }
 
+/**
+ * What actually runs: an apply on an engine with generated rollback also stores its down script and
+ * takes its backups; a revert without a script runs the down script that apply stored.
+ */
+async function plan(
+  opts: ExecuteScriptOptions,
+): Promise<{ sql: string; lineOffset: number; hooks?: RunHooks; note?: string }> {
+  const { target, script } = opts;
+  // 0 means the job predates first_line: the section then counts from the file's first line.
+  const lineOffset = script.firstLine || 1;
+  if (opts.direction === "apply") {
+    if (!generatesRollback(target.engine)) {
+      return { sql: script.sql, lineOffset, ...(opts.faultHooks ? { hooks: opts.faultHooks } : {}) };
+    }
+    const notes: string[] = [];
+    const armed = await armRollback(target.engine, target.session, {
+      migrationId: script.migrationId,
+      up: script.sql,
+      firstLine: lineOffset,
+      onNotice: (m) => {
+        notes.push(m);
+      },
+    });
+    return {
+      sql: script.sql,
+      lineOffset,
+      // Backups first: a refused backup stops the run before a fault point or a statement is reached.
+      hooks: composeHooks(armed.hooks, noticesToLog(opts, notes), opts.faultHooks),
+      note: `generated down script for rollback: ${armed.down.reversibility}, ${armed.down.backups.length} backup(s) to take`,
+    };
+  }
+  if (script.sql.trim() !== "") {
+    return { sql: script.sql, lineOffset, ...(opts.faultHooks ? { hooks: opts.faultHooks } : {}) };
+  }
+  const stored = generatesRollback(target.engine)
+    ? await storedDownScript(target.engine, target.session, script.migrationId)
+    : null;
+  if (!stored) {
+    throw new MigratrixError(
+      "failed_precondition",
+      `migration ${script.migrationId} has no -- DOWN section and no down script was stored in ${target.engine.id} when it was applied`,
+    );
+  }
+  return {
+    sql: stored.sql,
+    lineOffset: 1,
+    ...(opts.faultHooks ? { hooks: opts.faultHooks } : {}),
+    note: `running the down script generated when ${script.migrationId} was applied (${stored.reversibility})`,
+  };
+}
+
+/** Hooks that put the backup notices collected so far on the run's event stream, in order. */
+function noticesToLog(opts: ExecuteScriptOptions, notes: string[]): RunHooks {
+  const flush = async () => {
+    for (const m of notes.splice(0)) {
+      await opts.events.emit({ case: "log", value: create(LogLineSchema, { level: "info", message: m }) });
+    }
+  };
+  return { beforeStatement: flush, afterRun: flush };
+}
+
 export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResult> {
   const { metrics } = opts;
+  const p = await plan(opts);
+  let noted = p.note === undefined;
   return runMigration({
     engine: opts.target.engine,
     session: opts.target.session,
@@ -103,10 +176,9 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
       id: opts.script.migrationId,
       name: opts.script.name,
       checksum: opts.script.checksum,
-      sql: opts.script.sql,
+      sql: p.sql,
       noTransaction: opts.script.noTransaction,
-      // 0 means the job predates first_line: the section then counts from the file's first line.
-      lineOffset: opts.script.firstLine || 1,
+      lineOffset: p.lineOffset,
     },
     direction: opts.direction,
     runId: opts.job.runId,
@@ -114,7 +186,7 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
     appliedBy: opts.job.requestedBy,
     correlationId: opts.job.correlationId,
     signal: opts.signal,
-    hooks: opts.faultHooks,
+    ...(p.hooks ? { hooks: p.hooks } : {}),
     ...inDoubtOf(opts.script.inDoubt),
     // Awaited by the runner: the next statement starts only once this event is on the stream.
     onEvent: async (e) => {
@@ -128,6 +200,11 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
         metrics.statementSeconds.observe(e.durationMs / 1000);
       }
       await opts.events.emit(toJobEventKind(e));
+      // Which script runs is said right after "started", so the run's log shows it first.
+      if (!noted && e.kind === "started") {
+        noted = true;
+        await opts.events.emit({ case: "log", value: create(LogLineSchema, { level: "info", message: p.note ?? "" }) });
+      }
     },
   });
 }

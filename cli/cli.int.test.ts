@@ -166,6 +166,7 @@ describe("mx against the control plane", () => {
         "created migration 20260101090000_create_customers\n" +
         "  statements  4 (postgresql)\n" +
         "  checksum    <sum>\n" +
+        "  risk        Low (6 findings; down: Critical, 3 findings)\n" +
         "next: mx migration run 20260101090000_create_customers --env ENV\n",
     });
     const run = await mx("migration", "run", "20260101090000_create_customers", "--env", "dev");
@@ -175,6 +176,7 @@ describe("mx against the control plane", () => {
       out: [
         "dev/main  run <id>  20260101090000_create_customers",
         "  started attempt 1: 4 statements",
+        "  · generated down script for rollback: exact, 0 backup(s) to take",
         "  ✓ [1/4] <ms>  CREATE TABLE customers ( id INTEGER PRIMARY KEY, email VARC…",
         "  ✓ [2/4] <ms>  CREATE UNIQUE INDEX customers_email_uq ON customers (email)",
         "  ✓ [3/4] <ms>  INSERT INTO customers (id, email, name) VALUES (1, 'ada@exa… (1 row)",
@@ -212,6 +214,7 @@ describe("mx against the control plane", () => {
       lines: [
         "dev/main  run <id>  20260103090000_broken",
         "  started attempt 1: 2 statements",
+        "  · generated down script for rollback: irreversible, 0 backup(s) to take",
         "  ✓ [1/2] <ms>  CREATE TABLE ok_table (id int)",
         // Positions are lines of the file: the INSERT is on line 3, below the "-- UP" marker.
         '  ✗ [2/2] ERROR 42P01 at 3:13 relation "missing_table" does not exist',
@@ -243,9 +246,9 @@ describe("mx against the control plane", () => {
         "20260101090000_create_customers  create customers",
         "  statements  4",
         expect.stringMatching(/^ {2}checksum {4}\S+$/),
+        "  risk        Low (6 findings; down: Critical, 3 findings)",
         "  created     YYYY-MM-DD hh:mm:ssZ by admin@localhost",
         "",
-        "-- UP",
       ],
       run: ["dev", "main", "Completed", "1", "4/4", "YYYY-MM-DD", "hh:mm:ssZ"],
     });
@@ -256,13 +259,17 @@ describe("mx against the control plane", () => {
       code: watch.code,
       state: doc.runs[0].run.state,
       kinds: doc.runs[0].events.map((e: { event: Record<string, unknown> }) =>
-        Object.keys(e.event).find((k) => ["started", "statementStarted", "statementFinished", "finished"].includes(k)),
+        Object.keys(e.event).find((k) =>
+          ["started", "log", "statementStarted", "statementFinished", "finished"].includes(k),
+        ),
       ),
     }).toEqual({
       code: 0,
       state: "RUN_STATE_COMPLETED",
       kinds: [
         "started",
+        // The agent says which down script it prepared for a rollback (PostgreSQL).
+        "log",
         ...Array.from({ length: 4 }, () => ["statementStarted", "statementFinished"]).flat(),
         "finished",
       ],

@@ -194,7 +194,15 @@ describe("migration create", () => {
     r.service(MigrationService, {
       createMigration: (req) => {
         received.push(req);
-        return { migration: { id: req.fileName.replace(/\.sql$/, ""), statements: 2, checksum: "sha256:abc" } };
+        return {
+          migration: {
+            id: req.fileName.replace(/\.sql$/, ""),
+            statements: 2,
+            checksum: "sha256:abc",
+            riskLevel: "unknown",
+            riskReportJson: JSON.stringify({ level: "unknown", reason: "no rules for sqlite" }),
+          },
+        };
       },
     });
   });
@@ -210,6 +218,7 @@ describe("migration create", () => {
         "created migration 20260101090000_create_customers\n" +
         "  statements  2 (sqlite)\n" +
         "  checksum    sha256:abc\n" +
+        "  risk        unknown (no rules for sqlite)\n" +
         "next: mx migration run 20260101090000_create_customers --env ENV\n",
     });
     expect(received.map((r) => ({ fileName: r.fileName, content: r.content, engine: r.engine }))).toEqual([

@@ -104,27 +104,25 @@ async function backupHooks(
   o: { allow: boolean; maxRows?: number; note(s: string): void; printSteps: boolean; line(s: string): void },
 ) {
   const engines = await loadEngines();
-  if (db.engine.id !== "postgresql") {
+  if (!engines.generatesRollback(db.engine)) {
     o.note(`note: no down script is generated for ${db.engine.id} yet: revert needs a -- DOWN section`);
     return undefined;
   }
-  const schemaBefore = await db.engine.inspector.inspect(db.session, { objects: true });
-  const d = await generate(up, { engine: db.engine.id, schemaBefore, migrationId, firstLine });
+  const { down: d, hooks } = await engines.armRollback(db.engine, db.session, {
+    migrationId,
+    up,
+    firstLine,
+    allowWithoutBackup: o.allow,
+    ...(o.maxRows !== undefined ? { maxRows: o.maxRows } : {}),
+    onNotice: (s) => o.note(s),
+  });
   if (o.printSteps) {
     o.line(`generated down script: ${d.reversibility}, ${d.backups.length} backup(s) to take`);
     for (const s of d.steps.filter((x) => x.reversibility !== "exact")) {
       o.line(`  statement ${s.upIndex} (line ${s.line}): ${s.reversibility}: ${s.reason ?? ""}`);
     }
   }
-  return engines.createBackupHooks({
-    engine: db.engine,
-    session: db.session,
-    migrationId,
-    down: d,
-    allowWithoutBackup: o.allow,
-    ...(o.maxRows !== undefined ? { maxRows: o.maxRows } : {}),
-    onNotice: (s) => o.note(s),
-  });
+  return hooks;
 }
 
 export const revert = defineCommand({

@@ -39,6 +39,26 @@ async function engineOfFirstConnection(api: Clients): Promise<EngineId> {
   return (await loadEngines()).engineIdFromProto(first.engine);
 }
 
+interface StoredRisk {
+  reason?: string;
+  up?: { statements: { findings: unknown[] }[] };
+  down?: { level: string; statements: { findings: unknown[] }[] };
+}
+
+function findingsIn(report: StoredRisk["up"]): number {
+  return (report?.statements ?? []).reduce((n, s) => n + s.findings.length, 0);
+}
+
+/** "Low (1 finding; down: Critical, 3 findings)": the level is the up section's, which promotion runs. */
+export function riskSummary(m: { riskLevel: string; riskReportJson: string } | undefined): string {
+  if (m === undefined || m.riskLevel === "") return "not assessed";
+  const report = (m.riskReportJson === "" ? {} : JSON.parse(m.riskReportJson)) as StoredRisk;
+  if (report.reason !== undefined) return `${m.riskLevel} (${report.reason})`;
+  const count = (n: number) => `${n} finding${n === 1 ? "" : "s"}`;
+  const down = report.down ? `; down: ${report.down.level}, ${count(findingsIn(report.down))}` : "";
+  return `${m.riskLevel} (${count(findingsIn(report.up))}${down})`;
+}
+
 export const migrationCreate = defineCommand({
   path: ["migration", "create"],
   summary: "upload a migration file (-- UP / -- DOWN markers optional)",
@@ -71,6 +91,7 @@ export const migrationCreate = defineCommand({
     out.line(`created migration ${out.paint("bold", m?.id ?? "")}`);
     out.line(`  statements  ${m?.statements ?? 0} (${engine})`);
     out.line(`  checksum    ${m?.checksum ?? ""}`);
+    out.line(`  risk        ${riskSummary(m)}`);
     out.line(out.paint("dim", `next: mx migration run ${m?.id ?? ""} --env ENV`));
     return 0;
   },
@@ -118,6 +139,7 @@ export const migrationShow = defineCommand({
     out.line(`${out.paint("bold", m.id)}  ${m.name}`);
     out.line(`  statements  ${m.statements}`);
     out.line(`  checksum    ${m.checksum}`);
+    out.line(`  risk        ${riskSummary(m)}`);
     out.line(`  created     ${formatTime(m.createdAt)} by ${m.createdBy}`);
     out.line();
     out.line(out.paint("bold", "-- UP"));

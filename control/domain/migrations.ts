@@ -6,6 +6,7 @@ import { appendAudit } from "../audit/index.ts";
 import type { Db } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import { parseForEngine } from "./migration-file.ts";
+import { assessMigration } from "./migration-risk.ts";
 
 export type MigrationRow = typeof tables.migrations.$inferSelect;
 
@@ -26,6 +27,7 @@ export interface CreateMigrationInput {
 export async function createMigration(db: Db, input: CreateMigrationInput): Promise<MigrationRow> {
   const parsed = parseForEngine(input.fileName, input.content, input.engine);
   const id = parsed.id;
+  const risk = await assessMigration(parsed, input.engine);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(tables.migrations)
@@ -41,6 +43,8 @@ export async function createMigration(db: Db, input: CreateMigrationInput): Prom
         downFirstLine: parsed.downFirstLine,
         noTransaction: parsed.noTransaction,
         engine: input.engine,
+        riskLevel: risk.level,
+        riskReport: risk,
         createdBy: input.createdBy,
       })
       .onConflictDoNothing()
@@ -67,6 +71,7 @@ export async function createMigration(db: Db, input: CreateMigrationInput): Prom
         engine: input.engine,
         checksum: parsed.checksum,
         statements: parsed.statements,
+        riskLevel: risk.level,
       },
       sql: input.content,
     });

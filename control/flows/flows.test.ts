@@ -375,11 +375,11 @@ describe("failure and rollback", () => {
     expect((await stages("pair", id))[0]?.state).toBe("COMPLETED");
   });
 
-  test("rollback needs a down script and a finished stage", async () => {
+  test("rollback needs a finished stage; on PostgreSQL not a -- DOWN section (the agent stored one)", async () => {
     const upOnly = await newMigration("20260201000004_uponly", "create table t9 (id int);\n");
     expect(await failure(admin.rollback({ flow: "pair", migrationId: upOnly, stage: "dev" }))).toEqual({
       code: "FailedPrecondition",
-      message: `cannot roll back migration ${upOnly}: it has no down script (add a -- DOWN section in a new migration)`,
+      message: `cannot roll back migration ${upOnly} on stage dev: it is Pending`,
     });
     const id = await newMigration("20260201000005_early");
     expect(await failure(admin.rollback({ flow: "pair", migrationId: id, stage: "dev" }))).toEqual({

@@ -5,6 +5,7 @@ import { and, eq } from "drizzle-orm";
 import type { Bus } from "../../bus/types.ts";
 import { MigratrixError } from "../../common/errors.ts";
 import { appendAudit } from "../audit/index.ts";
+import { riskFindings } from "../domain/migration-risk.ts";
 import { getMigration, type MigrationRow } from "../domain/migrations.ts";
 import type { Caller } from "../identity/index.ts";
 import { prepareRun, publishRunJob } from "../runs/prepare.ts";
@@ -132,6 +133,14 @@ export async function promote(db: Db, bus: Bus, call: StageCall, opts: PromoteOp
       throw new MigratrixError(
         "failed_precondition",
         `cannot promote migration ${row.migrationId} on stage ${l.stage.environment.name}: its rollback failed; run the rollback again first`,
+      );
+    }
+    // Stage policy: a Critical migration never reaches a protected environment, whatever the
+    // approvals; the way forward is a new, safer migration.
+    if (l.stage.environment.protected && l.migration.riskLevel === "Critical") {
+      throw new MigratrixError(
+        "failed_precondition",
+        `cannot promote migration ${row.migrationId} to protected environment ${l.stage.environment.name}: its risk is Critical (${riskFindings(l.migration.riskReport, ["up"]).join("; ")})`,
       );
     }
     const t = await tally(tx, l.key, l.migration.checksum);
@@ -266,7 +275,9 @@ export async function vote(db: Db, call: StageCall & { comment: string }, caller
 /** Runs the down script on every database of the stage that the forward run changed. */
 export async function rollback(db: Db, bus: Bus, call: StageCall): Promise<RunView[]> {
   const l = await load(db, call);
-  if (l.migration.downSql.trim() === "") {
+  // On PostgreSQL the agent's apply stored a generated down script in the target: an empty revert
+  // script runs that one, so only other engines need a -- DOWN section.
+  if (l.migration.downSql.trim() === "" && l.migration.engine !== "postgresql") {
     throw new MigratrixError(
       "failed_precondition",
       `cannot roll back migration ${l.migration.id}: it has no down script (add a -- DOWN section in a new migration)`,

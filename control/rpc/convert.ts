@@ -67,6 +67,8 @@ export function migrationMsg(m: MigrationRow): MessageInitShape<typeof Migration
     statements: m.statements,
     createdBy: m.createdBy,
     createdAt: ts(m.createdAt),
+    riskLevel: m.riskLevel,
+    riskReportJson: m.riskReport ? JSON.stringify(m.riskReport) : "",
   };
 }
 

@@ -16,6 +16,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { RiskReport } from "../../engines/risk/model.ts";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const createdAt = () => ts("created_at").notNull().defaultNow();
@@ -219,6 +220,10 @@ export const migrations = pgTable(
     // "-- migratrix:no-transaction": every statement runs as its own segment.
     noTransaction: boolean("no_transaction").notNull().default(false),
     engine: text("engine").notNull(),
+    // Risk of the up and down sections, assessed once at create: "None", "Low"… "Critical", or
+    // "unknown" where the engine has no risk rules (the report then says why).
+    riskLevel: text("risk_level").notNull().default("unknown"),
+    riskReport: jsonb("risk_report").$type<MigrationRiskJson>(),
     createdBy: text("created_by").notNull(),
     createdAt: createdAt(),
   },
@@ -272,6 +277,15 @@ export const runs = pgTable(
     check("runs_direction_check", sql`${t.direction} in ('apply', 'revert')`),
   ],
 );
+
+/** The stored risk of a migration: engines/risk reports of its sections, or why there are none. */
+export interface MigrationRiskJson {
+  level: string;
+  up?: RiskReport;
+  down?: RiskReport;
+  /** Why the level is "unknown". */
+  reason?: string;
+}
 
 export interface RunErrorJson {
   code: string;

@@ -10,6 +10,7 @@ export {
 export { type BackupEntry, listBackups, type PurgeOptions, purgeBackups } from "./backup/store.ts";
 export { BACKUP_SCHEMA, backupTableName, DOWN_SCRIPTS_TABLE } from "./backup-names.ts";
 export { generateDown, renderDownScript } from "./generate.ts";
+export { type ArmRollbackOptions, armRollback, generatesRollback } from "./plan.ts";
 export type {
   BackupGap,
   BackupSpec,
