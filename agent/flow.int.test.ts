@@ -6,10 +6,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
-import { FlowService, type StageStatus } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
+import type { StageStatus } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { Agent } from "./agent.ts";
 import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
@@ -17,7 +15,6 @@ import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
 let dir: string;
 let e2e: E2E;
 let agent: Agent;
-let flows: Client<typeof FlowService>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mx-flow-"));
@@ -28,19 +25,7 @@ beforeAll(async () => {
     agentId: `agent-flow-${e2e.suffix}`,
   });
   await e2e.addTargetConnection(agent.agentId);
-  flows = createClient(
-    FlowService,
-    createConnectTransport({
-      baseUrl: e2e.url,
-      interceptors: [
-        (next) => (req) => {
-          req.header.set("authorization", `Bearer ${e2e.adminToken}`);
-          return next(req);
-        },
-      ],
-    }),
-  );
-  await flows.createFlow({ name: "one", stages: [{ environment: "dev" }] });
+  await e2e.flows.createFlow({ name: "one", stages: [{ environment: "dev" }] });
 }, 60_000);
 
 afterAll(async () => {
@@ -57,7 +42,7 @@ async function settle(migrationId: string, stage: StageStatus | undefined) {
       // The stream ends when the run is over; the store then holds the stage's new state too.
     }
   }
-  const res = await flows.getFlow({ name: "one", migrationId });
+  const res = await e2e.flows.getFlow({ name: "one", migrationId });
   const s = res.stages[0];
   return {
     state: RunState[s?.state ?? RunState.UNSPECIFIED],
@@ -81,10 +66,10 @@ test("a failing statement fails the stage and leaves PostgreSQL unchanged; rollb
     engine: Engine.POSTGRESQL,
   });
   const id = migration?.id ?? "";
-  const promoted = await flows.promote({ flow: "one", migrationId: id, stage: "dev" });
+  const promoted = await e2e.flows.promote({ flow: "one", migrationId: id, stage: "dev" });
   expect(await settle(id, promoted.stage)).toEqual({ state: "FAILED", operation: "apply", runs: ["apply:FAILED#1"] });
   expect(await tables()).toEqual([]);
-  const rolled = await flows.rollback({ flow: "one", migrationId: id, stage: "dev" });
+  const rolled = await e2e.flows.rollback({ flow: "one", migrationId: id, stage: "dev" });
   // Nothing committed on the target, so there is nothing to revert: Pending at once.
   expect(await settle(id, rolled.stage)).toEqual({ state: "PENDING", operation: "revert", runs: ["apply:FAILED#1"] });
 }, 60_000);
@@ -97,7 +82,7 @@ test("a completed stage rolls back through the down script; promoting again is a
     engine: Engine.POSTGRESQL,
   });
   const id = migration?.id ?? "";
-  const first = await flows.promote({ flow: "one", migrationId: id, stage: "dev" });
+  const first = await e2e.flows.promote({ flow: "one", migrationId: id, stage: "dev" });
   expect(await settle(id, first.stage)).toEqual({
     state: "COMPLETED",
     operation: "apply",
@@ -105,7 +90,7 @@ test("a completed stage rolls back through the down script; promoting again is a
   });
   expect(await tables()).toEqual([{ table_name: "fl_ok" }]);
 
-  const back = await flows.rollback({ flow: "one", migrationId: id, stage: "dev" });
+  const back = await e2e.flows.rollback({ flow: "one", migrationId: id, stage: "dev" });
   expect(await settle(id, back.stage)).toEqual({
     state: "PENDING",
     operation: "revert",
@@ -113,7 +98,7 @@ test("a completed stage rolls back through the down script; promoting again is a
   });
   expect(await tables()).toEqual([]);
 
-  const again = await flows.promote({ flow: "one", migrationId: id, stage: "dev" });
+  const again = await e2e.flows.promote({ flow: "one", migrationId: id, stage: "dev" });
   expect(await settle(id, again.stage)).toEqual({
     state: "COMPLETED",
     operation: "apply",

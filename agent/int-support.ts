@@ -14,6 +14,7 @@ import { getEngine } from "../engines/index.ts";
 import type { Session } from "../engines/types.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { ConnectionService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
+import { FlowService } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { MigrationService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { type Agent, createAgent } from "./agent.ts";
 import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
@@ -35,6 +36,7 @@ export interface E2E {
   url: string;
   connections: ReturnType<typeof createClient<typeof ConnectionService>>;
   migrations: ReturnType<typeof createClient<typeof MigrationService>>;
+  flows: ReturnType<typeof createClient<typeof FlowService>>;
   /** Seals the target URL to the announced agent and adds it as dev/app through the API. */
   addTargetConnection(agentId: string): Promise<void>;
   withTarget<T>(fn: (s: Session) => Promise<T>): Promise<T>;
@@ -109,6 +111,7 @@ export async function startE2E(
   });
   const connections = createClient(ConnectionService, transport);
   const migrations = createClient(MigrationService, transport);
+  const flows = createClient(FlowService, transport);
   const engine = getEngine(kind);
 
   const withTarget = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
@@ -133,6 +136,7 @@ export async function startE2E(
     url,
     connections,
     migrations,
+    flows,
     async addTargetConnection(agentId) {
       const me = (await connections.listAgents({})).agents.find((a) => a.id === agentId);
       if (!me) throw new Error(`agent ${agentId} did not announce itself`);

@@ -6,11 +6,9 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
 import { BACKUP_SCHEMA, DOWN_SCRIPTS_TABLE } from "../engines/index.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
-import { FlowService, type StageStatus } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
+import type { StageStatus } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { Agent } from "./agent.ts";
 import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
@@ -18,7 +16,6 @@ import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
 let dir: string;
 let e2e: E2E;
 let agent: Agent;
-let flows: Client<typeof FlowService>;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mx-rollback-"));
@@ -29,19 +26,7 @@ beforeAll(async () => {
     agentId: `agent-rbk-${e2e.suffix}`,
   });
   await e2e.addTargetConnection(agent.agentId);
-  flows = createClient(
-    FlowService,
-    createConnectTransport({
-      baseUrl: e2e.url,
-      interceptors: [
-        (next) => (req) => {
-          req.header.set("authorization", `Bearer ${e2e.adminToken}`);
-          return next(req);
-        },
-      ],
-    }),
-  );
-  await flows.createFlow({ name: "rb", stages: [{ environment: "dev" }] });
+  await e2e.flows.createFlow({ name: "rb", stages: [{ environment: "dev" }] });
 }, 60_000);
 
 afterAll(async () => {
@@ -59,7 +44,7 @@ async function settle(migrationId: string, stage: StageStatus | undefined) {
       if (item.event?.kind.case === "log") logs.push(`${run.direction}: ${item.event.kind.value.message}`);
     }
   }
-  const res = await flows.getFlow({ name: "rb", migrationId });
+  const res = await e2e.flows.getFlow({ name: "rb", migrationId });
   const s = res.stages[0];
   return {
     state: RunState[s?.state ?? RunState.UNSPECIFIED],
@@ -92,7 +77,7 @@ test("a migration without -- DOWN that drops a column and deletes rows rolls bac
   });
   const id = migration?.id ?? "";
 
-  const applied = await flows.promote({ flow: "rb", migrationId: id, stage: "dev" });
+  const applied = await e2e.flows.promote({ flow: "rb", migrationId: id, stage: "dev" });
   const afterApply = await settle(id, applied.stage);
   const shrunk = await e2e.withTarget((s) => s.query("select * from rb_items order by id"));
   expect({ stage: afterApply, shrunk }).toEqual({
@@ -111,7 +96,7 @@ test("a migration without -- DOWN that drops a column and deletes rows rolls bac
     ],
   });
 
-  const back = await flows.rollback({ flow: "rb", migrationId: id, stage: "dev" });
+  const back = await e2e.flows.rollback({ flow: "rb", migrationId: id, stage: "dev" });
   const afterRollback = await settle(id, back.stage);
   expect({ stage: afterRollback, observed: await observe() }).toEqual({
     stage: {
@@ -135,9 +120,9 @@ test("a destructive statement whose rows cannot be backed up fails the apply bef
     engine: Engine.POSTGRESQL,
   });
   const id = migration?.id ?? "";
-  const applied = await flows.promote({ flow: "rb", migrationId: id, stage: "dev" });
+  const applied = await e2e.flows.promote({ flow: "rb", migrationId: id, stage: "dev" });
   const stage = await settle(id, applied.stage);
-  const run = (await flows.getFlow({ name: "rb", migrationId: id })).stages[0]?.runs[0];
+  const run = (await e2e.flows.getFlow({ name: "rb", migrationId: id })).stages[0]?.runs[0];
   expect({
     stage,
     error: { code: run?.error?.code, message: run?.error?.message },
@@ -165,15 +150,15 @@ test("a rollback whose stored down script is gone fails the revert by name and c
     engine: Engine.POSTGRESQL,
   });
   const id = migration?.id ?? "";
-  const applied = await flows.promote({ flow: "rb", migrationId: id, stage: "dev" });
+  const applied = await e2e.flows.promote({ flow: "rb", migrationId: id, stage: "dev" });
   expect((await settle(id, applied.stage)).state).toBe("COMPLETED");
   // As a purge of the backup area would leave it.
   await e2e.withTarget((s) =>
     s.query(`delete from ${BACKUP_SCHEMA}.${DOWN_SCRIPTS_TABLE} where migration_id = $1`, [id]),
   );
-  const back = await flows.rollback({ flow: "rb", migrationId: id, stage: "dev" });
+  const back = await e2e.flows.rollback({ flow: "rb", migrationId: id, stage: "dev" });
   const stage = await settle(id, back.stage);
-  const revert = (await flows.getFlow({ name: "rb", migrationId: id })).stages[0]?.runs.find(
+  const revert = (await e2e.flows.getFlow({ name: "rb", migrationId: id })).stages[0]?.runs.find(
     (r) => r.direction === "revert",
   );
   expect({
