@@ -378,6 +378,34 @@ describe("agent", () => {
       statementsDone: 1,
       tables: ["t2", "t6", "users"],
     });
+    // The half-applied 005_notx leaves the database dirty, which would hold every later migration
+    // here; the same migration with statement 2 fixed resumes there and finishes it.
+    control.policies.set("run-notx-fixed", grant(5n));
+    await control.publishJob(
+      {
+        jobId: "j-notx-fixed",
+        runId: "run-notx-fixed",
+        attempt: 1,
+        correlationId: "corr-notx-fixed",
+        connection: "dev/app",
+        kind: {
+          case: "apply",
+          value: {
+            engine: Engine.SQLITE,
+            script: {
+              migrationId: "005_notx",
+              checksum: "c5b",
+              sql: "create table t6 (a int);\nselect 1;",
+              noTransaction: true,
+            },
+          },
+        },
+      },
+      AGENT,
+    );
+    await control.events.until(finishedFor("run-notx-fixed"), "run-notx-fixed finished");
+    const fixed = eventsOf("run-notx-fixed").at(-1);
+    expect(fixed?.kind.case === "finished" ? fixed.kind.value.statementsDone : undefined).toBe(2);
   });
 
   test("an unknown connection is rejected not_found; an unhandled kind is rejected unimplemented", async () => {
@@ -543,7 +571,7 @@ describe("agent", () => {
     const lines = metrics.split("\n");
     expect(
       [
-        'migratrix_agent_jobs_total{kind="apply",outcome="completed"} 2',
+        'migratrix_agent_jobs_total{kind="apply",outcome="completed"} 3',
         'migratrix_agent_jobs_total{kind="apply",outcome="dropped"} 1',
         'migratrix_agent_jobs_total{kind="apply",outcome="failed"} 2',
         'migratrix_agent_jobs_total{kind="transfer",outcome="rejected"} 1',

@@ -8,6 +8,8 @@ import type { Bus } from "../bus/types.ts";
 import { MigratrixError, redactSecrets } from "../common/errors.ts";
 import { type DbError, DbErrorSchema } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import {
+  type DirtyTarget,
+  DirtyTargetSchema,
   type JobEvent,
   JobEventSchema,
   RunFinishedSchema,
@@ -104,7 +106,22 @@ export function toDbError(err: unknown): DbError {
 }
 
 export function rejected(err: unknown): JobEventKind {
-  return { case: "rejected", value: create(RunRejectedSchema, { error: toDbError(err) }) };
+  const e = MigratrixError.from(err);
+  return { case: "rejected", value: create(RunRejectedSchema, { error: toDbError(e), dirty: dirtyOf(e) }) };
+}
+
+/** The runner's detail of a refusal on a dirty target (engines/runner/plan.ts dirtyRejection). */
+function dirtyOf(e: MigratrixError): DirtyTarget | undefined {
+  const d = e.detail.dirty;
+  if (typeof d !== "object" || d === null) return undefined;
+  const v = d as Record<string, unknown>;
+  if (typeof v.migrationId !== "string") return undefined;
+  return create(DirtyTargetSchema, {
+    migrationId: v.migrationId,
+    direction: typeof v.direction === "string" ? v.direction : "",
+    statementsDone: typeof v.statementsDone === "number" ? v.statementsDone : 0,
+    statementsTotal: typeof v.statementsTotal === "number" ? v.statementsTotal : 0,
+  });
 }
 
 export function finished(outcome: RunOutcome, statementsDone: number, durationMs: number, err?: unknown): JobEventKind {

@@ -15,7 +15,7 @@ import type { Session } from "../engines/types.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { ConnectionService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
 import { FlowService } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
-import { MigrationService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { AuditService, MigrationService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { type Agent, createAgent } from "./agent.ts";
 import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
 
@@ -37,6 +37,7 @@ export interface E2E {
   connections: ReturnType<typeof createClient<typeof ConnectionService>>;
   migrations: ReturnType<typeof createClient<typeof MigrationService>>;
   flows: ReturnType<typeof createClient<typeof FlowService>>;
+  audit: ReturnType<typeof createClient<typeof AuditService>>;
   /** Seals the target URL to the announced agent and adds it as dev/app through the API. */
   addTargetConnection(agentId: string): Promise<void>;
   withTarget<T>(fn: (s: Session) => Promise<T>): Promise<T>;
@@ -112,6 +113,7 @@ export async function startE2E(
   const connections = createClient(ConnectionService, transport);
   const migrations = createClient(MigrationService, transport);
   const flows = createClient(FlowService, transport);
+  const audit = createClient(AuditService, transport);
   const engine = getEngine(kind);
 
   const withTarget = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
@@ -137,6 +139,7 @@ export async function startE2E(
     connections,
     migrations,
     flows,
+    audit,
     async addTargetConnection(agentId) {
       const me = (await connections.listAgents({})).agents.find((a) => a.id === agentId);
       if (!me) throw new Error(`agent ${agentId} did not announce itself`);

@@ -13,6 +13,7 @@ import {
 } from "../../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { JobEventSchema } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { announceAgent, touchAgent } from "../domain/agents.ts";
+import { getMigration } from "../domain/migrations.ts";
 import { autoAdvance } from "../flows/index.ts";
 import { AuthDenied, authenticate, type Caller } from "../identity/index.ts";
 import { newCorrelationId } from "../ids.ts";
@@ -20,6 +21,8 @@ import type { ControlMetrics } from "../metrics.ts";
 import { applyJobEvent } from "../runs/events.ts";
 import { decideLease, type LeaseSettings } from "../runs/lease.ts";
 import type { RunNotifier } from "../runs/notifier.ts";
+import { publishRunJob } from "../runs/prepare.ts";
+import { getRun } from "../runs/queries.ts";
 import { reapLapsedLeases } from "../runs/reaper.ts";
 import type { Db } from "../store/index.ts";
 import { parseSubject } from "./streams.ts";
@@ -138,6 +141,12 @@ export async function startBusSide(opts: BusSideOptions): Promise<BusSide> {
     ),
   );
 
+  const republish = async (workspaceId: string, runId: string) => {
+    const run = await getRun(db, workspaceId, runId);
+    await publishRunJob(bus, run, await getMigration(db, workspaceId, run.migrationId));
+    opts.notifier.notify(runId);
+  };
+
   const onEvent = async (msg: BusMessage) => {
     const where = parseSubject(msg.subject);
     let event: ReturnType<typeof fromBinary<typeof JobEventSchema>>;
@@ -156,6 +165,14 @@ export async function startBusSide(opts: BusSideOptions): Promise<BusSide> {
       opts.metrics.events.inc({ outcome: result.outcome });
       if (result.outcome === "stored") {
         opts.notifier.notify(event.runId);
+        // After commit: runs that waited for this migration on a dirty target start again.
+        for (const id of result.woken) {
+          // The event is stored; a lost publish leaves the woken run Pending at its new attempt,
+          // and the next `mx migration run` of it publishes again (start.ts).
+          await republish(where.workspaceId, id).catch((err: unknown) =>
+            log.error("woken run not published", { runId: id, error: MigratrixError.from(err).message }),
+          );
+        }
         if (result.opened.length > 0) {
           // After commit: the next stage opened; an auto-policy stage with its approvals starts now.
           await autoAdvance(db, bus, result.opened, {

@@ -3,7 +3,12 @@
 // run's counters and state, auditing the end of the run in the same transaction.
 import { toJson } from "@bufbuild/protobuf";
 import { and, eq } from "drizzle-orm";
-import { type JobEvent, JobEventSchema, RunOutcome } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
+import {
+  type DirtyTarget,
+  type JobEvent,
+  JobEventSchema,
+  RunOutcome,
+} from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { appendAudit } from "../audit/index.ts";
 import { type StageKey, syncStagesOfRun } from "../flows/lifecycle.ts";
 import { isUuid } from "../ids.ts";
@@ -11,9 +16,10 @@ import type { Db, RunErrorJson, RunStateName, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import type { RunRow } from "./queries.ts";
 import { errorFromDb, runStateLabel } from "./state.ts";
+import { waitingError, wakeWaitingRuns } from "./waiting.ts";
 
 export type EventOutcome =
-  | { outcome: "stored"; seq: number; state: RunStateName; opened: StageKey[] }
+  | { outcome: "stored"; seq: number; state: RunStateName; opened: StageKey[]; woken: string[] }
   | { outcome: "duplicate" | "stale" | "unknown_run"; reason: string };
 
 type RunPatch = Partial<typeof tables.runs.$inferInsert>;
@@ -41,7 +47,7 @@ export async function applyJobEvent(
     if (why) return { outcome: "stale", reason: why };
 
     const now = new Date();
-    const { patch, finalState } = transition(run, event, now);
+    const { patch, finalState, waiting } = transition(run, event, now);
     const state = patch.state ?? run.state;
     const seq = run.eventSeq + 1;
     const [stored] = await tx
@@ -65,11 +71,31 @@ export async function applyJobEvent(
       .set({ ...patch, eventSeq: seq, updatedAt: now })
       .where(eq(tables.runs.id, run.id));
     let opened: StageKey[] = [];
+    let woken: string[] = [];
+    const actor = `agent:${event.agentId}`;
     if (finalState) {
       await auditEnd(tx, { ...run, ...patch }, row.environment, input.workspaceId, event);
-      opened = await syncStagesOfRun(tx, run, `agent:${event.agentId}`);
+      opened = await syncStagesOfRun(tx, run, actor);
+      if (state === "completed") woken = await wakeWaitingRuns(tx, run, row.environment, actor);
     }
-    return { outcome: "stored", seq, state, opened };
+    if (waiting) {
+      await appendAudit(tx, {
+        workspaceId: input.workspaceId,
+        actor,
+        action: "run.wait",
+        environment: row.environment,
+        target: `run:${run.id}`,
+        correlationId: event.correlationId || run.correlationId,
+        detail: {
+          from: "InProgress",
+          to: "Pending",
+          attempt: run.attempt,
+          waitingFor: waiting.migrationId,
+          error: patch.error,
+        },
+      });
+    }
+    return { outcome: "stored", seq, state, opened, woken };
   });
 }
 
@@ -88,7 +114,11 @@ function staleReason(run: RunRow, servingAgent: string, event: JobEvent): string
   return null;
 }
 
-function transition(run: RunRow, event: JobEvent, now: Date): { patch: RunPatch; finalState: boolean } {
+function transition(
+  run: RunRow,
+  event: JobEvent,
+  now: Date,
+): { patch: RunPatch; finalState: boolean; waiting?: DirtyTarget } {
   const k = event.kind;
   switch (k.case) {
     case "started":
@@ -128,6 +158,16 @@ function transition(run: RunRow, event: JobEvent, now: Date): { patch: RunPatch;
       };
     }
     case "rejected":
+      if (k.value.dirty) {
+        // Not an end: the run waits (Pending) for the migration that left the target dirty.
+        const message =
+          k.value.error?.message || `the target is dirty: migration ${k.value.dirty.migrationId} stopped part-way`;
+        return {
+          patch: { state: "pending", error: waitingError(k.value.dirty, message), leaseExpiresAt: null },
+          finalState: false,
+          waiting: k.value.dirty,
+        };
+      }
       return {
         patch: {
           state: "rejected",

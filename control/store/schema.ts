@@ -293,6 +293,8 @@ export interface RunErrorJson {
   message: string;
   line?: number;
   column?: number;
+  /** A Pending run waiting for this migration to finish on its dirty target (runs/waiting.ts). */
+  waitingFor?: string;
 }
 
 export const runEvents = pgTable(

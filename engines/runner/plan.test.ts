@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { HistoryRow } from "../adapter.ts";
 import type { Statement } from "../types.ts";
-import { planRun, planSegments, type RunPlan } from "./plan.ts";
+import { dirtyBy, dirtyRejection, planRun, planSegments, type RunPlan } from "./plan.ts";
 
 const row = (over: Partial<HistoryRow>): HistoryRow => ({
   migrationId: "001_a",
@@ -238,5 +238,30 @@ describe("planSegments", () => {
     ["no statements", true, [], []],
   ] as const)("%s", (_name, transactional, own, want) => {
     expect(shape(transactional, [...own])).toEqual(want.map(([t, ix]) => [t, [...ix]]));
+  });
+});
+
+describe("dirtyBy: another migration stopped part-way leaves the database dirty", () => {
+  const other = (over: Partial<HistoryRow>) => row({ migrationId: "002_b", ...over });
+  test.each([
+    ["nothing else", [row({})], null],
+    ["others applied or reverted", [other({}), other({ migrationId: "003_c", status: "reverted" })], null],
+    ["another failed with nothing committed", [other({ status: "failed", statementsDone: 0 })], null],
+    ["another failed after committing some", [other({ status: "failed", statementsDone: 1 })], "002_b"],
+    ["another died (in_progress under a free lock)", [other({ status: "in_progress", statementsDone: 0 })], "002_b"],
+    ["another's revert died", [other({ direction: "revert", status: "in_progress", statementsDone: 2 })], "002_b"],
+    ["this migration's own partial row is not dirt", [row({ status: "failed", statementsDone: 1 })], null],
+  ] as const)("%s", (_name, rows, want) => {
+    expect(dirtyBy(rows, "001_a")?.migrationId ?? null).toEqual(want);
+  });
+
+  test("the refusal names the migration, what happened and how to go on, with a machine-readable detail", () => {
+    const e = dirtyRejection(row({ migrationId: "002_b", status: "failed", statementsDone: 1 }), "shop");
+    expect({ code: e.code, message: e.message, detail: e.detail }).toEqual({
+      code: "failed_precondition",
+      message:
+        "shop is dirty: the apply of migration 002_b failed after committing 1 of 3 statements; run it again, resolve it (mx migration resolve) or roll it back before other migrations run there",
+      detail: { dirty: { migrationId: "002_b", direction: "apply", statementsDone: 1, statementsTotal: 3 } },
+    });
   });
 });

@@ -111,3 +111,39 @@ export function planSegments(statements: Statement[], opts: { transactional: boo
   }
   return segments;
 }
+
+/**
+ * The migration, other than `migrationId`, that stopped part-way on the target: a run that died
+ * (in_progress under a free lock, possibly in doubt) or failed after committing some statements.
+ * Until it is finished, resolved or rolled back the database is dirty and other migrations wait:
+ * running them on a half-applied schema could build on what is not there, or on what should not be.
+ */
+export function dirtyBy(rows: readonly HistoryRow[], migrationId: string): HistoryRow | null {
+  return (
+    rows.find(
+      (r) =>
+        r.migrationId !== migrationId &&
+        (r.status === "in_progress" || (r.status === "failed" && r.statementsDone > 0)),
+    ) ?? null
+  );
+}
+
+/** The refusal for a run on a dirty database; `detail.dirty` tells the control plane whom to wait for. */
+export function dirtyRejection(row: HistoryRow, database: string): MigratrixError {
+  const what =
+    row.status === "in_progress"
+      ? `stopped without finishing after ${row.statementsDone} of ${row.statementsTotal} statements`
+      : `failed after committing ${row.statementsDone} of ${row.statementsTotal} statements`;
+  return new MigratrixError(
+    "failed_precondition",
+    `${database} is dirty: the ${row.direction} of migration ${row.migrationId} ${what}; run it again, resolve it (mx migration resolve) or roll it back before other migrations run there`,
+    {
+      dirty: {
+        migrationId: row.migrationId,
+        direction: row.direction,
+        statementsDone: row.statementsDone,
+        statementsTotal: row.statementsTotal,
+      },
+    },
+  );
+}

@@ -7,7 +7,7 @@ import type { HistoryRow, HistoryTable, Target } from "../adapter.ts";
 import { type Ctx, finish, report } from "./context.ts";
 import { effectOf } from "./doubt.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATRIX_VERSION, type RunOptions, type RunResult } from "./options.ts";
-import { planRun, planSegments } from "./plan.ts";
+import { dirtyBy, dirtyRejection, planRun, planSegments } from "./plan.ts";
 import { Progress } from "./progress.ts";
 import { commit, lockKey, runStatement } from "./statement.ts";
 
@@ -104,6 +104,8 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
     await o.onEvent({ kind: "log", level: "info", message: plan.message });
     return finish(c, "already_applied", existing?.statementsDone ?? 0);
   }
+  const dirty = dirtyBy(await history.list(), o.migration.id);
+  if (dirty) return finish(c, "rejected", existing?.statementsDone ?? 0, dirtyRejection(dirty, target.database));
   const resumeFrom = await settleDoubt(c, existing, plan.resumeFrom, target);
   if (resumeFrom instanceof MigratrixError) return finish(c, "rejected", plan.resumeFrom, resumeFrom);
 

@@ -253,6 +253,13 @@ export function defineRunnerCases(h: Harness): void {
           ? before
           : normalizeSnapshot({ ...before, tables: [...before.tables, t.runnerTable("r_abort", h.db.database)] }),
       });
+      // Run again, it finishes from where the committed statements end, so the database is clean
+      // (not dirty) for the cases after this one.
+      const again = await run(m, { attempt: 2 });
+      expect({ outcome: again.result.outcome, done: again.result.statementsDone }).toEqual({
+        outcome: "completed",
+        done: 2,
+      });
     });
 
     test("hooks and events interleave in order", async () => {
@@ -304,6 +311,35 @@ export function defineRunnerCases(h: Harness): void {
         row: historyOf(m, { status: "failed", statementsTotal: 2, statementsDone: 1 }),
       });
       expect((await snapshot()).tables.map((x) => x.name)).toContain("r_notx");
+    });
+
+    test("a migration stopped part-way leaves the database dirty: others are refused until it is finished", async () => {
+      const other = migration("010b_after", `${table("r_after_dirty")};`);
+      const before = await snapshot();
+      const refused = await run(other);
+      expect({
+        outcome: refused.result.outcome,
+        code: refused.result.error?.code,
+        message: refused.result.error?.message,
+        detail: refused.result.error?.detail,
+        events: refused.events,
+        row: await historyRow(other.id),
+        schema: await snapshot(),
+      }).toEqual({
+        outcome: "rejected",
+        code: "failed_precondition",
+        message: `${h.db.database} is dirty: the apply of migration 010_notx failed after committing 1 of 2 statements; run it again, resolve it (mx migration resolve) or roll it back before other migrations run there`,
+        detail: { dirty: { migrationId: "010_notx", direction: "apply", statementsDone: 1, statementsTotal: 2 } },
+        events: [],
+        row: null,
+        schema: before,
+      });
+      const fixed = migration("010_notx", `${table("r_notx")};\nSELECT 1;`, {
+        noTransaction: true,
+        checksum: "sha256:010_fixed",
+      });
+      expect((await run(fixed, { attempt: 2 })).result.outcome).toBe("completed");
+      expect((await run(other)).result.outcome).toBe("completed");
     });
 
     test("a script the splitter cannot read is rejected with line:column before touching the database", async () => {

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/agent/v1/event.proto.
  */
 export const file_migratrix_agent_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvZXZlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSLyBAoISm9iRXZlbnQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SCwoDc2VxGAMgASgEEhUKDWZlbmNpbmdfdG9rZW4YBCABKAQSFgoOY29ycmVsYXRpb25faWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB3N0YXJ0ZWQYCiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUnVuU3RhcnRlZEgAEkEKEXN0YXRlbWVudF9zdGFydGVkGAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudFN0YXJ0ZWRIABJDChJzdGF0ZW1lbnRfZmluaXNoZWQYDCABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50RmluaXNoZWRIABI/ChBzdGF0ZW1lbnRfZmFpbGVkGA0gASgLMiMubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEZhaWxlZEgAEioKA2xvZxgOIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5Mb2dMaW5lSAASMwoIZmluaXNoZWQYDyABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuUnVuRmluaXNoZWRIABIzCghyZWplY3RlZBgQIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5SZWplY3RlZEgAEjUKCHNuYXBzaG90GBEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlNuYXBzaG90VGFrZW5IAEIGCgRraW5kIj8KClJ1blN0YXJ0ZWQSGAoQc3RhdGVtZW50c190b3RhbBgBIAEoDRIXCg9zdGF0ZW1lbnRzX2RvbmUYAiABKA0iegoNU3RhdGVtZW50SW5mbxINCgVpbmRleBgBIAEoDRI0Cghwb3NpdGlvbhgCIAEoCzIiLm1pZ3JhdHJpeC5hZ2VudC52MS5Tb3VyY2VQb3NpdGlvbhIPCgdleGNlcnB0GAMgASgJEhMKC293bl9zZWdtZW50GAQgASgIIkgKEFN0YXRlbWVudFN0YXJ0ZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8idQoRU3RhdGVtZW50RmluaXNoZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8SEwoLZHVyYXRpb25fbXMYAiABKAESFQoNcm93c19hZmZlY3RlZBgDIAEoAyKIAQoPU3RhdGVtZW50RmFpbGVkEjQKCXN0YXRlbWVudBgBIAEoCzIhLm1pZ3JhdHJpeC5hZ2VudC52MS5TdGF0ZW1lbnRJbmZvEhMKC2R1cmF0aW9uX21zGAIgASgBEioKBWVycm9yGAMgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3IiKQoHTG9nTGluZRINCgVsZXZlbBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIpgBCgtSdW5GaW5pc2hlZBIvCgdvdXRjb21lGAEgASgOMh4ubWlncmF0cml4LmFnZW50LnYxLlJ1bk91dGNvbWUSFwoPc3RhdGVtZW50c19kb25lGAIgASgNEioKBWVycm9yGAMgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3ISEwoLZHVyYXRpb25fbXMYBCABKAEiJgoNU25hcHNob3RUYWtlbhIVCg1zbmFwc2hvdF9qc29uGAEgASgJIjkKC1J1blJlamVjdGVkEioKBWVycm9yGAEgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3IqfQoKUnVuT3V0Y29tZRIbChdSVU5fT1VUQ09NRV9VTlNQRUNJRklFRBAAEhkKFVJVTl9PVVRDT01FX0NPTVBMRVRFRBABEhYKElJVTl9PVVRDT01FX0ZBSUxFRBACEh8KG1JVTl9PVVRDT01FX0FMUkVBRFlfQVBQTElFRBADYgZwcm90bzM", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
+  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvZXZlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSLyBAoISm9iRXZlbnQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SCwoDc2VxGAMgASgEEhUKDWZlbmNpbmdfdG9rZW4YBCABKAQSFgoOY29ycmVsYXRpb25faWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB3N0YXJ0ZWQYCiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUnVuU3RhcnRlZEgAEkEKEXN0YXRlbWVudF9zdGFydGVkGAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudFN0YXJ0ZWRIABJDChJzdGF0ZW1lbnRfZmluaXNoZWQYDCABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50RmluaXNoZWRIABI/ChBzdGF0ZW1lbnRfZmFpbGVkGA0gASgLMiMubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEZhaWxlZEgAEioKA2xvZxgOIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5Mb2dMaW5lSAASMwoIZmluaXNoZWQYDyABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuUnVuRmluaXNoZWRIABIzCghyZWplY3RlZBgQIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5SZWplY3RlZEgAEjUKCHNuYXBzaG90GBEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlNuYXBzaG90VGFrZW5IAEIGCgRraW5kIj8KClJ1blN0YXJ0ZWQSGAoQc3RhdGVtZW50c190b3RhbBgBIAEoDRIXCg9zdGF0ZW1lbnRzX2RvbmUYAiABKA0iegoNU3RhdGVtZW50SW5mbxINCgVpbmRleBgBIAEoDRI0Cghwb3NpdGlvbhgCIAEoCzIiLm1pZ3JhdHJpeC5hZ2VudC52MS5Tb3VyY2VQb3NpdGlvbhIPCgdleGNlcnB0GAMgASgJEhMKC293bl9zZWdtZW50GAQgASgIIkgKEFN0YXRlbWVudFN0YXJ0ZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8idQoRU3RhdGVtZW50RmluaXNoZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8SEwoLZHVyYXRpb25fbXMYAiABKAESFQoNcm93c19hZmZlY3RlZBgDIAEoAyKIAQoPU3RhdGVtZW50RmFpbGVkEjQKCXN0YXRlbWVudBgBIAEoCzIhLm1pZ3JhdHJpeC5hZ2VudC52MS5TdGF0ZW1lbnRJbmZvEhMKC2R1cmF0aW9uX21zGAIgASgBEioKBWVycm9yGAMgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3IiKQoHTG9nTGluZRINCgVsZXZlbBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIpgBCgtSdW5GaW5pc2hlZBIvCgdvdXRjb21lGAEgASgOMh4ubWlncmF0cml4LmFnZW50LnYxLlJ1bk91dGNvbWUSFwoPc3RhdGVtZW50c19kb25lGAIgASgNEioKBWVycm9yGAMgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3ISEwoLZHVyYXRpb25fbXMYBCABKAEiJgoNU25hcHNob3RUYWtlbhIVCg1zbmFwc2hvdF9qc29uGAEgASgJImkKC1J1blJlamVjdGVkEioKBWVycm9yGAEgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3ISLgoFZGlydHkYAiABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuRGlydHlUYXJnZXQiaQoLRGlydHlUYXJnZXQSFAoMbWlncmF0aW9uX2lkGAEgASgJEhEKCWRpcmVjdGlvbhgCIAEoCRIXCg9zdGF0ZW1lbnRzX2RvbmUYAyABKA0SGAoQc3RhdGVtZW50c190b3RhbBgEIAEoDSp9CgpSdW5PdXRjb21lEhsKF1JVTl9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGQoVUlVOX09VVENPTUVfQ09NUExFVEVEEAESFgoSUlVOX09VVENPTUVfRkFJTEVEEAISHwobUlVOX09VVENPTUVfQUxSRUFEWV9BUFBMSUVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
 
 /**
  * What an agent reports while it runs a job. Published on mx.<workspace>.agent.<agent>.events
@@ -342,6 +342,14 @@ export type RunRejected = Message<"migratrix.agent.v1.RunRejected"> & {
    * @generated from field: migratrix.agent.v1.DbError error = 1;
    */
   error?: DbError | undefined;
+
+  /**
+   * Set when the target is dirty: another migration stopped part-way there. The run waits for it
+   * (stays Pending) instead of ending, and starts again once that migration finishes or is resolved.
+   *
+   * @generated from field: migratrix.agent.v1.DirtyTarget dirty = 2;
+   */
+  dirty?: DirtyTarget | undefined;
 };
 
 /**
@@ -350,6 +358,42 @@ export type RunRejected = Message<"migratrix.agent.v1.RunRejected"> & {
  */
 export const RunRejectedSchema: GenMessage<RunRejected> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_event, 9);
+
+/**
+ * The migration whose unfinished run makes a target dirty, as the target's history records it.
+ *
+ * @generated from message migratrix.agent.v1.DirtyTarget
+ */
+export type DirtyTarget = Message<"migratrix.agent.v1.DirtyTarget"> & {
+  /**
+   * @generated from field: string migration_id = 1;
+   */
+  migrationId: string;
+
+  /**
+   * "apply" or "revert": which script stopped part-way.
+   *
+   * @generated from field: string direction = 2;
+   */
+  direction: string;
+
+  /**
+   * @generated from field: uint32 statements_done = 3;
+   */
+  statementsDone: number;
+
+  /**
+   * @generated from field: uint32 statements_total = 4;
+   */
+  statementsTotal: number;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.DirtyTarget.
+ * Use `create(DirtyTargetSchema)` to create a new message.
+ */
+export const DirtyTargetSchema: GenMessage<DirtyTarget> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_event, 10);
 
 /**
  * @generated from enum migratrix.agent.v1.RunOutcome
