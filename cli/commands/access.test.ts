@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
 import { sql } from "drizzle-orm";
 import { type Bus, createMemoryBus } from "../../bus/index.ts";
 import {
@@ -14,6 +16,7 @@ import {
   type Store,
   silentLogger,
 } from "../../control/index.ts";
+import { IdentityService } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { runCli } from "../main.ts";
 import { captureIo } from "../testing.ts";
 import { parseGrants, parseSince } from "./access.ts";
@@ -157,6 +160,46 @@ describe("people from the command line", () => {
     expect(res.code).toBe(0);
     expect((await mx(["whoami"], { as: saved })).err).toMatch(/^error: token login was revoked \(unauthenticated\)\n/);
     expect(JSON.parse(readFileSync(join(home, "credentials.json"), "utf8"))).toEqual({});
+  });
+});
+
+describe("chat accounts from the command line", () => {
+  test("mx link → a bot links the chat account → mx chat list shows it → mx chat unlink removes it", async () => {
+    const botRes = await mx(["token", "create", "slack", "--kind", "bot", "--json"], { as: adminToken });
+    const botSecret = (JSON.parse(botRes.out) as { secret: string }).secret;
+    const linked = await mx(["link"], { as: adminToken });
+    const code = linked.out.trim();
+    expect({ exit: linked.code, code, note: linked.err }).toEqual({
+      exit: 0,
+      code: expect.stringMatching(/^mxl-\w{4}-\w{4}$/),
+      note: expect.stringContaining(`send "/migratrix link ${code}" to the Migratrix bot`),
+    });
+    const bot = createClient(
+      IdentityService,
+      createConnectTransport({
+        baseUrl: server,
+        interceptors: [
+          (next) => (req) => {
+            req.header.set("authorization", `Bearer ${botSecret}`);
+            req.header.set("mx-chat-user", "slack:T9:U_ADMIN");
+            return next(req);
+          },
+        ],
+      }),
+    );
+    await bot.linkChatIdentity({ code, displayName: "@admin" });
+    const list = await mx(["chat", "list", "--json"], { as: adminToken });
+    const identities = (JSON.parse(list.out) as { identities: Record<string, string>[] }).identities;
+    expect(identities.map((i) => [i.platform, i.tenant, i.chatUserId, i.displayName])).toEqual([
+      ["slack", "T9", "U_ADMIN", "@admin"],
+    ]);
+    const id = identities[0]?.id ?? "";
+    expect(await mx(["chat", "unlink", id], { as: adminToken })).toEqual({
+      code: 0,
+      out: `unlinked chat account ${id}\n`,
+      err: "",
+    });
+    expect((await mx(["chat", "list"], { as: adminToken })).out).toContain("no linked chat accounts: run mx link");
   });
 });
 

@@ -3,6 +3,7 @@
 import { grant, grantList, grantRevoke, invite, members } from "./access.ts";
 import { agentList } from "./agent.ts";
 import { auditExport, auditList, auditVerify } from "./audit.ts";
+import { chatList, chatUnlink, link } from "./chat.ts";
 import { connectionAdd, connectionList } from "./connection.ts";
 import { envCreate, envList } from "./env.ts";
 import {
@@ -53,6 +54,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   tokenCreate,
   tokenList,
   tokenRevoke,
+  link,
+  chatList,
+  chatUnlink,
   whoami,
   login,
   logout,

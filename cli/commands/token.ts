@@ -21,6 +21,7 @@ const KINDS: Record<string, TokenKind> = {
   user: TokenKind.USER,
   agent: TokenKind.AGENT,
   service: TokenKind.SERVICE,
+  bot: TokenKind.BOT,
 };
 
 function tokenKind(value: string): TokenKind {
@@ -40,7 +41,7 @@ export const tokenCreate = defineCommand({
       type: "string",
       value: "KIND",
       description:
-        "user (default), agent (for `migratrix-agent`: MIGRATRIX_TOKEN) or service (bots, CI); admins only for agent/service",
+        "user (default), agent (for `migratrix-agent`: MIGRATRIX_TOKEN), service (CI) or bot (Slack/Discord bots: acts only for linked chat users); admins only for agent/service/bot",
     },
   },
   async run({ out, input, clients }) {

@@ -6,6 +6,7 @@ import { MigratrixError } from "../../common/errors.ts";
 import { appendAudit } from "../audit/index.ts";
 import type { Db, Role, TokenKind, WorkspaceKind, WorkspaceRole } from "../store/index.ts";
 import { tables } from "../store/index.ts";
+import { type ChatUser, chatUserLabel, linkedUserOf, parseChatUser } from "./chat.ts";
 import { grantsOf } from "./grants.ts";
 import { hashTokenSecret, TOKEN_PREFIX } from "./tokens.ts";
 
@@ -24,6 +25,11 @@ export interface Caller {
   tokenKind: TokenKind;
   /** How the audit log names this caller. */
   actor: string;
+  /**
+   * Set for bot tokens: the chat account the bot acts for. `linked` false only where the call
+   * allows unlinked chat users (LinkChatIdentity); the caller is then the bot with no role at all.
+   */
+  chat?: ChatUser & { linked: boolean };
 }
 
 export type DenyReason =
@@ -35,7 +41,11 @@ export type DenyReason =
   | "wrong_kind"
   | "no_membership"
   | "bad_credentials"
-  | "bad_invite";
+  | "bad_invite"
+  /** A bot token without, or with a malformed, mx-chat-user header. */
+  | "no_chat_user"
+  /** A bot acted for a chat account that is linked to nobody. */
+  | "unlinked";
 
 export class AuthDenied extends MigratrixError {
   readonly reason: DenyReason;
@@ -51,6 +61,10 @@ export interface AuthenticateOptions {
   correlationId: string;
   /** Where the attempt came from, for the denied-attempt audit ("rpc IdentityService.WhoAmI"). */
   via: string;
+  /** Bot tokens: the "mx-chat-user" header naming the chat account the bot acts for. */
+  chatUser?: string | null;
+  /** Bot tokens: let an unlinked chat account through (only for linking it). */
+  allowUnlinkedChat?: boolean;
   /** last_used_at is rewritten at most this often (default 60 s) to spare a write per call. */
   lastUsedGranularityMs?: number;
   now?: Date;
@@ -129,6 +143,7 @@ export async function authenticate(
   if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() >= granularity) {
     await db.update(tables.apiTokens).set({ lastUsedAt: now }).where(eq(tables.apiTokens.id, token.id));
   }
+  if (token.kind === "bot") return actingFor(db, token, row.workspace, opts);
   return {
     userId: row.user.id,
     email: row.user.email,
@@ -141,5 +156,86 @@ export async function authenticate(
     tokenName: token.name,
     tokenKind: token.kind,
     actor: token.kind === "user" ? `user:${row.user.id}` : `${token.kind}:${token.name}`,
+  };
+}
+
+type TokenRow = typeof tables.apiTokens.$inferSelect;
+type WorkspaceRow = typeof tables.workspaces.$inferSelect;
+
+/**
+ * A bot token never acts as itself: the caller is the user linked to the chat account in the
+ * mx-chat-user header, with exactly that user's membership and grants. Refusals are audited.
+ */
+async function actingFor(db: Db, token: TokenRow, workspace: WorkspaceRow, opts: AuthenticateOptions): Promise<Caller> {
+  const deny = async (reason: DenyReason, message: string, detail: Record<string, unknown> = {}) => {
+    await auditDenied(db, {
+      workspaceId: token.workspaceId,
+      actor: `bot:${token.name}`,
+      correlationId: opts.correlationId,
+      detail: { reason, via: opts.via, tokenName: token.name, ...detail },
+    });
+    return new AuthDenied(reason, message);
+  };
+  if (!opts.chatUser) {
+    throw await deny(
+      "no_chat_user",
+      `bot token ${token.name} must name the acting chat user in the mx-chat-user header`,
+    );
+  }
+  let chat: ChatUser;
+  try {
+    chat = parseChatUser(opts.chatUser);
+  } catch (e) {
+    throw await deny("no_chat_user", MigratrixError.from(e).message);
+  }
+  const label = chatUserLabel(chat);
+  const base = {
+    workspaceId: workspace.id,
+    workspaceName: workspace.name,
+    workspaceKind: workspace.kind,
+    tokenId: token.id,
+    tokenName: token.name,
+    tokenKind: token.kind,
+  };
+  const userId = await linkedUserOf(db, workspace.id, chat);
+  if (!userId) {
+    if (opts.allowUnlinkedChat) {
+      return {
+        ...base,
+        userId: "",
+        email: "",
+        workspaceRole: "member",
+        grants: new Map(),
+        actor: `bot:${token.name}`,
+        chat: { ...chat, linked: false },
+      };
+    }
+    throw await deny(
+      "unlinked",
+      `${label} is not linked to a Migratrix user: run \`mx link\` and send the code to the bot ("/migratrix link CODE")`,
+      { chatUser: label },
+    );
+  }
+  const [member] = await db
+    .select({ email: tables.users.email, role: tables.memberships.role })
+    .from(tables.users)
+    .leftJoin(
+      tables.memberships,
+      and(eq(tables.memberships.userId, tables.users.id), eq(tables.memberships.workspaceId, workspace.id)),
+    )
+    .where(eq(tables.users.id, userId));
+  if (!member?.role) {
+    throw await deny("no_membership", `${label} is linked to a user who is no member of workspace ${workspace.name}`, {
+      chatUser: label,
+    });
+  }
+  return {
+    ...base,
+    userId,
+    email: member.email,
+    workspaceRole: member.role,
+    grants: await grantsOf(db, workspace.id, userId),
+    actor: `user:${userId}`,
+    chat: { ...chat, linked: true },
   };
 }

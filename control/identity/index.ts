@@ -2,6 +2,17 @@ export type { AuthenticateOptions, Caller, DenyReason } from "./auth.ts";
 export { AuthDenied, auditDenied, authenticate, bearerFrom, isWorkspaceAdmin } from "./auth.ts";
 export type { BootstrapOptions, BootstrapResult } from "./bootstrap.ts";
 export { bootstrap } from "./bootstrap.ts";
+export type { ChatIdentityRow, ChatIdentityView, ChatUser } from "./chat.ts";
+export {
+  CHAT_USER_HEADER,
+  chatUserLabel,
+  createChatLinkCode,
+  DEFAULT_LINK_CODE_TTL_MS,
+  linkChatIdentity,
+  listChatIdentities,
+  parseChatUser,
+  unlinkChatIdentity,
+} from "./chat.ts";
 export type { GrantChange, GrantView, MemberRow } from "./grants.ts";
 export {
   findMember,

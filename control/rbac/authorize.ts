@@ -41,6 +41,10 @@ function decide(caller: Caller, action: Action, env?: { row: EnvironmentRow; kin
   if (need.scope === "workspace") {
     if (need.who === "member") return { allowed: true, needs: "membership", has: who };
     if (need.who === "workspace_admin") return { allowed: admin, needs: "a workspace admin", has: who };
+    const bot = caller.tokenKind === "bot";
+    const through = bot ? `calls through bot ${caller.tokenName}` : "calls with a personal token";
+    if (need.who === "person") return { allowed: !bot, needs: "your own token, not a chat bot", has: through };
+    if (need.who === "bot") return { allowed: bot, needs: "a chat bot's token", has: through };
     const held = [...new Set(caller.grants.values())];
     return {
       allowed: admin || held.some((r) => need.roles.includes(r)),

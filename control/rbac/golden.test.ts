@@ -43,6 +43,8 @@ const REQUESTS: Record<string, (f: Fixture) => object> = {
   "IdentityService/AcceptInvite": () => ({ code: "mxi_unknown", password: "whatever-password" }),
   "IdentityService/CreateToken": () => ({ name: "" }),
   "IdentityService/CreateWorkspace": () => ({ name: "not a valid name" }),
+  "IdentityService/LinkChatIdentity": () => ({ code: "mxl-AAAA-AAAA" }),
+  "IdentityService/UnlinkChatIdentity": () => ({ id: crypto.randomUUID() }),
   "AccessService/Invite": () => ({ email: "not-an-email" }),
   "AccessService/Grant": (f) => ({ email: "nobody@example.com", environment: f.env, role: "bogus" }),
   "AccessService/RevokeGrant": (f) => ({ email: "nobody@example.com", environment: f.env }),

@@ -8,6 +8,10 @@ export type Need =
   | { scope: "workspace"; who: "member" }
   /** Workspace admins only. */
   | { scope: "workspace"; who: "workspace_admin" }
+  /** A member calling with their own token, not through a chat bot. */
+  | { scope: "workspace"; who: "person" }
+  /** A chat bot (bot token), whoever it acts for. */
+  | { scope: "workspace"; who: "bot" }
   /** Holds one of these roles on at least one environment. */
   | { scope: "workspace"; who: "role_anywhere"; roles: readonly Role[] }
   /** Holds one of these roles on the environment the call is about, by its kind. */
@@ -25,8 +29,15 @@ const onEnv = (open: readonly Role[], prot: readonly Role[] = open): Need => ({
 export const ACTIONS = {
   /** Who am I, the workspace's environments, agents, connections, migrations, flows. */
   "workspace.read": member,
-  /** Own user tokens and new organisation workspaces. */
+  /** The workspaces one belongs to, one's linked chat accounts. */
   "self.manage": member,
+  /**
+   * Credentials and links: own tokens, new organisation workspaces, chat link codes, unlinking.
+   * Never through a bot, even for a linked user: a bot must not mint what outlives the chat.
+   */
+  "self.credentials": { scope: "workspace", who: "person" },
+  /** Linking the chat account that acted to the owner of a link code: bots only. */
+  "chat.link": { scope: "workspace", who: "bot" },
   "environment.create": workspaceAdmin,
   /** Invites, grants, agent and service tokens, other people's tokens. */
   "access.manage": workspaceAdmin,

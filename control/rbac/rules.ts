@@ -53,13 +53,17 @@ const S = "migratrix.control.v1.";
 
 export const RULES: Readonly<Record<string, Rule | typeof PUBLIC>> = {
   [`${S}IdentityService/WhoAmI`]: { action: "workspace.read" },
-  [`${S}IdentityService/CreateToken`]: { action: "self.manage" },
-  [`${S}IdentityService/ListTokens`]: { action: "self.manage" },
-  [`${S}IdentityService/RevokeToken`]: { action: "self.manage" },
+  [`${S}IdentityService/CreateToken`]: { action: "self.credentials" },
+  [`${S}IdentityService/ListTokens`]: { action: "self.credentials" },
+  [`${S}IdentityService/RevokeToken`]: { action: "self.credentials" },
   [`${S}IdentityService/Login`]: PUBLIC,
   [`${S}IdentityService/AcceptInvite`]: PUBLIC,
-  [`${S}IdentityService/CreateWorkspace`]: { action: "self.manage" },
+  [`${S}IdentityService/CreateWorkspace`]: { action: "self.credentials" },
   [`${S}IdentityService/ListWorkspaces`]: { action: "self.manage" },
+  [`${S}IdentityService/CreateChatLinkCode`]: { action: "self.credentials" },
+  [`${S}IdentityService/LinkChatIdentity`]: { action: "chat.link" },
+  [`${S}IdentityService/ListChatIdentities`]: { action: "self.manage" },
+  [`${S}IdentityService/UnlinkChatIdentity`]: { action: "self.credentials" },
 
   [`${S}AccessService/Invite`]: { action: "access.manage" },
   [`${S}AccessService/ListMembers`]: { action: "access.read" },
@@ -103,3 +107,6 @@ export const RULES: Readonly<Record<string, Rule | typeof PUBLIC>> = {
 export function ruleFor(method: string): Rule | typeof PUBLIC | undefined {
   return RULES[method];
 }
+
+/** The one call a bot may make for a chat account nobody is linked to yet. */
+export const UNLINKED_CHAT_ALLOWED = `${S}IdentityService/LinkChatIdentity`;

@@ -3,10 +3,18 @@
 import { Code, ConnectError, createContextKey, type HandlerContext, type Interceptor } from "@connectrpc/connect";
 import { type ErrorCode, MigratrixError } from "../../common/errors.ts";
 import type { Logger } from "../../common/log.ts";
-import { AuthDenied, authenticate, type Caller } from "../identity/index.ts";
+import { AuthDenied, authenticate, type Caller, CHAT_USER_HEADER } from "../identity/index.ts";
 import { newCorrelationId } from "../ids.ts";
 import type { ControlMetrics } from "../metrics.ts";
-import { type Access, type Action, authorize, PUBLIC, type RequestFields, ruleFor } from "../rbac/index.ts";
+import {
+  type Access,
+  type Action,
+  authorize,
+  PUBLIC,
+  type RequestFields,
+  ruleFor,
+  UNLINKED_CHAT_ALLOWED,
+} from "../rbac/index.ts";
 import type { Db } from "../store/index.ts";
 
 const CALLER = createContextKey<Caller | undefined>(undefined, { description: "authenticated caller" });
@@ -135,9 +143,11 @@ export function authInterceptor(deps: InterceptorDeps): Interceptor {
     let caller: Caller;
     try {
       caller = await authenticate(deps.db, req.header.get("authorization"), {
-        kinds: ["user", "service"],
+        kinds: ["user", "service", "bot"],
         correlationId,
         via: `rpc ${method}`,
+        chatUser: req.header.get(CHAT_USER_HEADER),
+        allowUnlinkedChat: method === UNLINKED_CHAT_ALLOWED,
       });
       req.contextValues.set(CALLER, caller);
     } catch (err) {

@@ -4,6 +4,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { MigratrixError } from "../../common/errors.ts";
 import {
   type ApiTokenSchema,
+  type ChatIdentitySchema,
   type IdentityService,
   TokenKind,
   WorkspaceKind,
@@ -12,12 +13,17 @@ import { listEnvironments } from "../domain/environments.ts";
 import {
   type ApiTokenRow,
   acceptInvite,
+  type ChatIdentityView,
   createApiToken,
+  createChatLinkCode,
   createWorkspace,
   isWorkspaceAdmin,
+  linkChatIdentity,
   listApiTokens,
+  listChatIdentities,
   login,
   revokeApiToken,
+  unlinkChatIdentity,
   workspacesOf,
 } from "../identity/index.ts";
 import { requireUuid } from "../ids.ts";
@@ -31,12 +37,14 @@ const KINDS: Record<TokenKind, StoredKind> = {
   [TokenKind.USER]: "user",
   [TokenKind.AGENT]: "agent",
   [TokenKind.SERVICE]: "service",
+  [TokenKind.BOT]: "bot",
 };
 
 const TO_PROTO: Record<StoredKind, TokenKind> = {
   user: TokenKind.USER,
   agent: TokenKind.AGENT,
   service: TokenKind.SERVICE,
+  bot: TokenKind.BOT,
 };
 
 const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
@@ -165,6 +173,54 @@ export function identityService(deps: ServiceDeps): Partial<ServiceImpl<typeof I
         },
       };
     },
+    async createChatLinkCode(_req, ctx) {
+      const c = callerOf(ctx);
+      const { code, expiresAt } = await deps.db.transaction((tx) =>
+        createChatLinkCode(tx, {
+          workspaceId: c.workspaceId,
+          userId: c.userId,
+          actor: c.actor,
+          correlationId: correlationOf(ctx),
+        }),
+      );
+      return { code, expiresAt: timestampFromDate(expiresAt) };
+    },
+    async linkChatIdentity(req, ctx) {
+      const c = callerOf(ctx);
+      const chat = c.chat;
+      // The chat.link rule admits bot tokens only, and every bot caller carries its chat user.
+      if (!chat) throw new MigratrixError("internal", "a bot caller without its chat user reached LinkChatIdentity");
+      const { identity, email } = await deps.db.transaction((tx) =>
+        linkChatIdentity(tx, {
+          workspaceId: c.workspaceId,
+          chat,
+          code: req.code,
+          displayName: req.displayName,
+          actor: c.actor,
+          correlationId: correlationOf(ctx),
+        }),
+      );
+      return { identity: chatIdentityMsg({ ...identity, email }), email };
+    },
+    async listChatIdentities(_req, ctx) {
+      const c = callerOf(ctx);
+      const rows = await listChatIdentities(deps.db, c.workspaceId, isWorkspaceAdmin(c) ? undefined : c.userId);
+      return { identities: rows.map(chatIdentityMsg) };
+    },
+    async unlinkChatIdentity(req, ctx) {
+      const c = callerOf(ctx);
+      requireUuid("chat identity", req.id);
+      await deps.db.transaction((tx) =>
+        unlinkChatIdentity(tx, {
+          workspaceId: c.workspaceId,
+          id: req.id,
+          actor: c.actor,
+          correlationId: correlationOf(ctx),
+          ...(isWorkspaceAdmin(c) ? {} : { onlyUserId: c.userId }),
+        }),
+      );
+      return {};
+    },
     async listWorkspaces(_req, ctx) {
       const c = callerOf(ctx);
       return {
@@ -177,5 +233,18 @@ export function identityService(deps: ServiceDeps): Partial<ServiceImpl<typeof I
         })),
       };
     },
+  };
+}
+
+function chatIdentityMsg(r: ChatIdentityView): MessageInitShape<typeof ChatIdentitySchema> {
+  return {
+    id: r.id,
+    platform: r.platform,
+    tenant: r.tenant,
+    chatUserId: r.chatUserId,
+    displayName: r.displayName,
+    userId: r.userId,
+    email: r.email,
+    linkedAt: timestampFromDate(r.linkedAt),
   };
 }

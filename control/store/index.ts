@@ -14,6 +14,7 @@ import { MigratrixError, redactSecrets } from "../../common/errors.ts";
 import * as schema from "./schema.ts";
 
 export type {
+  ChatPlatform,
   Role,
   RunDirection,
   RunErrorJson,

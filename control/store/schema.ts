@@ -29,7 +29,7 @@ export const WORKSPACE_ROLES = ["admin", "member"] as const;
 export type WorkspaceRole = (typeof WORKSPACE_ROLES)[number];
 export const WORKSPACE_KINDS = ["personal", "organisation"] as const;
 export type WorkspaceKind = (typeof WORKSPACE_KINDS)[number];
-export const TOKEN_KINDS = ["user", "agent", "service"] as const;
+export const TOKEN_KINDS = ["user", "agent", "service", "bot"] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 export const RUN_STATES = ["queued", "pending", "in_progress", "completed", "failed", "rejected"] as const;
 export type RunStateName = (typeof RUN_STATES)[number];
@@ -143,7 +143,7 @@ export const apiTokens = pgTable(
   },
   (t) => [
     index("api_tokens_workspace_idx").on(t.workspaceId),
-    check("api_tokens_kind_check", sql`${t.kind} in ('user', 'agent', 'service')`),
+    check("api_tokens_kind_check", sql`${t.kind} in ('user', 'agent', 'service', 'bot')`),
   ],
 );
 
@@ -460,5 +460,52 @@ export const approvals = pgTable(
   (t) => [
     primaryKey({ columns: [t.flowId, t.migrationId, t.position, t.userId] }),
     check("approvals_vote_check", sql`${t.vote} in ('approve', 'reject')`),
+  ],
+);
+
+export const CHAT_PLATFORMS = ["slack", "discord"] as const;
+export type ChatPlatform = (typeof CHAT_PLATFORMS)[number];
+
+// One-time codes that link a chat account to the user who asked for the code (mx link). Only the
+// code's SHA-256 is kept; a code is used once and expires.
+export const chatLinkCodes = pgTable(
+  "chat_link_codes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    codeHash: text("code_hash").notNull().unique(),
+    createdAt: createdAt(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("chat_link_codes_workspace_idx").on(t.workspaceId)],
+);
+
+// A chat account (platform, tenant = Slack team / Discord guild, chat user id) linked to one user
+// of the workspace. Bots act for the chat account only through this link (identity/chat.ts).
+export const chatIdentities = pgTable(
+  "chat_identities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    platform: text("platform", { enum: CHAT_PLATFORMS }).notNull(),
+    tenant: text("tenant").notNull(),
+    chatUserId: text("chat_user_id").notNull(),
+    displayName: text("display_name").notNull().default(""),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    linkedAt: ts("linked_at").notNull().defaultNow(),
+  },
+  (t) => [
+    unique("chat_identities_account_key").on(t.workspaceId, t.platform, t.tenant, t.chatUserId),
+    check("chat_identities_platform_check", sql`${t.platform} in ('slack', 'discord')`),
   ],
 );

@@ -12,7 +12,211 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/control/v1/identity.proto.
  */
 export const file_migratrix_control_v1_identity: GenFile = /*@__PURE__*/
-  fileDesc("CiNtaWdyYXRyaXgvY29udHJvbC92MS9pZGVudGl0eS5wcm90bxIUbWlncmF0cml4LmNvbnRyb2wudjEiDwoNV2hvQW1JUmVxdWVzdCLAAQoOV2hvQW1JUmVzcG9uc2USDwoHdXNlcl9pZBgBIAEoCRINCgVlbWFpbBgCIAEoCRIUCgx3b3Jrc3BhY2VfaWQYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkSEAoIdG9rZW5faWQYBSABKAkSFgoOd29ya3NwYWNlX3JvbGUYBiABKAkSNgoGZ3JhbnRzGAcgAygLMiYubWlncmF0cml4LmNvbnRyb2wudjEuRW52aXJvbm1lbnRHcmFudCI1ChBFbnZpcm9ubWVudEdyYW50EhMKC2Vudmlyb25tZW50GAEgASgJEgwKBHJvbGUYAiABKAkiawoMTG9naW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEhEKCXdvcmtzcGFjZRgDIAEoCRITCgt0dGxfc2Vjb25kcxgEIAEoDRISCgp0b2tlbl9uYW1lGAUgASgJInwKDUxvZ2luUmVzcG9uc2USLQoFdG9rZW4YASABKAsyHi5taWdyYXRyaXguY29udHJvbC52MS5BcGlUb2tlbhIOCgZzZWNyZXQYAiABKAkSFAoMd29ya3NwYWNlX2lkGAMgASgJEhYKDndvcmtzcGFjZV9uYW1lGAQgASgJIkMKE0FjY2VwdEludml0ZVJlcXVlc3QSDAoEY29kZRgBIAEoCRIQCghwYXNzd29yZBgCIAEoCRIMCgRuYW1lGAMgASgJIpQBChRBY2NlcHRJbnZpdGVSZXNwb25zZRItCgV0b2tlbhgBIAEoCzIeLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFwaVRva2VuEg4KBnNlY3JldBgCIAEoCRIUCgx3b3Jrc3BhY2VfaWQYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkSDwoHdXNlcl9pZBgFIAEoCSKWAQoJV29ya3NwYWNlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSMQoEa2luZBgDIAEoDjIjLm1pZ3JhdHJpeC5jb250cm9sLnYxLldvcmtzcGFjZUtpbmQSDAoEcm9sZRgEIAEoCRIuCgpjcmVhdGVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCImChZDcmVhdGVXb3Jrc3BhY2VSZXF1ZXN0EgwKBG5hbWUYASABKAkiTQoXQ3JlYXRlV29ya3NwYWNlUmVzcG9uc2USMgoJd29ya3NwYWNlGAEgASgLMh8ubWlncmF0cml4LmNvbnRyb2wudjEuV29ya3NwYWNlIhcKFUxpc3RXb3Jrc3BhY2VzUmVxdWVzdCJNChZMaXN0V29ya3NwYWNlc1Jlc3BvbnNlEjMKCndvcmtzcGFjZXMYASADKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5Xb3Jrc3BhY2UiZgoSQ3JlYXRlVG9rZW5SZXF1ZXN0EgwKBG5hbWUYASABKAkSEwoLdHRsX3NlY29uZHMYAiABKA0SLQoEa2luZBgDIAEoDjIfLm1pZ3JhdHJpeC5jb250cm9sLnYxLlRva2VuS2luZCJUChNDcmVhdGVUb2tlblJlc3BvbnNlEi0KBXRva2VuGAEgASgLMh4ubWlncmF0cml4LmNvbnRyb2wudjEuQXBpVG9rZW4SDgoGc2VjcmV0GAIgASgJIhMKEUxpc3RUb2tlbnNSZXF1ZXN0IkQKEkxpc3RUb2tlbnNSZXNwb25zZRIuCgZ0b2tlbnMYASADKAsyHi5taWdyYXRyaXguY29udHJvbC52MS5BcGlUb2tlbiImChJSZXZva2VUb2tlblJlcXVlc3QSEAoIdG9rZW5faWQYASABKAkiFQoTUmV2b2tlVG9rZW5SZXNwb25zZSKmAgoIQXBpVG9rZW4SCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmV4cGlyZXNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnJldm9rZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKDGxhc3RfdXNlZF9hdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLQoEa2luZBgIIAEoDjIfLm1pZ3JhdHJpeC5jb250cm9sLnYxLlRva2VuS2luZCptCg1Xb3Jrc3BhY2VLaW5kEh4KGldPUktTUEFDRV9LSU5EX1VOU1BFQ0lGSUVEEAASGwoXV09SS1NQQUNFX0tJTkRfUEVSU09OQUwQARIfChtXT1JLU1BBQ0VfS0lORF9PUkdBTklTQVRJT04QAipqCglUb2tlbktpbmQSGgoWVE9LRU5fS0lORF9VTlNQRUNJRklFRBAAEhMKD1RPS0VOX0tJTkRfVVNFUhABEhQKEFRPS0VOX0tJTkRfQUdFTlQQAhIWChJUT0tFTl9LSU5EX1NFUlZJQ0UQAzKlBgoPSWRlbnRpdHlTZXJ2aWNlElMKBldob0FtSRIjLm1pZ3JhdHJpeC5jb250cm9sLnYxLldob0FtSVJlcXVlc3QaJC5taWdyYXRyaXguY29udHJvbC52MS5XaG9BbUlSZXNwb25zZRJiCgtDcmVhdGVUb2tlbhIoLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZVRva2VuUmVxdWVzdBopLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZVRva2VuUmVzcG9uc2USXwoKTGlzdFRva2VucxInLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RUb2tlbnNSZXF1ZXN0GigubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdFRva2Vuc1Jlc3BvbnNlEmIKC1Jldm9rZVRva2VuEigubWlncmF0cml4LmNvbnRyb2wudjEuUmV2b2tlVG9rZW5SZXF1ZXN0GikubWlncmF0cml4LmNvbnRyb2wudjEuUmV2b2tlVG9rZW5SZXNwb25zZRJQCgVMb2dpbhIiLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxvZ2luUmVxdWVzdBojLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxvZ2luUmVzcG9uc2USZQoMQWNjZXB0SW52aXRlEikubWlncmF0cml4LmNvbnRyb2wudjEuQWNjZXB0SW52aXRlUmVxdWVzdBoqLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFjY2VwdEludml0ZVJlc3BvbnNlEm4KD0NyZWF0ZVdvcmtzcGFjZRIsLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZVdvcmtzcGFjZVJlcXVlc3QaLS5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVXb3Jrc3BhY2VSZXNwb25zZRJrCg5MaXN0V29ya3NwYWNlcxIrLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RXb3Jrc3BhY2VzUmVxdWVzdBosLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RXb3Jrc3BhY2VzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CiNtaWdyYXRyaXgvY29udHJvbC92MS9pZGVudGl0eS5wcm90bxIUbWlncmF0cml4LmNvbnRyb2wudjEiGwoZQ3JlYXRlQ2hhdExpbmtDb2RlUmVxdWVzdCJaChpDcmVhdGVDaGF0TGlua0NvZGVSZXNwb25zZRIMCgRjb2RlGAEgASgJEi4KCmV4cGlyZXNfYXQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIj0KF0xpbmtDaGF0SWRlbnRpdHlSZXF1ZXN0EgwKBGNvZGUYASABKAkSFAoMZGlzcGxheV9uYW1lGAIgASgJIl8KGExpbmtDaGF0SWRlbnRpdHlSZXNwb25zZRI0CghpZGVudGl0eRgBIAEoCzIiLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNoYXRJZGVudGl0eRINCgVlbWFpbBgCIAEoCSIbChlMaXN0Q2hhdElkZW50aXRpZXNSZXF1ZXN0IlQKGkxpc3RDaGF0SWRlbnRpdGllc1Jlc3BvbnNlEjYKCmlkZW50aXRpZXMYASADKAsyIi5taWdyYXRyaXguY29udHJvbC52MS5DaGF0SWRlbnRpdHkiJwoZVW5saW5rQ2hhdElkZW50aXR5UmVxdWVzdBIKCgJpZBgBIAEoCSIcChpVbmxpbmtDaGF0SWRlbnRpdHlSZXNwb25zZSK3AQoMQ2hhdElkZW50aXR5EgoKAmlkGAEgASgJEhAKCHBsYXRmb3JtGAIgASgJEg4KBnRlbmFudBgDIAEoCRIUCgxjaGF0X3VzZXJfaWQYBCABKAkSFAoMZGlzcGxheV9uYW1lGAUgASgJEg8KB3VzZXJfaWQYBiABKAkSDQoFZW1haWwYByABKAkSLQoJbGlua2VkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCIPCg1XaG9BbUlSZXF1ZXN0IsABCg5XaG9BbUlSZXNwb25zZRIPCgd1c2VyX2lkGAEgASgJEg0KBWVtYWlsGAIgASgJEhQKDHdvcmtzcGFjZV9pZBgDIAEoCRIWCg53b3Jrc3BhY2VfbmFtZRgEIAEoCRIQCgh0b2tlbl9pZBgFIAEoCRIWCg53b3Jrc3BhY2Vfcm9sZRgGIAEoCRI2CgZncmFudHMYByADKAsyJi5taWdyYXRyaXguY29udHJvbC52MS5FbnZpcm9ubWVudEdyYW50IjUKEEVudmlyb25tZW50R3JhbnQSEwoLZW52aXJvbm1lbnQYASABKAkSDAoEcm9sZRgCIAEoCSJrCgxMb2dpblJlcXVlc3QSDQoFZW1haWwYASABKAkSEAoIcGFzc3dvcmQYAiABKAkSEQoJd29ya3NwYWNlGAMgASgJEhMKC3R0bF9zZWNvbmRzGAQgASgNEhIKCnRva2VuX25hbWUYBSABKAkifAoNTG9naW5SZXNwb25zZRItCgV0b2tlbhgBIAEoCzIeLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFwaVRva2VuEg4KBnNlY3JldBgCIAEoCRIUCgx3b3Jrc3BhY2VfaWQYAyABKAkSFgoOd29ya3NwYWNlX25hbWUYBCABKAkiQwoTQWNjZXB0SW52aXRlUmVxdWVzdBIMCgRjb2RlGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEgwKBG5hbWUYAyABKAkilAEKFEFjY2VwdEludml0ZVJlc3BvbnNlEi0KBXRva2VuGAEgASgLMh4ubWlncmF0cml4LmNvbnRyb2wudjEuQXBpVG9rZW4SDgoGc2VjcmV0GAIgASgJEhQKDHdvcmtzcGFjZV9pZBgDIAEoCRIWCg53b3Jrc3BhY2VfbmFtZRgEIAEoCRIPCgd1c2VyX2lkGAUgASgJIpYBCglXb3Jrc3BhY2USCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIxCgRraW5kGAMgASgOMiMubWlncmF0cml4LmNvbnRyb2wudjEuV29ya3NwYWNlS2luZBIMCgRyb2xlGAQgASgJEi4KCmNyZWF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIiYKFkNyZWF0ZVdvcmtzcGFjZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSJNChdDcmVhdGVXb3Jrc3BhY2VSZXNwb25zZRIyCgl3b3Jrc3BhY2UYASABKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5Xb3Jrc3BhY2UiFwoVTGlzdFdvcmtzcGFjZXNSZXF1ZXN0Ik0KFkxpc3RXb3Jrc3BhY2VzUmVzcG9uc2USMwoKd29ya3NwYWNlcxgBIAMoCzIfLm1pZ3JhdHJpeC5jb250cm9sLnYxLldvcmtzcGFjZSJmChJDcmVhdGVUb2tlblJlcXVlc3QSDAoEbmFtZRgBIAEoCRITCgt0dGxfc2Vjb25kcxgCIAEoDRItCgRraW5kGAMgASgOMh8ubWlncmF0cml4LmNvbnRyb2wudjEuVG9rZW5LaW5kIlQKE0NyZWF0ZVRva2VuUmVzcG9uc2USLQoFdG9rZW4YASABKAsyHi5taWdyYXRyaXguY29udHJvbC52MS5BcGlUb2tlbhIOCgZzZWNyZXQYAiABKAkiEwoRTGlzdFRva2Vuc1JlcXVlc3QiRAoSTGlzdFRva2Vuc1Jlc3BvbnNlEi4KBnRva2VucxgBIAMoCzIeLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFwaVRva2VuIiYKElJldm9rZVRva2VuUmVxdWVzdBIQCgh0b2tlbl9pZBgBIAEoCSIVChNSZXZva2VUb2tlblJlc3BvbnNlIqYCCghBcGlUb2tlbhIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSLgoKY3JlYXRlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLgoKcmV2b2tlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMAoMbGFzdF91c2VkX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBItCgRraW5kGAggASgOMh8ubWlncmF0cml4LmNvbnRyb2wudjEuVG9rZW5LaW5kKm0KDVdvcmtzcGFjZUtpbmQSHgoaV09SS1NQQUNFX0tJTkRfVU5TUEVDSUZJRUQQABIbChdXT1JLU1BBQ0VfS0lORF9QRVJTT05BTBABEh8KG1dPUktTUEFDRV9LSU5EX09SR0FOSVNBVElPThACKn4KCVRva2VuS2luZBIaChZUT0tFTl9LSU5EX1VOU1BFQ0lGSUVEEAASEwoPVE9LRU5fS0lORF9VU0VSEAESFAoQVE9LRU5fS0lORF9BR0VOVBACEhYKElRPS0VOX0tJTkRfU0VSVklDRRADEhIKDlRPS0VOX0tJTkRfQk9UEAQygwoKD0lkZW50aXR5U2VydmljZRJTCgZXaG9BbUkSIy5taWdyYXRyaXguY29udHJvbC52MS5XaG9BbUlSZXF1ZXN0GiQubWlncmF0cml4LmNvbnRyb2wudjEuV2hvQW1JUmVzcG9uc2USYgoLQ3JlYXRlVG9rZW4SKC5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVUb2tlblJlcXVlc3QaKS5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVUb2tlblJlc3BvbnNlEl8KCkxpc3RUb2tlbnMSJy5taWdyYXRyaXguY29udHJvbC52MS5MaXN0VG9rZW5zUmVxdWVzdBooLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RUb2tlbnNSZXNwb25zZRJiCgtSZXZva2VUb2tlbhIoLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJldm9rZVRva2VuUmVxdWVzdBopLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJldm9rZVRva2VuUmVzcG9uc2USUAoFTG9naW4SIi5taWdyYXRyaXguY29udHJvbC52MS5Mb2dpblJlcXVlc3QaIy5taWdyYXRyaXguY29udHJvbC52MS5Mb2dpblJlc3BvbnNlEmUKDEFjY2VwdEludml0ZRIpLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFjY2VwdEludml0ZVJlcXVlc3QaKi5taWdyYXRyaXguY29udHJvbC52MS5BY2NlcHRJbnZpdGVSZXNwb25zZRJuCg9DcmVhdGVXb3Jrc3BhY2USLC5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVXb3Jrc3BhY2VSZXF1ZXN0Gi0ubWlncmF0cml4LmNvbnRyb2wudjEuQ3JlYXRlV29ya3NwYWNlUmVzcG9uc2USawoOTGlzdFdvcmtzcGFjZXMSKy5taWdyYXRyaXguY29udHJvbC52MS5MaXN0V29ya3NwYWNlc1JlcXVlc3QaLC5taWdyYXRyaXguY29udHJvbC52MS5MaXN0V29ya3NwYWNlc1Jlc3BvbnNlEncKEkNyZWF0ZUNoYXRMaW5rQ29kZRIvLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZUNoYXRMaW5rQ29kZVJlcXVlc3QaMC5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVDaGF0TGlua0NvZGVSZXNwb25zZRJxChBMaW5rQ2hhdElkZW50aXR5Ei0ubWlncmF0cml4LmNvbnRyb2wudjEuTGlua0NoYXRJZGVudGl0eVJlcXVlc3QaLi5taWdyYXRyaXguY29udHJvbC52MS5MaW5rQ2hhdElkZW50aXR5UmVzcG9uc2USdwoSTGlzdENoYXRJZGVudGl0aWVzEi8ubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdENoYXRJZGVudGl0aWVzUmVxdWVzdBowLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RDaGF0SWRlbnRpdGllc1Jlc3BvbnNlEncKElVubGlua0NoYXRJZGVudGl0eRIvLm1pZ3JhdHJpeC5jb250cm9sLnYxLlVubGlua0NoYXRJZGVudGl0eVJlcXVlc3QaMC5taWdyYXRyaXguY29udHJvbC52MS5VbmxpbmtDaGF0SWRlbnRpdHlSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+
+/**
+ * @generated from message migratrix.control.v1.CreateChatLinkCodeRequest
+ */
+export type CreateChatLinkCodeRequest = Message<"migratrix.control.v1.CreateChatLinkCodeRequest"> & {
+};
+
+/**
+ * Describes the message migratrix.control.v1.CreateChatLinkCodeRequest.
+ * Use `create(CreateChatLinkCodeRequestSchema)` to create a new message.
+ */
+export const CreateChatLinkCodeRequestSchema: GenMessage<CreateChatLinkCodeRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 0);
+
+/**
+ * @generated from message migratrix.control.v1.CreateChatLinkCodeResponse
+ */
+export type CreateChatLinkCodeResponse = Message<"migratrix.control.v1.CreateChatLinkCodeResponse"> & {
+  /**
+   * Shown once; only its hash is stored.
+   *
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 2;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.CreateChatLinkCodeResponse.
+ * Use `create(CreateChatLinkCodeResponseSchema)` to create a new message.
+ */
+export const CreateChatLinkCodeResponseSchema: GenMessage<CreateChatLinkCodeResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 1);
+
+/**
+ * @generated from message migratrix.control.v1.LinkChatIdentityRequest
+ */
+export type LinkChatIdentityRequest = Message<"migratrix.control.v1.LinkChatIdentityRequest"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * How the chat shows the user, for lists and audit ("@ana").
+   *
+   * @generated from field: string display_name = 2;
+   */
+  displayName: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.LinkChatIdentityRequest.
+ * Use `create(LinkChatIdentityRequestSchema)` to create a new message.
+ */
+export const LinkChatIdentityRequestSchema: GenMessage<LinkChatIdentityRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 2);
+
+/**
+ * @generated from message migratrix.control.v1.LinkChatIdentityResponse
+ */
+export type LinkChatIdentityResponse = Message<"migratrix.control.v1.LinkChatIdentityResponse"> & {
+  /**
+   * @generated from field: migratrix.control.v1.ChatIdentity identity = 1;
+   */
+  identity?: ChatIdentity | undefined;
+
+  /**
+   * The Migratrix user now linked.
+   *
+   * @generated from field: string email = 2;
+   */
+  email: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.LinkChatIdentityResponse.
+ * Use `create(LinkChatIdentityResponseSchema)` to create a new message.
+ */
+export const LinkChatIdentityResponseSchema: GenMessage<LinkChatIdentityResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 3);
+
+/**
+ * @generated from message migratrix.control.v1.ListChatIdentitiesRequest
+ */
+export type ListChatIdentitiesRequest = Message<"migratrix.control.v1.ListChatIdentitiesRequest"> & {
+};
+
+/**
+ * Describes the message migratrix.control.v1.ListChatIdentitiesRequest.
+ * Use `create(ListChatIdentitiesRequestSchema)` to create a new message.
+ */
+export const ListChatIdentitiesRequestSchema: GenMessage<ListChatIdentitiesRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 4);
+
+/**
+ * @generated from message migratrix.control.v1.ListChatIdentitiesResponse
+ */
+export type ListChatIdentitiesResponse = Message<"migratrix.control.v1.ListChatIdentitiesResponse"> & {
+  /**
+   * @generated from field: repeated migratrix.control.v1.ChatIdentity identities = 1;
+   */
+  identities: ChatIdentity[];
+};
+
+/**
+ * Describes the message migratrix.control.v1.ListChatIdentitiesResponse.
+ * Use `create(ListChatIdentitiesResponseSchema)` to create a new message.
+ */
+export const ListChatIdentitiesResponseSchema: GenMessage<ListChatIdentitiesResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 5);
+
+/**
+ * @generated from message migratrix.control.v1.UnlinkChatIdentityRequest
+ */
+export type UnlinkChatIdentityRequest = Message<"migratrix.control.v1.UnlinkChatIdentityRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.UnlinkChatIdentityRequest.
+ * Use `create(UnlinkChatIdentityRequestSchema)` to create a new message.
+ */
+export const UnlinkChatIdentityRequestSchema: GenMessage<UnlinkChatIdentityRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 6);
+
+/**
+ * @generated from message migratrix.control.v1.UnlinkChatIdentityResponse
+ */
+export type UnlinkChatIdentityResponse = Message<"migratrix.control.v1.UnlinkChatIdentityResponse"> & {
+};
+
+/**
+ * Describes the message migratrix.control.v1.UnlinkChatIdentityResponse.
+ * Use `create(UnlinkChatIdentityResponseSchema)` to create a new message.
+ */
+export const UnlinkChatIdentityResponseSchema: GenMessage<UnlinkChatIdentityResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 7);
+
+/**
+ * A chat account linked to a Migratrix user. Identified as "<platform>:<tenant>:<user>", e.g.
+ * "slack:T024BE7LD:U0G9QF9C6" or "discord:<guild>:<user>".
+ *
+ * @generated from message migratrix.control.v1.ChatIdentity
+ */
+export type ChatIdentity = Message<"migratrix.control.v1.ChatIdentity"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * "slack" or "discord".
+   *
+   * @generated from field: string platform = 2;
+   */
+  platform: string;
+
+  /**
+   * Slack team id or Discord guild id.
+   *
+   * @generated from field: string tenant = 3;
+   */
+  tenant: string;
+
+  /**
+   * @generated from field: string chat_user_id = 4;
+   */
+  chatUserId: string;
+
+  /**
+   * @generated from field: string display_name = 5;
+   */
+  displayName: string;
+
+  /**
+   * @generated from field: string user_id = 6;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string email = 7;
+   */
+  email: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp linked_at = 8;
+   */
+  linkedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ChatIdentity.
+ * Use `create(ChatIdentitySchema)` to create a new message.
+ */
+export const ChatIdentitySchema: GenMessage<ChatIdentity> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_identity, 8);
 
 /**
  * @generated from message migratrix.control.v1.WhoAmIRequest
@@ -25,7 +229,7 @@ export type WhoAmIRequest = Message<"migratrix.control.v1.WhoAmIRequest"> & {
  * Use `create(WhoAmIRequestSchema)` to create a new message.
  */
 export const WhoAmIRequestSchema: GenMessage<WhoAmIRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 0);
+  messageDesc(file_migratrix_control_v1_identity, 9);
 
 /**
  * @generated from message migratrix.control.v1.WhoAmIResponse
@@ -74,7 +278,7 @@ export type WhoAmIResponse = Message<"migratrix.control.v1.WhoAmIResponse"> & {
  * Use `create(WhoAmIResponseSchema)` to create a new message.
  */
 export const WhoAmIResponseSchema: GenMessage<WhoAmIResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 1);
+  messageDesc(file_migratrix_control_v1_identity, 10);
 
 /**
  * A role on one environment: "admin", "approver", "editor" or "viewer".
@@ -98,7 +302,7 @@ export type EnvironmentGrant = Message<"migratrix.control.v1.EnvironmentGrant"> 
  * Use `create(EnvironmentGrantSchema)` to create a new message.
  */
 export const EnvironmentGrantSchema: GenMessage<EnvironmentGrant> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 2);
+  messageDesc(file_migratrix_control_v1_identity, 11);
 
 /**
  * @generated from message migratrix.control.v1.LoginRequest
@@ -141,7 +345,7 @@ export type LoginRequest = Message<"migratrix.control.v1.LoginRequest"> & {
  * Use `create(LoginRequestSchema)` to create a new message.
  */
 export const LoginRequestSchema: GenMessage<LoginRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 3);
+  messageDesc(file_migratrix_control_v1_identity, 12);
 
 /**
  * @generated from message migratrix.control.v1.LoginResponse
@@ -173,7 +377,7 @@ export type LoginResponse = Message<"migratrix.control.v1.LoginResponse"> & {
  * Use `create(LoginResponseSchema)` to create a new message.
  */
 export const LoginResponseSchema: GenMessage<LoginResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 4);
+  messageDesc(file_migratrix_control_v1_identity, 13);
 
 /**
  * @generated from message migratrix.control.v1.AcceptInviteRequest
@@ -202,7 +406,7 @@ export type AcceptInviteRequest = Message<"migratrix.control.v1.AcceptInviteRequ
  * Use `create(AcceptInviteRequestSchema)` to create a new message.
  */
 export const AcceptInviteRequestSchema: GenMessage<AcceptInviteRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 5);
+  messageDesc(file_migratrix_control_v1_identity, 14);
 
 /**
  * @generated from message migratrix.control.v1.AcceptInviteResponse
@@ -239,7 +443,7 @@ export type AcceptInviteResponse = Message<"migratrix.control.v1.AcceptInviteRes
  * Use `create(AcceptInviteResponseSchema)` to create a new message.
  */
 export const AcceptInviteResponseSchema: GenMessage<AcceptInviteResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 6);
+  messageDesc(file_migratrix_control_v1_identity, 15);
 
 /**
  * @generated from message migratrix.control.v1.Workspace
@@ -278,7 +482,7 @@ export type Workspace = Message<"migratrix.control.v1.Workspace"> & {
  * Use `create(WorkspaceSchema)` to create a new message.
  */
 export const WorkspaceSchema: GenMessage<Workspace> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 7);
+  messageDesc(file_migratrix_control_v1_identity, 16);
 
 /**
  * @generated from message migratrix.control.v1.CreateWorkspaceRequest
@@ -295,7 +499,7 @@ export type CreateWorkspaceRequest = Message<"migratrix.control.v1.CreateWorkspa
  * Use `create(CreateWorkspaceRequestSchema)` to create a new message.
  */
 export const CreateWorkspaceRequestSchema: GenMessage<CreateWorkspaceRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 8);
+  messageDesc(file_migratrix_control_v1_identity, 17);
 
 /**
  * @generated from message migratrix.control.v1.CreateWorkspaceResponse
@@ -312,7 +516,7 @@ export type CreateWorkspaceResponse = Message<"migratrix.control.v1.CreateWorksp
  * Use `create(CreateWorkspaceResponseSchema)` to create a new message.
  */
 export const CreateWorkspaceResponseSchema: GenMessage<CreateWorkspaceResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 9);
+  messageDesc(file_migratrix_control_v1_identity, 18);
 
 /**
  * @generated from message migratrix.control.v1.ListWorkspacesRequest
@@ -325,7 +529,7 @@ export type ListWorkspacesRequest = Message<"migratrix.control.v1.ListWorkspaces
  * Use `create(ListWorkspacesRequestSchema)` to create a new message.
  */
 export const ListWorkspacesRequestSchema: GenMessage<ListWorkspacesRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 10);
+  messageDesc(file_migratrix_control_v1_identity, 19);
 
 /**
  * @generated from message migratrix.control.v1.ListWorkspacesResponse
@@ -342,7 +546,7 @@ export type ListWorkspacesResponse = Message<"migratrix.control.v1.ListWorkspace
  * Use `create(ListWorkspacesResponseSchema)` to create a new message.
  */
 export const ListWorkspacesResponseSchema: GenMessage<ListWorkspacesResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 11);
+  messageDesc(file_migratrix_control_v1_identity, 20);
 
 /**
  * @generated from message migratrix.control.v1.CreateTokenRequest
@@ -373,7 +577,7 @@ export type CreateTokenRequest = Message<"migratrix.control.v1.CreateTokenReques
  * Use `create(CreateTokenRequestSchema)` to create a new message.
  */
 export const CreateTokenRequestSchema: GenMessage<CreateTokenRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 12);
+  messageDesc(file_migratrix_control_v1_identity, 21);
 
 /**
  * @generated from message migratrix.control.v1.CreateTokenResponse
@@ -397,7 +601,7 @@ export type CreateTokenResponse = Message<"migratrix.control.v1.CreateTokenRespo
  * Use `create(CreateTokenResponseSchema)` to create a new message.
  */
 export const CreateTokenResponseSchema: GenMessage<CreateTokenResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 13);
+  messageDesc(file_migratrix_control_v1_identity, 22);
 
 /**
  * @generated from message migratrix.control.v1.ListTokensRequest
@@ -410,7 +614,7 @@ export type ListTokensRequest = Message<"migratrix.control.v1.ListTokensRequest"
  * Use `create(ListTokensRequestSchema)` to create a new message.
  */
 export const ListTokensRequestSchema: GenMessage<ListTokensRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 14);
+  messageDesc(file_migratrix_control_v1_identity, 23);
 
 /**
  * @generated from message migratrix.control.v1.ListTokensResponse
@@ -427,7 +631,7 @@ export type ListTokensResponse = Message<"migratrix.control.v1.ListTokensRespons
  * Use `create(ListTokensResponseSchema)` to create a new message.
  */
 export const ListTokensResponseSchema: GenMessage<ListTokensResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 15);
+  messageDesc(file_migratrix_control_v1_identity, 24);
 
 /**
  * @generated from message migratrix.control.v1.RevokeTokenRequest
@@ -444,7 +648,7 @@ export type RevokeTokenRequest = Message<"migratrix.control.v1.RevokeTokenReques
  * Use `create(RevokeTokenRequestSchema)` to create a new message.
  */
 export const RevokeTokenRequestSchema: GenMessage<RevokeTokenRequest> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 16);
+  messageDesc(file_migratrix_control_v1_identity, 25);
 
 /**
  * @generated from message migratrix.control.v1.RevokeTokenResponse
@@ -457,7 +661,7 @@ export type RevokeTokenResponse = Message<"migratrix.control.v1.RevokeTokenRespo
  * Use `create(RevokeTokenResponseSchema)` to create a new message.
  */
 export const RevokeTokenResponseSchema: GenMessage<RevokeTokenResponse> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 17);
+  messageDesc(file_migratrix_control_v1_identity, 26);
 
 /**
  * @generated from message migratrix.control.v1.ApiToken
@@ -509,7 +713,7 @@ export type ApiToken = Message<"migratrix.control.v1.ApiToken"> & {
  * Use `create(ApiTokenSchema)` to create a new message.
  */
 export const ApiTokenSchema: GenMessage<ApiToken> = /*@__PURE__*/
-  messageDesc(file_migratrix_control_v1_identity, 18);
+  messageDesc(file_migratrix_control_v1_identity, 27);
 
 /**
  * @generated from enum migratrix.control.v1.WorkspaceKind
@@ -563,6 +767,14 @@ export enum TokenKind {
    * @generated from enum value: TOKEN_KIND_SERVICE = 3;
    */
   SERVICE = 3,
+
+  /**
+   * A chat bot: it acts only for the chat user named in its "mx-chat-user" header, as the Migratrix
+   * user linked to that chat account, with exactly that user's roles; never as itself.
+   *
+   * @generated from enum value: TOKEN_KIND_BOT = 4;
+   */
+  BOT = 4,
 }
 
 /**
@@ -649,6 +861,48 @@ export const IdentityService: GenService<{
     methodKind: "unary";
     input: typeof ListWorkspacesRequestSchema;
     output: typeof ListWorkspacesResponseSchema;
+  },
+  /**
+   * A one-time code that links the caller's chat account (Slack, Discord) to the caller: the chat
+   * user sends it to the bot ("/migratrix link CODE") within its lifetime.
+   *
+   * @generated from rpc migratrix.control.v1.IdentityService.CreateChatLinkCode
+   */
+  createChatLinkCode: {
+    methodKind: "unary";
+    input: typeof CreateChatLinkCodeRequestSchema;
+    output: typeof CreateChatLinkCodeResponseSchema;
+  },
+  /**
+   * Called by a bot (bot token) for the chat user named in its mx-chat-user header: redeems a code
+   * and links that chat user to the code's owner. The only call a bot may make for an unlinked user.
+   *
+   * @generated from rpc migratrix.control.v1.IdentityService.LinkChatIdentity
+   */
+  linkChatIdentity: {
+    methodKind: "unary";
+    input: typeof LinkChatIdentityRequestSchema;
+    output: typeof LinkChatIdentityResponseSchema;
+  },
+  /**
+   * The caller's linked chat identities; workspace admins see everyone's.
+   *
+   * @generated from rpc migratrix.control.v1.IdentityService.ListChatIdentities
+   */
+  listChatIdentities: {
+    methodKind: "unary";
+    input: typeof ListChatIdentitiesRequestSchema;
+    output: typeof ListChatIdentitiesResponseSchema;
+  },
+  /**
+   * Removes a link: the caller's own, or anyone's for a workspace admin.
+   *
+   * @generated from rpc migratrix.control.v1.IdentityService.UnlinkChatIdentity
+   */
+  unlinkChatIdentity: {
+    methodKind: "unary";
+    input: typeof UnlinkChatIdentityRequestSchema;
+    output: typeof UnlinkChatIdentityResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_migratrix_control_v1_identity, 0);
