@@ -9,7 +9,15 @@ import { createNatsBus } from "../bus/index.ts";
 import type { Bus } from "../bus/types.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { seal } from "../common/sealedbox.ts";
-import { bootstrap, type ControlApp, createControlApp, openStore, type Store, silentLogger } from "../control/index.ts";
+import {
+  bootstrap,
+  type ControlApp,
+  createControlApp,
+  type EnvironmentSpec,
+  openStore,
+  type Store,
+  silentLogger,
+} from "../control/index.ts";
 import { getEngine } from "../engines/index.ts";
 import type { Session } from "../engines/types.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
@@ -38,8 +46,8 @@ export interface E2E {
   migrations: ReturnType<typeof createClient<typeof MigrationService>>;
   flows: ReturnType<typeof createClient<typeof FlowService>>;
   audit: ReturnType<typeof createClient<typeof AuditService>>;
-  /** Seals the target URL to the announced agent and adds it as dev/app through the API. */
-  addTargetConnection(agentId: string): Promise<void>;
+  /** Seals the target URL to the announced agent and adds it as <environment>/app through the API. */
+  addTargetConnection(agentId: string, environment?: string): Promise<void>;
   withTarget<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   /** The target's schema snapshot without its capture time. */
   snapshot(): Promise<unknown>;
@@ -79,6 +87,7 @@ export async function startE2E(
   tag: string,
   lease: { ttlMs: number; renewMs: number },
   kind: E2ETarget = "postgresql",
+  environments: EnvironmentSpec[] = [{ name: "dev", position: 1 }],
 ): Promise<E2E> {
   const suffix = crypto.randomUUID().replaceAll("-", "").slice(0, 10);
   const prefix = `${tag}${suffix}`;
@@ -87,7 +96,7 @@ export async function startE2E(
   const targetUrl = created.url;
   const store = await openStore({});
   const bus = await createNatsBus({ url: NATS_URL, name: `${tag}-control` });
-  const boot = await bootstrap(store.db, { environments: [{ name: "dev", position: 1 }] });
+  const boot = await bootstrap(store.db, { environments });
   if (!boot.adminToken || !boot.agentToken) throw new Error("bootstrap gave no tokens on a fresh store");
   const control = await createControlApp({
     store,
@@ -140,13 +149,13 @@ export async function startE2E(
     migrations,
     flows,
     audit,
-    async addTargetConnection(agentId) {
+    async addTargetConnection(agentId, environment = "dev") {
       const me = (await connections.listAgents({})).agents.find((a) => a.id === agentId);
       if (!me) throw new Error(`agent ${agentId} did not announce itself`);
       const box = seal(new TextEncoder().encode(targetUrl), me.publicKey);
       await connections.addConnection({
         name: "app",
-        environment: "dev",
+        environment,
         engine: kind === "mariadb" ? Engine.MARIADB : Engine.POSTGRESQL,
         agentId,
         sealedUrl: { ephemeralPublicKey: box.ephemeralPublicKey, nonce: box.nonce, ciphertext: box.ciphertext },

@@ -21,6 +21,16 @@ import { finish, followAll } from "./watch.ts";
 
 const STAGE = /^([A-Za-z0-9][A-Za-z0-9_-]*)(?:\/([A-Za-z0-9_,-]+))?(?::(\d+))?(?:@(auto|manual))?$/;
 
+/** "qa=1,prod=2" → [["qa", 1], ["prod", 2]]; undefined or "" → []. */
+export function parseEnvCounts(text: string | undefined, option: string): [string, number][] {
+  if (!text) return [];
+  return text.split(",").map((part) => {
+    const m = /^\s*([A-Za-z0-9][A-Za-z0-9_-]*)=(\d{1,3})\s*$/.exec(part);
+    if (!m) throw new UsageError(`${option} wants ENV=N[,ENV=N], got '${part}'`, "flow create");
+    return [m[1] ?? "", Number(m[2])];
+  });
+}
+
 /** "prod/main,replica:2@auto" → environment prod, connections main and replica, 2 approvals, auto. */
 export function parseStage(text: string): MessageInitShape<typeof FlowStageSchema> {
   const m = STAGE.exec(text);
@@ -52,11 +62,30 @@ function printFlow(out: Output, flow: Flow | undefined): void {
 }
 
 function printStage(out: Output, s: StageStatus): void {
-  const votes = s.votes.map((v) => `${v.approve ? "✓" : "✗"} ${v.email}${v.valid ? "" : " (void)"}`).join("  ");
+  const votes = s.votes
+    .filter((v) => !v.rollback)
+    .map((v) => `${v.approve ? "✓" : "✗"} ${v.email}${v.valid ? "" : " (void)"}`)
+    .join("  ");
   out.line(
     `${out.paint("bold", s.environment)}  ${paintState(out, s.state)}${s.operation !== "revert" ? "" : s.state === RunState.PENDING ? " (rolled back)" : " (rollback)"}` +
       `  approvals ${s.approvals}/${s.requiredApprovals}${votes ? `  ${votes}` : ""}`,
   );
+  if (s.rollbackRequestedBy !== "") {
+    const votes = s.votes.filter((v) => v.rollback);
+    out.line(
+      `  ${out.paint("yellow", "rollback requested")} by ${s.rollbackRequestedBy}: approvals ${s.rollbackApprovals}/${s.rollbackRequiredApprovals}` +
+        (votes.length > 0 ? `  ${votes.map((v) => `${v.approve ? "✓" : "✗"} ${v.email}`).join("  ")}` : ""),
+    );
+  }
+  // What approvers of a stage still to run need most: what the migration did one stage before.
+  if (
+    s.schemaImpact !== "" &&
+    (s.state === RunState.QUEUED || s.state === RunState.PENDING) &&
+    s.operation === "apply"
+  ) {
+    out.line(out.paint("dim", "  schema impact on the previous stage:"));
+    for (const line of s.schemaImpact.split("\n")) out.line(`    ${line}`);
+  }
 }
 
 export const flowCreate = defineCommand({
@@ -68,6 +97,11 @@ export const flowCreate = defineCommand({
       type: "string",
       value: "ENV=EMAIL,EMAIL",
       description: "lock a stage to named approvers (e.g. prod=ana@x.io,bo@x.io)",
+    },
+    "rollback-approvals": {
+      type: "string",
+      value: "ENV=N[,ENV=N]",
+      description: "approvals a rollback needs on a stage (default 0: whoever may roll back runs it at once)",
     },
   },
   details: [
@@ -86,6 +120,11 @@ export const flowCreate = defineCommand({
       if (!stage || !emails)
         throw new UsageError(`--approvers ${approvers}: name a stage ENV=EMAIL,EMAIL`, "flow create");
       stage.approverEmails = emails.split(",").filter(Boolean);
+    }
+    for (const [env, n] of parseEnvCounts(input.string("rollback-approvals"), "--rollback-approvals")) {
+      const stage = stages.find((s) => s.environment === env);
+      if (!stage) throw new UsageError(`--rollback-approvals: ${env} is not a stage of this flow`, "flow create");
+      stage.rollbackApprovals = n;
     }
     const res = await clients().flows.createFlow({ name, stages });
     if (out.json) {
@@ -197,7 +236,11 @@ export const migrationRollback = defineCommand({
   summary: "run a migration's down script on a flow stage",
   args: ["ID"],
   options: stageOptions,
-  details: ["The stage returns to Pending when every database is rolled back; exits 1 when any run fails."],
+  details: [
+    "The stage returns to Pending when every database is rolled back; exits 1 when any run fails.",
+    "On a stage whose rollbacks need approvals this opens a rollback request; approvers then run",
+    "mx migration approve ID --stage ENV --rollback, and the vote that meets them starts the rollback.",
+  ],
   async run(ctx) {
     const res = await ctx.clients().flows.rollback(await target(ctx));
     return followStage(ctx, res.stage);
@@ -209,12 +252,19 @@ function voteCommand(choice: "approve" | "reject") {
     path: ["migration", choice],
     summary: `${choice} a migration on a flow stage (one vote per person; it signs the up and down scripts)`,
     args: ["ID"],
-    options: { ...stageOptions, comment: { type: "string", value: "TEXT", description: "why" } },
+    options: {
+      ...stageOptions,
+      comment: { type: "string", value: "TEXT", description: "why" },
+      rollback: { type: "boolean", description: `${choice} the stage's open rollback request instead` },
+    },
     async run(ctx) {
       const t = await target(ctx);
-      const req = { ...t, comment: ctx.input.string("comment") ?? "" };
+      const rollback = ctx.input.flag("rollback");
+      const req = { ...t, comment: ctx.input.string("comment") ?? "", rollback };
       const api = ctx.clients().flows;
       const res = choice === "approve" ? await api.approve(req) : await api.reject(req);
+      // The approval that meets a rollback's approvals starts it: follow it like mx migration rollback.
+      if (rollback && choice === "approve") return followStage(ctx, res.stage);
       if (ctx.out.json) {
         if (res.stage) ctx.out.document(protoJson(StageStatusSchema, res.stage));
         return 0;

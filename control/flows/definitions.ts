@@ -31,6 +31,8 @@ export interface StageSpec {
   approverRoles: string[];
   approverEmails: string[];
   allowSelfApproval: boolean;
+  /** Approvals a rollback needs on this stage (0: none); omitted = 0. */
+  rollbackApprovals?: number;
 }
 
 export interface CreateFlowInput {
@@ -54,6 +56,7 @@ interface ResolvedStage {
   required: number;
   roles: string[];
   emails: string[];
+  rollback: number;
 }
 
 async function resolveStage(
@@ -99,7 +102,16 @@ async function resolveStage(
       `flow ${flow} stage ${position} (${env.name}) needs ${required} approvals but names only ${emails.length} approver(s)`,
     );
   }
-  return { env, connections, required, roles, emails };
+  const rollback = spec.rollbackApprovals ?? 0;
+  if (!Number.isInteger(rollback) || rollback < 0 || rollback > 100) {
+    invalid(`flow ${flow} stage ${position} (${env.name}): rollback approvals must be 0 to 100, got ${rollback}`);
+  }
+  if (emails.length > 0 && emails.length < rollback) {
+    invalid(
+      `flow ${flow} stage ${position} (${env.name}) needs ${rollback} rollback approvals but names only ${emails.length} approver(s)`,
+    );
+  }
+  return { env, connections, required, roles, emails, rollback };
 }
 
 export async function createFlow(db: Db, input: CreateFlowInput): Promise<FlowView> {
@@ -141,6 +153,7 @@ export async function createFlow(db: Db, input: CreateFlowInput): Promise<FlowVi
         approverEmails: r.emails,
         allowSelfApproval: input.stages[i]?.allowSelfApproval ?? false,
         connectionIds: r.connections.map((c) => c.id),
+        rollbackApprovals: r.rollback,
       })),
     );
     await appendAudit(tx, {
@@ -157,6 +170,7 @@ export async function createFlow(db: Db, input: CreateFlowInput): Promise<FlowVi
           connections: r.connections.map((c) => c.name),
           policy: input.stages[i]?.policy ?? "manual",
           requiredApprovals: r.required,
+          rollbackApprovals: r.rollback,
           ...(r.emails.length > 0 ? { approverEmails: r.emails } : { approverRoles: r.roles }),
         })),
       },

@@ -389,6 +389,108 @@ describe("failure and rollback", () => {
   });
 });
 
+describe("rollback approvals", () => {
+  test("a stage whose rollbacks need 2 approvals: request, votes, a reject closes it, the approval that meets them starts it", async () => {
+    const created = await admin.createFlow({
+      name: "guarded",
+      stages: [{ environment: "prod", policy: StagePolicy.MANUAL, rollbackApprovals: 2 }],
+    });
+    expect(created.flow?.stages.map((st) => st.rollbackApprovals)).toEqual([2]);
+    const id = await newMigration("20260201000009_guarded");
+    const at = { flow: "guarded", migrationId: id, stage: "prod" };
+    await bob.flows.approve(at);
+    await carol.flows.approve(at);
+    await admin.promote(at);
+    expect(await execute(h, a1, (await inbox.next()).job)).toBe("completed");
+    const request = (s: StageStatus | undefined) => ({
+      state: s ? RunState[s.state] : undefined,
+      operation: s?.operation,
+      requestedBy: s?.rollbackRequestedBy,
+      approvals: `${s?.rollbackApprovals}/${s?.rollbackRequiredApprovals}`,
+      votes: s?.votes.filter((v) => v.rollback).map((v) => `${v.email}:${v.approve ? "approve" : "reject"}`),
+      runs: s?.runs.map((r) => `${r.direction}:${RunState[r.state]}`),
+    });
+
+    // No request open: a vote on a rollback has nothing to count towards.
+    expect(await failure(alice.flows.approve({ ...at, rollback: true }))).toEqual({
+      code: "FailedPrecondition",
+      message: `no rollback of migration ${id} is requested on prod; ask for one with mx migration rollback`,
+    });
+    // The first call opens the request and starts nothing; asking again says what is missing.
+    expect(request((await admin.rollback(at)).stage)).toEqual({
+      state: "COMPLETED",
+      operation: "apply",
+      requestedBy: "admin@localhost",
+      approvals: "0/2",
+      votes: [],
+      runs: ["apply:COMPLETED"],
+    });
+    expect(await failure(admin.rollback(at))).toEqual({
+      code: "FailedPrecondition",
+      message: `the rollback of ${id} on prod was requested by admin@localhost and has 0 of 2 approval(s); approvers vote with mx migration approve --rollback`,
+    });
+    // Approvers vote; an editor may not; one vote per person; bob's reject closes the request.
+    await alice.flows.approve({ ...at, rollback: true, comment: "bad deploy" });
+    expect(await failure(alice.flows.approve({ ...at, rollback: true }))).toEqual({
+      code: "AlreadyExists",
+      message: `alice@example.com already voted approve on the rollback of ${id} at prod (via user:alice@example.com); one vote per person`,
+    });
+    expect((await failure(dave.flows.approve({ ...at, rollback: true }))).code).toBe("PermissionDenied");
+    expect(request((await bob.flows.reject({ ...at, rollback: true, comment: "not needed" })).stage)).toEqual({
+      state: "COMPLETED",
+      operation: "apply",
+      requestedBy: "",
+      approvals: "0/2",
+      votes: [],
+      runs: ["apply:COMPLETED"],
+    });
+
+    // A new request: two approvals, and the second one starts the rollback at once.
+    await admin.rollback(at);
+    expect(request((await alice.flows.approve({ ...at, rollback: true })).stage).approvals).toBe("1/2");
+    const started = await carol.flows.approve({ ...at, rollback: true });
+    expect(request(started.stage)).toEqual({
+      state: "IN_PROGRESS",
+      operation: "revert",
+      requestedBy: "",
+      approvals: "0/2",
+      votes: [],
+      runs: ["apply:COMPLETED", "revert:PENDING"],
+    });
+    const revert = (await inbox.next()).job;
+    expect(revert.kind.case).toBe("revert");
+    expect(await execute(h, a1, revert, { statements: 1 })).toBe("completed");
+    expect(request((await admin.getFlow({ name: "guarded", migrationId: id })).stages[0])).toEqual({
+      state: "PENDING",
+      operation: "revert",
+      requestedBy: "",
+      approvals: "0/2",
+      votes: [],
+      runs: ["apply:COMPLETED", "revert:COMPLETED"],
+    });
+    const trail = (await listAudit(store.db, h.workspaceId, { limit: 2000 }))
+      .filter((a) => a.target === `migration:${id}` && a.action !== "flow.enter")
+      .map((a) => `${a.action}${a.detail.operation === "revert" ? ":rollback" : ""}`);
+    expect(trail).toEqual([
+      "migration.create",
+      "approval.approve",
+      "approval.approve",
+      "stage.in_progress",
+      "stage.completed",
+      "flow.rollback_request",
+      "approval.approve:rollback",
+      "access.denied",
+      "approval.reject:rollback",
+      "flow.rollback_rejected",
+      "flow.rollback_request",
+      "approval.approve:rollback",
+      "approval.approve:rollback",
+      "stage.in_progress:rollback",
+      "stage.pending:rollback",
+    ]);
+  });
+});
+
 describe("auto policy", () => {
   test("an auto stage starts by itself when the previous one completes and its approvals are met", async () => {
     await admin.createFlow({

@@ -10,7 +10,7 @@ import { getMigration, type MigrationRow } from "../domain/migrations.ts";
 import type { Caller } from "../identity/index.ts";
 import { prepareRun, publishRunJob } from "../runs/prepare.ts";
 import { getRun, type RunView } from "../runs/queries.ts";
-import type { Db, RunStateName, Tx, Vote } from "../store/index.ts";
+import type { Db, RunDirection, RunStateName, Tx, Vote } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import { voteRefusal } from "./access.ts";
 import { type FlowView, getFlow, type StageView, stageOf } from "./definitions.ts";
@@ -191,10 +191,22 @@ export async function promote(db: Db, bus: Bus, call: StageCall, opts: PromoteOp
   return startAll(db, bus, l, ids);
 }
 
-/** Approve or reject; a reject moves the stage to Rejected. */
-export async function vote(db: Db, call: StageCall & { comment: string }, caller: Caller, choice: Vote): Promise<void> {
+/**
+ * Approve or reject. On the migration ("apply"): a reject moves the stage to Rejected. On the stage's
+ * open rollback request ("revert"): a reject closes the request and the stage keeps its state; the
+ * one who asked for the rollback counts as its author (no self-approval unless the stage allows it).
+ */
+export async function vote(
+  db: Db,
+  call: StageCall & { comment: string },
+  caller: Caller,
+  choice: Vote,
+  operation: RunDirection = "apply",
+): Promise<void> {
   const l = await load(db, call);
-  const why = voteRefusal(caller, l.stage, l.migration.createdBy);
+  const author =
+    operation === "apply" ? l.migration.createdBy : ((await rollbackRequest(db, l.key))?.requestedBy ?? "");
+  const why = voteRefusal(caller, l.stage, author);
   if (why) {
     // Refused votes are denied attempts like any other: audited before the caller hears of it.
     await db.transaction((tx) =>
@@ -212,18 +224,20 @@ export async function vote(db: Db, call: StageCall & { comment: string }, caller
   }
   await db.transaction(async (tx) => {
     const row = await lockOrCreate(tx, l, call);
-    if (row.state !== "pending" && row.state !== "queued") refuse(row, l.stage.environment.name, choice);
+    if (operation === "revert") requireRollbackRequest(row, l);
+    else if (row.state !== "pending" && row.state !== "queued") refuse(row, l.stage.environment.name, choice);
     const where = and(
       eq(tables.approvals.flowId, l.flow.id),
       eq(tables.approvals.migrationId, l.migration.id),
       eq(tables.approvals.position, l.stage.position),
+      eq(tables.approvals.operation, operation),
       eq(tables.approvals.userId, caller.userId),
     );
     const [previous] = await tx.select().from(tables.approvals).where(where).for("update");
     if (previous && previous.checksum === l.migration.checksum) {
       throw new MigratrixError(
         "already_exists",
-        `${caller.email} already voted ${previous.vote} on ${l.migration.id} at ${l.stage.environment.name} (via ${previous.via}); one vote per person`,
+        `${caller.email} already voted ${previous.vote} on ${operation === "revert" ? "the rollback of " : ""}${l.migration.id} at ${l.stage.environment.name} (via ${previous.via}); one vote per person`,
       );
     }
     const values = {
@@ -231,6 +245,7 @@ export async function vote(db: Db, call: StageCall & { comment: string }, caller
       flowId: l.flow.id,
       migrationId: l.migration.id,
       position: l.stage.position,
+      operation,
       userId: caller.userId,
       email: caller.email.toLowerCase(),
       vote: choice,
@@ -252,12 +267,18 @@ export async function vote(db: Db, call: StageCall & { comment: string }, caller
       detail: {
         flow: l.flow.name,
         stage: l.stage.position,
+        operation,
         checksum: l.migration.checksum,
         comment: call.comment,
         via: values.via,
       },
       sql: l.migration.upSql + l.migration.downSql,
     });
+    if (operation === "revert") {
+      if (choice === "reject")
+        await closeRollbackRequest(tx, l, call, { rejectedBy: caller.email, comment: call.comment });
+      return;
+    }
     if (choice === "reject") {
       await transition(tx, {
         row,
@@ -272,8 +293,17 @@ export async function vote(db: Db, call: StageCall & { comment: string }, caller
   });
 }
 
-/** Runs the down script on every database of the stage that the forward run changed. */
-export async function rollback(db: Db, bus: Bus, call: StageCall): Promise<RunView[]> {
+/**
+ * Runs the down script on every database of the stage that the forward run changed. On a stage
+ * whose rollbacks need approvals, the first call opens a rollback request and starts nothing; the
+ * rollback starts once its approvals are met (`whenApproved`: called after each rollback vote).
+ */
+export async function rollback(
+  db: Db,
+  bus: Bus,
+  call: StageCall,
+  opts: { whenApproved?: boolean } = {},
+): Promise<RunView[]> {
   const l = await load(db, call);
   // On PostgreSQL the agent's apply stored a generated down script in the target: an empty revert
   // script runs that one, so only other engines need a -- DOWN section.
@@ -286,6 +316,12 @@ export async function rollback(db: Db, bus: Bus, call: StageCall): Promise<RunVi
   const ids = await db.transaction(async (tx) => {
     const row = await lockOrCreate(tx, l, call);
     if (row.state !== "completed" && row.state !== "failed") refuse(row, l.stage.environment.name, "roll back");
+    let approvedBy: string[] = [];
+    if (l.stage.rollbackApprovals > 0) {
+      const gate = await rollbackGate(tx, l, row, call, opts);
+      if (gate === null) return [];
+      approvedBy = gate;
+    }
     const applied = await tx
       .select()
       .from(tables.runs)
@@ -329,7 +365,11 @@ export async function rollback(db: Db, bus: Bus, call: StageCall): Promise<RunVi
       correlationId: call.correlationId,
       doing: "roll back",
       patch: { operation: "revert", checksum: l.migration.checksum },
-      detail: { flow: l.flow.name, connections: changed.map((c) => c.name) },
+      detail: {
+        flow: l.flow.name,
+        connections: changed.map((c) => c.name),
+        ...(l.stage.rollbackApprovals > 0 ? { approvedBy } : {}),
+      },
       sql: l.migration.downSql,
     });
     if (changed.length === 0) {
@@ -346,4 +386,117 @@ export async function rollback(db: Db, bus: Bus, call: StageCall): Promise<RunVi
     return prepared;
   });
   return startAll(db, bus, l, ids);
+}
+
+/** The stage's open rollback request, if any. */
+async function rollbackRequest(db: Db, key: StageKey): Promise<{ requestedBy: string; at: Date } | null> {
+  const [row] = await db
+    .select({ by: tables.migrationStages.rollbackRequestedBy, at: tables.migrationStages.rollbackRequestedAt })
+    .from(tables.migrationStages)
+    .where(
+      and(
+        eq(tables.migrationStages.flowId, key.flowId),
+        eq(tables.migrationStages.migrationId, key.migrationId),
+        eq(tables.migrationStages.position, key.position),
+      ),
+    );
+  return row?.by && row.at ? { requestedBy: row.by, at: row.at } : null;
+}
+
+function requireRollbackRequest(row: MigrationStageRow, l: Loaded): void {
+  if (!row.rollbackRequestedAt || (row.state !== "completed" && row.state !== "failed")) {
+    throw new MigratrixError(
+      "failed_precondition",
+      `no rollback of migration ${l.migration.id} is requested on ${l.stage.environment.name}; ask for one with mx migration rollback`,
+    );
+  }
+}
+
+/**
+ * The approval gate of a rollback: opens the request on the first call (null: nothing starts yet),
+ * refuses a repeated request while approvals are missing (or returns null after a vote that did
+ * not meet them), and once they are met closes the request and returns who approved it.
+ */
+async function rollbackGate(
+  tx: Tx,
+  l: Loaded,
+  row: MigrationStageRow,
+  call: StageCall,
+  opts: { whenApproved?: boolean },
+): Promise<string[] | null> {
+  const need = l.stage.rollbackApprovals;
+  const env = l.stage.environment.name;
+  if (!row.rollbackRequestedAt) {
+    if (opts.whenApproved) return null;
+    await tx
+      .update(tables.migrationStages)
+      .set({ rollbackRequestedBy: call.requestedBy, rollbackRequestedAt: new Date(), updatedAt: new Date() })
+      .where(
+        and(
+          eq(tables.migrationStages.flowId, l.key.flowId),
+          eq(tables.migrationStages.migrationId, l.key.migrationId),
+          eq(tables.migrationStages.position, l.key.position),
+        ),
+      );
+    await appendAudit(tx, {
+      workspaceId: call.workspaceId,
+      actor: call.actor,
+      action: "flow.rollback_request",
+      environment: env,
+      target: `migration:${l.migration.id}`,
+      correlationId: call.correlationId,
+      detail: { flow: l.flow.name, stage: l.stage.position, requiredApprovals: need, requestedBy: call.requestedBy },
+      sql: l.migration.downSql,
+    });
+    return null;
+  }
+  const t = await tally(tx, l.key, l.migration.checksum, "revert");
+  if (t.approvals < need) {
+    if (opts.whenApproved) return null;
+    throw new MigratrixError(
+      "failed_precondition",
+      `the rollback of ${l.migration.id} on ${env} was requested by ${row.rollbackRequestedBy} and has ${t.approvals} of ${need} approval(s); approvers vote with mx migration approve --rollback`,
+    );
+  }
+  await closeRollbackRequest(tx, l, call, { approvedBy: t.approvers });
+  return t.approvers;
+}
+
+/** Ends a rollback request (started or turned down); its votes are used up, the audit keeps them. */
+async function closeRollbackRequest(
+  tx: Tx,
+  l: Loaded,
+  call: StageCall,
+  outcome: { approvedBy: string[] } | { rejectedBy: string; comment: string },
+): Promise<void> {
+  const key = and(
+    eq(tables.migrationStages.flowId, l.key.flowId),
+    eq(tables.migrationStages.migrationId, l.key.migrationId),
+    eq(tables.migrationStages.position, l.key.position),
+  );
+  await tx
+    .update(tables.migrationStages)
+    .set({ rollbackRequestedBy: null, rollbackRequestedAt: null, updatedAt: new Date() })
+    .where(key);
+  await tx
+    .delete(tables.approvals)
+    .where(
+      and(
+        eq(tables.approvals.flowId, l.key.flowId),
+        eq(tables.approvals.migrationId, l.key.migrationId),
+        eq(tables.approvals.position, l.key.position),
+        eq(tables.approvals.operation, "revert"),
+      ),
+    );
+  if ("rejectedBy" in outcome) {
+    await appendAudit(tx, {
+      workspaceId: call.workspaceId,
+      actor: call.actor,
+      action: "flow.rollback_rejected",
+      environment: l.stage.environment.name,
+      target: `migration:${l.migration.id}`,
+      correlationId: call.correlationId,
+      detail: { flow: l.flow.name, stage: l.stage.position, by: outcome.rejectedBy, comment: outcome.comment },
+    });
+  }
 }

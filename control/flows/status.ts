@@ -1,5 +1,5 @@
 // What a migration looks like on each stage of a flow: lifecycle state, votes and runs.
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { getMigration } from "../domain/migrations.ts";
 import { listRunsOfMigration, type RunView } from "../runs/queries.ts";
 import type { Db, RunDirection, RunStateName } from "../store/index.ts";
@@ -12,7 +12,13 @@ export interface StageStatusView {
   state: RunStateName;
   operation: RunDirection;
   tally: Tally;
+  /** Votes on the open rollback request (none when there is no request). */
+  rollbackTally: Tally;
+  /** Who asked for the open rollback request; "" when there is none. */
+  rollbackRequestedBy: string;
   runs: RunView[];
+  /** What the migration changed on the previous stage's databases; "" when unknown. */
+  schemaImpact: string;
 }
 
 export async function stageStatuses(
@@ -28,6 +34,7 @@ export async function stageStatuses(
     .where(and(eq(tables.migrationStages.flowId, flow.id), eq(tables.migrationStages.migrationId, migration.id)));
   const runs = await listRunsOfMigration(db, workspaceId, migration.id);
   const out: StageStatusView[] = [];
+  let previous: RunView[] = [];
   for (const stage of flow.stages) {
     const row = rows.find((r) => r.position === stage.position);
     const key = { workspaceId, flowId: flow.id, migrationId: migration.id, position: stage.position };
@@ -37,8 +44,43 @@ export async function stageStatuses(
       state: row?.state ?? (stage.position === 1 ? "pending" : "queued"),
       operation: row?.operation ?? "apply",
       tally: await tally(db, key, migration.checksum),
+      rollbackTally: await tally(db, key, migration.checksum, "revert"),
+      rollbackRequestedBy: row?.rollbackRequestedBy ?? "",
       runs: runs.filter((r) => stage.connectionIds.includes(r.connectionId)),
+      schemaImpact: await impactOf(db, previous),
     });
+    previous = runs.filter((r) => stage.connectionIds.includes(r.connectionId));
   }
   return out;
+}
+
+/**
+ * The schema impact the agents reported for the completed applies among `runs` (engines/diff text),
+ * one text when every database changed alike, else one block per connection.
+ */
+async function impactOf(db: Db, runs: RunView[]): Promise<string> {
+  const applied = runs.filter((r) => r.direction === "apply" && r.state === "completed");
+  if (applied.length === 0) return "";
+  const events = await db
+    .select({ runId: tables.runEvents.runId, event: tables.runEvents.event })
+    .from(tables.runEvents)
+    .where(
+      and(
+        inArray(
+          tables.runEvents.runId,
+          applied.map((r) => r.id),
+        ),
+        eq(tables.runEvents.kind, "schemaImpact"),
+      ),
+    )
+    .orderBy(desc(tables.runEvents.seq));
+  const texts = new Map<string, string>();
+  for (const r of applied) {
+    const e = events.find((x) => x.runId === r.id)?.event as { schemaImpact?: { text?: string } } | undefined;
+    const text = e?.schemaImpact?.text;
+    if (text) texts.set(r.connection, text);
+  }
+  const distinct = new Set(texts.values());
+  if (distinct.size <= 1) return [...distinct][0] ?? "";
+  return [...texts].map(([connection, text]) => `on ${connection}:\n${text}`).join("\n\n");
 }

@@ -2,7 +2,7 @@
 // signs the migration checksum, which covers the up and the down script; a vote on any other
 // checksum is void and never counts.
 import { and, asc, eq } from "drizzle-orm";
-import type { Db, Tx } from "../store/index.ts";
+import type { Db, RunDirection, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import type { StageKey } from "./lifecycle.ts";
 
@@ -15,7 +15,13 @@ export interface Tally {
   approvers: string[];
 }
 
-export async function tally(db: Db | Tx, key: StageKey, checksum: string): Promise<Tally> {
+/** The votes on running the migration ("apply") or on the stage's open rollback request ("revert"). */
+export async function tally(
+  db: Db | Tx,
+  key: StageKey,
+  checksum: string,
+  operation: RunDirection = "apply",
+): Promise<Tally> {
   const rows = await db
     .select()
     .from(tables.approvals)
@@ -24,6 +30,7 @@ export async function tally(db: Db | Tx, key: StageKey, checksum: string): Promi
         eq(tables.approvals.flowId, key.flowId),
         eq(tables.approvals.migrationId, key.migrationId),
         eq(tables.approvals.position, key.position),
+        eq(tables.approvals.operation, operation),
       ),
     )
     .orderBy(asc(tables.approvals.createdAt));

@@ -53,6 +53,7 @@ function flowMsg(f: FlowView): MessageInitShape<typeof FlowSchema> {
       approverRoles: s.approverRoles,
       approverEmails: s.approverEmails,
       allowSelfApproval: s.allowSelfApproval,
+      rollbackApprovals: s.rollbackApprovals,
     })),
   };
 }
@@ -66,7 +67,7 @@ function statusMsg(s: StageStatusView): MessageInitShape<typeof StageStatusSchem
     operation: s.operation,
     approvals: s.tally.approvals,
     requiredApprovals: s.stage.requiredApprovals,
-    votes: s.tally.votes.map((v) => ({
+    votes: [...s.tally.votes, ...s.rollbackTally.votes].map((v) => ({
       email: v.email,
       approve: v.vote === "approve",
       comment: v.comment,
@@ -74,8 +75,13 @@ function statusMsg(s: StageStatusView): MessageInitShape<typeof StageStatusSchem
       valid: v.valid,
       at: timestampFromDate(v.createdAt),
       via: v.via,
+      rollback: v.operation === "revert",
     })),
     runs: s.runs.map(runMsg),
+    schemaImpact: s.schemaImpact,
+    rollbackRequestedBy: s.rollbackRequestedBy,
+    rollbackApprovals: s.rollbackTally.approvals,
+    rollbackRequiredApprovals: s.stage.rollbackApprovals,
   };
 }
 
@@ -125,6 +131,7 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
           approverRoles: s.approverRoles,
           approverEmails: s.approverEmails,
           allowSelfApproval: s.allowSelfApproval,
+          rollbackApprovals: s.rollbackApprovals,
         })),
         actor: c.actor,
         createdBy: requester(c),
@@ -151,6 +158,12 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
     async approve(req, ctx) {
       const c = callerOf(ctx);
       const call = stageCall(req, c, ctx);
+      if (req.rollback) {
+        await vote(deps.db, { ...call, comment: req.comment }, c, "approve", "revert");
+        // The vote that meets the stage's rollback approvals starts the rollback.
+        await rollback(deps.db, deps.bus, call, { whenApproved: true });
+        return { stage: await statusOf(call) };
+      }
       await vote(deps.db, { ...call, comment: req.comment }, c, "approve");
       const flow = await getFlow(deps.db, c.workspaceId, call.flow);
       const stage = stageOf(flow, call.stage);
@@ -166,7 +179,7 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
     async reject(req, ctx) {
       const c = callerOf(ctx);
       const call = stageCall(req, c, ctx);
-      await vote(deps.db, { ...call, comment: req.comment }, c, "reject");
+      await vote(deps.db, { ...call, comment: req.comment }, c, "reject", req.rollback ? "revert" : "apply");
       return { stage: await statusOf(call) };
     },
     async rollback(req, ctx) {

@@ -395,6 +395,8 @@ export const flowStages = pgTable(
     approverEmails: jsonb("approver_emails").$type<string[]>().notNull(),
     allowSelfApproval: boolean("allow_self_approval").notNull().default(false),
     connectionIds: jsonb("connection_ids").$type<string[]>().notNull(),
+    // Approvals a rollback on this stage needs (0: none).
+    rollbackApprovals: integer("rollback_approvals").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.flowId, t.position] }),
@@ -424,6 +426,9 @@ export const migrationStages = pgTable(
     operation: text("operation", { enum: RUN_DIRECTIONS }).notNull().default("apply"),
     // The checksum the runs of the current operation were started with.
     checksum: text("checksum"),
+    // An open rollback request on a stage whose rollbacks need approvals: who asked, and when.
+    rollbackRequestedBy: text("rollback_requested_by"),
+    rollbackRequestedAt: ts("rollback_requested_at"),
     updatedAt: ts("updated_at").notNull().defaultNow(),
   },
   (t) => [
@@ -450,6 +455,8 @@ export const approvals = pgTable(
       .notNull()
       .references(() => users.id),
     email: text("email").notNull(),
+    // "apply": a vote on running the migration; "revert": on the stage's open rollback request.
+    operation: text("operation", { enum: RUN_DIRECTIONS }).notNull().default("apply"),
     vote: text("vote", { enum: VOTES }).notNull(),
     comment: text("comment").notNull().default(""),
     checksum: text("checksum").notNull(),
@@ -458,8 +465,9 @@ export const approvals = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    primaryKey({ columns: [t.flowId, t.migrationId, t.position, t.userId] }),
+    primaryKey({ columns: [t.flowId, t.migrationId, t.position, t.operation, t.userId] }),
     check("approvals_vote_check", sql`${t.vote} in ('approve', 'reject')`),
+    check("approvals_operation_check", sql`${t.operation} in ('apply', 'revert')`),
   ],
 );
 

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/agent/v1/event.proto.
  */
 export const file_migratrix_agent_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvZXZlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSLyBAoISm9iRXZlbnQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SCwoDc2VxGAMgASgEEhUKDWZlbmNpbmdfdG9rZW4YBCABKAQSFgoOY29ycmVsYXRpb25faWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB3N0YXJ0ZWQYCiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUnVuU3RhcnRlZEgAEkEKEXN0YXRlbWVudF9zdGFydGVkGAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudFN0YXJ0ZWRIABJDChJzdGF0ZW1lbnRfZmluaXNoZWQYDCABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50RmluaXNoZWRIABI/ChBzdGF0ZW1lbnRfZmFpbGVkGA0gASgLMiMubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEZhaWxlZEgAEioKA2xvZxgOIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5Mb2dMaW5lSAASMwoIZmluaXNoZWQYDyABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuUnVuRmluaXNoZWRIABIzCghyZWplY3RlZBgQIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5SZWplY3RlZEgAEjUKCHNuYXBzaG90GBEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlNuYXBzaG90VGFrZW5IAEIGCgRraW5kIj8KClJ1blN0YXJ0ZWQSGAoQc3RhdGVtZW50c190b3RhbBgBIAEoDRIXCg9zdGF0ZW1lbnRzX2RvbmUYAiABKA0iegoNU3RhdGVtZW50SW5mbxINCgVpbmRleBgBIAEoDRI0Cghwb3NpdGlvbhgCIAEoCzIiLm1pZ3JhdHJpeC5hZ2VudC52MS5Tb3VyY2VQb3NpdGlvbhIPCgdleGNlcnB0GAMgASgJEhMKC293bl9zZWdtZW50GAQgASgIIkgKEFN0YXRlbWVudFN0YXJ0ZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8idQoRU3RhdGVtZW50RmluaXNoZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8SEwoLZHVyYXRpb25fbXMYAiABKAESFQoNcm93c19hZmZlY3RlZBgDIAEoAyKIAQoPU3RhdGVtZW50RmFpbGVkEjQKCXN0YXRlbWVudBgBIAEoCzIhLm1pZ3JhdHJpeC5hZ2VudC52MS5TdGF0ZW1lbnRJbmZvEhMKC2R1cmF0aW9uX21zGAIgASgBEioKBWVycm9yGAMgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3IiKQoHTG9nTGluZRINCgVsZXZlbBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIpgBCgtSdW5GaW5pc2hlZBIvCgdvdXRjb21lGAEgASgOMh4ubWlncmF0cml4LmFnZW50LnYxLlJ1bk91dGNvbWUSFwoPc3RhdGVtZW50c19kb25lGAIgASgNEioKBWVycm9yGAMgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3ISEwoLZHVyYXRpb25fbXMYBCABKAEiJgoNU25hcHNob3RUYWtlbhIVCg1zbmFwc2hvdF9qc29uGAEgASgJImkKC1J1blJlamVjdGVkEioKBWVycm9yGAEgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3ISLgoFZGlydHkYAiABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuRGlydHlUYXJnZXQiaQoLRGlydHlUYXJnZXQSFAoMbWlncmF0aW9uX2lkGAEgASgJEhEKCWRpcmVjdGlvbhgCIAEoCRIXCg9zdGF0ZW1lbnRzX2RvbmUYAyABKA0SGAoQc3RhdGVtZW50c190b3RhbBgEIAEoDSp9CgpSdW5PdXRjb21lEhsKF1JVTl9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGQoVUlVOX09VVENPTUVfQ09NUExFVEVEEAESFgoSUlVOX09VVENPTUVfRkFJTEVEEAISHwobUlVOX09VVENPTUVfQUxSRUFEWV9BUFBMSUVEEANiBnByb3RvMw", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
+  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvZXZlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSKtBQoISm9iRXZlbnQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SCwoDc2VxGAMgASgEEhUKDWZlbmNpbmdfdG9rZW4YBCABKAQSFgoOY29ycmVsYXRpb25faWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB3N0YXJ0ZWQYCiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUnVuU3RhcnRlZEgAEkEKEXN0YXRlbWVudF9zdGFydGVkGAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudFN0YXJ0ZWRIABJDChJzdGF0ZW1lbnRfZmluaXNoZWQYDCABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50RmluaXNoZWRIABI/ChBzdGF0ZW1lbnRfZmFpbGVkGA0gASgLMiMubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEZhaWxlZEgAEioKA2xvZxgOIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5Mb2dMaW5lSAASMwoIZmluaXNoZWQYDyABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuUnVuRmluaXNoZWRIABIzCghyZWplY3RlZBgQIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5SZWplY3RlZEgAEjUKCHNuYXBzaG90GBEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlNuYXBzaG90VGFrZW5IABI5Cg1zY2hlbWFfaW1wYWN0GBIgASgLMiAubWlncmF0cml4LmFnZW50LnYxLlNjaGVtYUltcGFjdEgAQgYKBGtpbmQiQAoMU2NoZW1hSW1wYWN0EgwKBHRleHQYASABKAkSDwoHY2hhbmdlcxgCIAEoDRIRCgl0cnVuY2F0ZWQYAyABKAgiPwoKUnVuU3RhcnRlZBIYChBzdGF0ZW1lbnRzX3RvdGFsGAEgASgNEhcKD3N0YXRlbWVudHNfZG9uZRgCIAEoDSJ6Cg1TdGF0ZW1lbnRJbmZvEg0KBWluZGV4GAEgASgNEjQKCHBvc2l0aW9uGAIgASgLMiIubWlncmF0cml4LmFnZW50LnYxLlNvdXJjZVBvc2l0aW9uEg8KB2V4Y2VycHQYAyABKAkSEwoLb3duX3NlZ21lbnQYBCABKAgiSAoQU3RhdGVtZW50U3RhcnRlZBI0CglzdGF0ZW1lbnQYASABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50SW5mbyJ1ChFTdGF0ZW1lbnRGaW5pc2hlZBI0CglzdGF0ZW1lbnQYASABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50SW5mbxITCgtkdXJhdGlvbl9tcxgCIAEoARIVCg1yb3dzX2FmZmVjdGVkGAMgASgDIogBCg9TdGF0ZW1lbnRGYWlsZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8SEwoLZHVyYXRpb25fbXMYAiABKAESKgoFZXJyb3IYAyABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvciIpCgdMb2dMaW5lEg0KBWxldmVsGAEgASgJEg8KB21lc3NhZ2UYAiABKAkimAEKC1J1bkZpbmlzaGVkEi8KB291dGNvbWUYASABKA4yHi5taWdyYXRyaXguYWdlbnQudjEuUnVuT3V0Y29tZRIXCg9zdGF0ZW1lbnRzX2RvbmUYAiABKA0SKgoFZXJyb3IYAyABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvchITCgtkdXJhdGlvbl9tcxgEIAEoASImCg1TbmFwc2hvdFRha2VuEhUKDXNuYXBzaG90X2pzb24YASABKAkiaQoLUnVuUmVqZWN0ZWQSKgoFZXJyb3IYASABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvchIuCgVkaXJ0eRgCIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5EaXJ0eVRhcmdldCJpCgtEaXJ0eVRhcmdldBIUCgxtaWdyYXRpb25faWQYASABKAkSEQoJZGlyZWN0aW9uGAIgASgJEhcKD3N0YXRlbWVudHNfZG9uZRgDIAEoDRIYChBzdGF0ZW1lbnRzX3RvdGFsGAQgASgNKn0KClJ1bk91dGNvbWUSGwoXUlVOX09VVENPTUVfVU5TUEVDSUZJRUQQABIZChVSVU5fT1VUQ09NRV9DT01QTEVURUQQARIWChJSVU5fT1VUQ09NRV9GQUlMRUQQAhIfChtSVU5fT1VUQ09NRV9BTFJFQURZX0FQUExJRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
 
 /**
  * What an agent reports while it runs a job. Published on mx.<workspace>.agent.<agent>.events
@@ -114,6 +114,12 @@ export type JobEvent = Message<"migratrix.agent.v1.JobEvent"> & {
      */
     value: SnapshotTaken;
     case: "snapshot";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.SchemaImpact schema_impact = 18;
+     */
+    value: SchemaImpact;
+    case: "schemaImpact";
   } | { case: undefined; value?: undefined };
 };
 
@@ -123,6 +129,43 @@ export type JobEvent = Message<"migratrix.agent.v1.JobEvent"> & {
  */
 export const JobEventSchema: GenMessage<JobEvent> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_event, 0);
+
+/**
+ * What a completed apply changed in the target's schema: the readable diff between the snapshots
+ * taken under the run's lock before the first and after the last statement. Approvers of the next
+ * stage see it with the approval request.
+ *
+ * @generated from message migratrix.agent.v1.SchemaImpact
+ */
+export type SchemaImpact = Message<"migratrix.agent.v1.SchemaImpact"> & {
+  /**
+   * engines/diff renderDiffText of (after vs before); "No differences." when the schema is unchanged.
+   *
+   * @generated from field: string text = 1;
+   */
+  text: string;
+
+  /**
+   * Number of changed objects.
+   *
+   * @generated from field: uint32 changes = 2;
+   */
+  changes: number;
+
+  /**
+   * The text was cut to fit one bus message.
+   *
+   * @generated from field: bool truncated = 3;
+   */
+  truncated: boolean;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.SchemaImpact.
+ * Use `create(SchemaImpactSchema)` to create a new message.
+ */
+export const SchemaImpactSchema: GenMessage<SchemaImpact> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_event, 1);
 
 /**
  * @generated from message migratrix.agent.v1.RunStarted
@@ -146,7 +189,7 @@ export type RunStarted = Message<"migratrix.agent.v1.RunStarted"> & {
  * Use `create(RunStartedSchema)` to create a new message.
  */
 export const RunStartedSchema: GenMessage<RunStarted> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 1);
+  messageDesc(file_migratrix_agent_v1_event, 2);
 
 /**
  * @generated from message migratrix.agent.v1.StatementInfo
@@ -184,7 +227,7 @@ export type StatementInfo = Message<"migratrix.agent.v1.StatementInfo"> & {
  * Use `create(StatementInfoSchema)` to create a new message.
  */
 export const StatementInfoSchema: GenMessage<StatementInfo> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 2);
+  messageDesc(file_migratrix_agent_v1_event, 3);
 
 /**
  * @generated from message migratrix.agent.v1.StatementStarted
@@ -201,7 +244,7 @@ export type StatementStarted = Message<"migratrix.agent.v1.StatementStarted"> & 
  * Use `create(StatementStartedSchema)` to create a new message.
  */
 export const StatementStartedSchema: GenMessage<StatementStarted> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 3);
+  messageDesc(file_migratrix_agent_v1_event, 4);
 
 /**
  * @generated from message migratrix.agent.v1.StatementFinished
@@ -228,7 +271,7 @@ export type StatementFinished = Message<"migratrix.agent.v1.StatementFinished"> 
  * Use `create(StatementFinishedSchema)` to create a new message.
  */
 export const StatementFinishedSchema: GenMessage<StatementFinished> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 4);
+  messageDesc(file_migratrix_agent_v1_event, 5);
 
 /**
  * @generated from message migratrix.agent.v1.StatementFailed
@@ -255,7 +298,7 @@ export type StatementFailed = Message<"migratrix.agent.v1.StatementFailed"> & {
  * Use `create(StatementFailedSchema)` to create a new message.
  */
 export const StatementFailedSchema: GenMessage<StatementFailed> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 5);
+  messageDesc(file_migratrix_agent_v1_event, 6);
 
 /**
  * @generated from message migratrix.agent.v1.LogLine
@@ -277,7 +320,7 @@ export type LogLine = Message<"migratrix.agent.v1.LogLine"> & {
  * Use `create(LogLineSchema)` to create a new message.
  */
 export const LogLineSchema: GenMessage<LogLine> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 6);
+  messageDesc(file_migratrix_agent_v1_event, 7);
 
 /**
  * @generated from message migratrix.agent.v1.RunFinished
@@ -309,7 +352,7 @@ export type RunFinished = Message<"migratrix.agent.v1.RunFinished"> & {
  * Use `create(RunFinishedSchema)` to create a new message.
  */
 export const RunFinishedSchema: GenMessage<RunFinished> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 7);
+  messageDesc(file_migratrix_agent_v1_event, 8);
 
 /**
  * The result of an introspect job: the versioned snapshot JSON (engines/schema). Must fit in one
@@ -329,7 +372,7 @@ export type SnapshotTaken = Message<"migratrix.agent.v1.SnapshotTaken"> & {
  * Use `create(SnapshotTakenSchema)` to create a new message.
  */
 export const SnapshotTakenSchema: GenMessage<SnapshotTaken> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 8);
+  messageDesc(file_migratrix_agent_v1_event, 9);
 
 /**
  * The agent refused the job before touching the database (lease lost, checksum differs from
@@ -357,7 +400,7 @@ export type RunRejected = Message<"migratrix.agent.v1.RunRejected"> & {
  * Use `create(RunRejectedSchema)` to create a new message.
  */
 export const RunRejectedSchema: GenMessage<RunRejected> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 9);
+  messageDesc(file_migratrix_agent_v1_event, 10);
 
 /**
  * The migration whose unfinished run makes a target dirty, as the target's history records it.
@@ -393,7 +436,7 @@ export type DirtyTarget = Message<"migratrix.agent.v1.DirtyTarget"> & {
  * Use `create(DirtyTargetSchema)` to create a new message.
  */
 export const DirtyTargetSchema: GenMessage<DirtyTarget> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 10);
+  messageDesc(file_migratrix_agent_v1_event, 11);
 
 /**
  * @generated from enum migratrix.agent.v1.RunOutcome

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/control/v1/flow.proto.
  */
 export const file_migratrix_control_v1_flow: GenFile = /*@__PURE__*/
-  fileDesc("Ch9taWdyYXRyaXgvY29udHJvbC92MS9mbG93LnByb3RvEhRtaWdyYXRyaXguY29udHJvbC52MSLkAQoJRmxvd1N0YWdlEhAKCHBvc2l0aW9uGAEgASgNEhMKC2Vudmlyb25tZW50GAIgASgJEhMKC2Nvbm5lY3Rpb25zGAMgAygJEjEKBnBvbGljeRgEIAEoDjIhLm1pZ3JhdHJpeC5jb250cm9sLnYxLlN0YWdlUG9saWN5EhoKEnJlcXVpcmVkX2FwcHJvdmFscxgFIAEoDRIWCg5hcHByb3Zlcl9yb2xlcxgGIAMoCRIXCg9hcHByb3Zlcl9lbWFpbHMYByADKAkSGwoTYWxsb3dfc2VsZl9hcHByb3ZhbBgIIAEoCCLBAQoERmxvdxIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEioKBmVuZ2luZRgDIAEoDjIaLm1pZ3JhdHJpeC5hZ2VudC52MS5FbmdpbmUSLwoGc3RhZ2VzGAQgAygLMh8ubWlncmF0cml4LmNvbnRyb2wudjEuRmxvd1N0YWdlEhIKCmNyZWF0ZWRfYnkYBSABKAkSLgoKY3JlYXRlZF9hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAijQEKBFZvdGUSDQoFZW1haWwYASABKAkSDwoHYXBwcm92ZRgCIAEoCBIPCgdjb21tZW50GAMgASgJEhAKCGNoZWNrc3VtGAQgASgJEg0KBXZhbGlkGAUgASgIEiYKAmF0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBILCgN2aWEYByABKAki+QEKC1N0YWdlU3RhdHVzEhAKCHBvc2l0aW9uGAEgASgNEhMKC2Vudmlyb25tZW50GAIgASgJEi0KBXN0YXRlGAMgASgOMh4ubWlncmF0cml4LmNvbnRyb2wudjEuUnVuU3RhdGUSEQoJb3BlcmF0aW9uGAQgASgJEhEKCWFwcHJvdmFscxgFIAEoDRIaChJyZXF1aXJlZF9hcHByb3ZhbHMYBiABKA0SKQoFdm90ZXMYByADKAsyGi5taWdyYXRyaXguY29udHJvbC52MS5Wb3RlEicKBHJ1bnMYCCADKAsyGS5taWdyYXRyaXguY29udHJvbC52MS5SdW4iUgoRQ3JlYXRlRmxvd1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIvCgZzdGFnZXMYAiADKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5GbG93U3RhZ2UiPgoSQ3JlYXRlRmxvd1Jlc3BvbnNlEigKBGZsb3cYASABKAsyGi5taWdyYXRyaXguY29udHJvbC52MS5GbG93IjQKDkdldEZsb3dSZXF1ZXN0EgwKBG5hbWUYASABKAkSFAoMbWlncmF0aW9uX2lkGAIgASgJIm4KD0dldEZsb3dSZXNwb25zZRIoCgRmbG93GAEgASgLMhoubWlncmF0cml4LmNvbnRyb2wudjEuRmxvdxIxCgZzdGFnZXMYAiADKAsyIS5taWdyYXRyaXguY29udHJvbC52MS5TdGFnZVN0YXR1cyISChBMaXN0Rmxvd3NSZXF1ZXN0Ij4KEUxpc3RGbG93c1Jlc3BvbnNlEikKBWZsb3dzGAEgAygLMhoubWlncmF0cml4LmNvbnRyb2wudjEuRmxvdyJDCg5Qcm9tb3RlUmVxdWVzdBIMCgRmbG93GAEgASgJEhQKDG1pZ3JhdGlvbl9pZBgCIAEoCRINCgVzdGFnZRgDIAEoCSJUCg5BcHByb3ZlUmVxdWVzdBIMCgRmbG93GAEgASgJEhQKDG1pZ3JhdGlvbl9pZBgCIAEoCRINCgVzdGFnZRgDIAEoCRIPCgdjb21tZW50GAQgASgJIlMKDVJlamVjdFJlcXVlc3QSDAoEZmxvdxgBIAEoCRIUCgxtaWdyYXRpb25faWQYAiABKAkSDQoFc3RhZ2UYAyABKAkSDwoHY29tbWVudBgEIAEoCSJECg9Sb2xsYmFja1JlcXVlc3QSDAoEZmxvdxgBIAEoCRIUCgxtaWdyYXRpb25faWQYAiABKAkSDQoFc3RhZ2UYAyABKAkiQwoPUHJvbW90ZVJlc3BvbnNlEjAKBXN0YWdlGAEgASgLMiEubWlncmF0cml4LmNvbnRyb2wudjEuU3RhZ2VTdGF0dXMiQwoPQXBwcm92ZVJlc3BvbnNlEjAKBXN0YWdlGAEgASgLMiEubWlncmF0cml4LmNvbnRyb2wudjEuU3RhZ2VTdGF0dXMiQgoOUmVqZWN0UmVzcG9uc2USMAoFc3RhZ2UYASABKAsyIS5taWdyYXRyaXguY29udHJvbC52MS5TdGFnZVN0YXR1cyJEChBSb2xsYmFja1Jlc3BvbnNlEjAKBXN0YWdlGAEgASgLMiEubWlncmF0cml4LmNvbnRyb2wudjEuU3RhZ2VTdGF0dXMqWwoLU3RhZ2VQb2xpY3kSHAoYU1RBR0VfUE9MSUNZX1VOU1BFQ0lGSUVEEAASFQoRU1RBR0VfUE9MSUNZX0FVVE8QARIXChNTVEFHRV9QT0xJQ1lfTUFOVUFMEAIyhAUKC0Zsb3dTZXJ2aWNlEl8KCkNyZWF0ZUZsb3cSJy5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVGbG93UmVxdWVzdBooLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZUZsb3dSZXNwb25zZRJWCgdHZXRGbG93EiQubWlncmF0cml4LmNvbnRyb2wudjEuR2V0Rmxvd1JlcXVlc3QaJS5taWdyYXRyaXguY29udHJvbC52MS5HZXRGbG93UmVzcG9uc2USXAoJTGlzdEZsb3dzEiYubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdEZsb3dzUmVxdWVzdBonLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RGbG93c1Jlc3BvbnNlElYKB1Byb21vdGUSJC5taWdyYXRyaXguY29udHJvbC52MS5Qcm9tb3RlUmVxdWVzdBolLm1pZ3JhdHJpeC5jb250cm9sLnYxLlByb21vdGVSZXNwb25zZRJWCgdBcHByb3ZlEiQubWlncmF0cml4LmNvbnRyb2wudjEuQXBwcm92ZVJlcXVlc3QaJS5taWdyYXRyaXguY29udHJvbC52MS5BcHByb3ZlUmVzcG9uc2USUwoGUmVqZWN0EiMubWlncmF0cml4LmNvbnRyb2wudjEuUmVqZWN0UmVxdWVzdBokLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJlamVjdFJlc3BvbnNlElkKCFJvbGxiYWNrEiUubWlncmF0cml4LmNvbnRyb2wudjEuUm9sbGJhY2tSZXF1ZXN0GiYubWlncmF0cml4LmNvbnRyb2wudjEuUm9sbGJhY2tSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine, file_migratrix_control_v1_migration]);
+  fileDesc("Ch9taWdyYXRyaXgvY29udHJvbC92MS9mbG93LnByb3RvEhRtaWdyYXRyaXguY29udHJvbC52MSKAAgoJRmxvd1N0YWdlEhAKCHBvc2l0aW9uGAEgASgNEhMKC2Vudmlyb25tZW50GAIgASgJEhMKC2Nvbm5lY3Rpb25zGAMgAygJEjEKBnBvbGljeRgEIAEoDjIhLm1pZ3JhdHJpeC5jb250cm9sLnYxLlN0YWdlUG9saWN5EhoKEnJlcXVpcmVkX2FwcHJvdmFscxgFIAEoDRIWCg5hcHByb3Zlcl9yb2xlcxgGIAMoCRIXCg9hcHByb3Zlcl9lbWFpbHMYByADKAkSGwoTYWxsb3dfc2VsZl9hcHByb3ZhbBgIIAEoCBIaChJyb2xsYmFja19hcHByb3ZhbHMYCSABKA0iwQEKBEZsb3cSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRIqCgZlbmdpbmUYAyABKA4yGi5taWdyYXRyaXguYWdlbnQudjEuRW5naW5lEi8KBnN0YWdlcxgEIAMoCzIfLm1pZ3JhdHJpeC5jb250cm9sLnYxLkZsb3dTdGFnZRISCgpjcmVhdGVkX2J5GAUgASgJEi4KCmNyZWF0ZWRfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIp8BCgRWb3RlEg0KBWVtYWlsGAEgASgJEg8KB2FwcHJvdmUYAiABKAgSDwoHY29tbWVudBgDIAEoCRIQCghjaGVja3N1bRgEIAEoCRINCgV2YWxpZBgFIAEoCBImCgJhdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASCwoDdmlhGAcgASgJEhAKCHJvbGxiYWNrGAggASgIIvACCgtTdGFnZVN0YXR1cxIQCghwb3NpdGlvbhgBIAEoDRITCgtlbnZpcm9ubWVudBgCIAEoCRItCgVzdGF0ZRgDIAEoDjIeLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJ1blN0YXRlEhEKCW9wZXJhdGlvbhgEIAEoCRIRCglhcHByb3ZhbHMYBSABKA0SGgoScmVxdWlyZWRfYXBwcm92YWxzGAYgASgNEikKBXZvdGVzGAcgAygLMhoubWlncmF0cml4LmNvbnRyb2wudjEuVm90ZRInCgRydW5zGAggAygLMhkubWlncmF0cml4LmNvbnRyb2wudjEuUnVuEhUKDXNjaGVtYV9pbXBhY3QYCSABKAkSHQoVcm9sbGJhY2tfcmVxdWVzdGVkX2J5GAogASgJEhoKEnJvbGxiYWNrX2FwcHJvdmFscxgLIAEoDRIjChtyb2xsYmFja19yZXF1aXJlZF9hcHByb3ZhbHMYDCABKA0iUgoRQ3JlYXRlRmxvd1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIvCgZzdGFnZXMYAiADKAsyHy5taWdyYXRyaXguY29udHJvbC52MS5GbG93U3RhZ2UiPgoSQ3JlYXRlRmxvd1Jlc3BvbnNlEigKBGZsb3cYASABKAsyGi5taWdyYXRyaXguY29udHJvbC52MS5GbG93IjQKDkdldEZsb3dSZXF1ZXN0EgwKBG5hbWUYASABKAkSFAoMbWlncmF0aW9uX2lkGAIgASgJIm4KD0dldEZsb3dSZXNwb25zZRIoCgRmbG93GAEgASgLMhoubWlncmF0cml4LmNvbnRyb2wudjEuRmxvdxIxCgZzdGFnZXMYAiADKAsyIS5taWdyYXRyaXguY29udHJvbC52MS5TdGFnZVN0YXR1cyISChBMaXN0Rmxvd3NSZXF1ZXN0Ij4KEUxpc3RGbG93c1Jlc3BvbnNlEikKBWZsb3dzGAEgAygLMhoubWlncmF0cml4LmNvbnRyb2wudjEuRmxvdyJDCg5Qcm9tb3RlUmVxdWVzdBIMCgRmbG93GAEgASgJEhQKDG1pZ3JhdGlvbl9pZBgCIAEoCRINCgVzdGFnZRgDIAEoCSJmCg5BcHByb3ZlUmVxdWVzdBIMCgRmbG93GAEgASgJEhQKDG1pZ3JhdGlvbl9pZBgCIAEoCRINCgVzdGFnZRgDIAEoCRIPCgdjb21tZW50GAQgASgJEhAKCHJvbGxiYWNrGAUgASgIImUKDVJlamVjdFJlcXVlc3QSDAoEZmxvdxgBIAEoCRIUCgxtaWdyYXRpb25faWQYAiABKAkSDQoFc3RhZ2UYAyABKAkSDwoHY29tbWVudBgEIAEoCRIQCghyb2xsYmFjaxgFIAEoCCJECg9Sb2xsYmFja1JlcXVlc3QSDAoEZmxvdxgBIAEoCRIUCgxtaWdyYXRpb25faWQYAiABKAkSDQoFc3RhZ2UYAyABKAkiQwoPUHJvbW90ZVJlc3BvbnNlEjAKBXN0YWdlGAEgASgLMiEubWlncmF0cml4LmNvbnRyb2wudjEuU3RhZ2VTdGF0dXMiQwoPQXBwcm92ZVJlc3BvbnNlEjAKBXN0YWdlGAEgASgLMiEubWlncmF0cml4LmNvbnRyb2wudjEuU3RhZ2VTdGF0dXMiQgoOUmVqZWN0UmVzcG9uc2USMAoFc3RhZ2UYASABKAsyIS5taWdyYXRyaXguY29udHJvbC52MS5TdGFnZVN0YXR1cyJEChBSb2xsYmFja1Jlc3BvbnNlEjAKBXN0YWdlGAEgASgLMiEubWlncmF0cml4LmNvbnRyb2wudjEuU3RhZ2VTdGF0dXMqWwoLU3RhZ2VQb2xpY3kSHAoYU1RBR0VfUE9MSUNZX1VOU1BFQ0lGSUVEEAASFQoRU1RBR0VfUE9MSUNZX0FVVE8QARIXChNTVEFHRV9QT0xJQ1lfTUFOVUFMEAIyhAUKC0Zsb3dTZXJ2aWNlEl8KCkNyZWF0ZUZsb3cSJy5taWdyYXRyaXguY29udHJvbC52MS5DcmVhdGVGbG93UmVxdWVzdBooLm1pZ3JhdHJpeC5jb250cm9sLnYxLkNyZWF0ZUZsb3dSZXNwb25zZRJWCgdHZXRGbG93EiQubWlncmF0cml4LmNvbnRyb2wudjEuR2V0Rmxvd1JlcXVlc3QaJS5taWdyYXRyaXguY29udHJvbC52MS5HZXRGbG93UmVzcG9uc2USXAoJTGlzdEZsb3dzEiYubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdEZsb3dzUmVxdWVzdBonLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RGbG93c1Jlc3BvbnNlElYKB1Byb21vdGUSJC5taWdyYXRyaXguY29udHJvbC52MS5Qcm9tb3RlUmVxdWVzdBolLm1pZ3JhdHJpeC5jb250cm9sLnYxLlByb21vdGVSZXNwb25zZRJWCgdBcHByb3ZlEiQubWlncmF0cml4LmNvbnRyb2wudjEuQXBwcm92ZVJlcXVlc3QaJS5taWdyYXRyaXguY29udHJvbC52MS5BcHByb3ZlUmVzcG9uc2USUwoGUmVqZWN0EiMubWlncmF0cml4LmNvbnRyb2wudjEuUmVqZWN0UmVxdWVzdBokLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJlamVjdFJlc3BvbnNlElkKCFJvbGxiYWNrEiUubWlncmF0cml4LmNvbnRyb2wudjEuUm9sbGJhY2tSZXF1ZXN0GiYubWlncmF0cml4LmNvbnRyb2wudjEuUm9sbGJhY2tSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine, file_migratrix_control_v1_migration]);
 
 /**
  * @generated from message migratrix.control.v1.FlowStage
@@ -73,6 +73,14 @@ export type FlowStage = Message<"migratrix.control.v1.FlowStage"> & {
    * @generated from field: bool allow_self_approval = 8;
    */
   allowSelfApproval: boolean;
+
+  /**
+   * Approvals a rollback on this stage needs from the stage's approvers (0: none, whoever may roll
+   * back runs it at once). The one who asked for the rollback does not count, as for the author.
+   *
+   * @generated from field: uint32 rollback_approvals = 9;
+   */
+  rollbackApprovals: number;
 };
 
 /**
@@ -168,6 +176,13 @@ export type Vote = Message<"migratrix.control.v1.Vote"> & {
    * @generated from field: string via = 7;
    */
   via: string;
+
+  /**
+   * A vote on a rollback request rather than on running the migration.
+   *
+   * @generated from field: bool rollback = 8;
+   */
+  rollback: boolean;
 };
 
 /**
@@ -224,6 +239,31 @@ export type StageStatus = Message<"migratrix.control.v1.StageStatus"> & {
    * @generated from field: repeated migratrix.control.v1.Run runs = 8;
    */
   runs: Run[];
+
+  /**
+   * What the migration changed on the previous stage (its completed apply's schema diff), shown to
+   * approvers of this stage; empty on the first stage or while unknown.
+   *
+   * @generated from field: string schema_impact = 9;
+   */
+  schemaImpact: string;
+
+  /**
+   * An open rollback request: who asked, and its votes so far (Vote.rollback set).
+   *
+   * @generated from field: string rollback_requested_by = 10;
+   */
+  rollbackRequestedBy: string;
+
+  /**
+   * @generated from field: uint32 rollback_approvals = 11;
+   */
+  rollbackApprovals: number;
+
+  /**
+   * @generated from field: uint32 rollback_required_approvals = 12;
+   */
+  rollbackRequiredApprovals: number;
 };
 
 /**
@@ -400,6 +440,13 @@ export type ApproveRequest = Message<"migratrix.control.v1.ApproveRequest"> & {
    * @generated from field: string comment = 4;
    */
   comment: string;
+
+  /**
+   * A vote on the open rollback request of the stage instead of on the migration.
+   *
+   * @generated from field: bool rollback = 5;
+   */
+  rollback: boolean;
 };
 
 /**
@@ -432,6 +479,13 @@ export type RejectRequest = Message<"migratrix.control.v1.RejectRequest"> & {
    * @generated from field: string comment = 4;
    */
   comment: string;
+
+  /**
+   * Turns down the open rollback request of the stage (the stage keeps its state).
+   *
+   * @generated from field: bool rollback = 5;
+   */
+  rollback: boolean;
 };
 
 /**
@@ -627,7 +681,9 @@ export const FlowService: GenService<{
     output: typeof RejectResponseSchema;
   },
   /**
-   * Runs the down script on every database of a stage; the stage returns to Pending when done.
+   * Runs the down script on every database of a stage; the stage returns to Pending when done. On a
+   * stage with rollback_approvals > 0 the first call opens a rollback request instead, and the
+   * rollback starts with the vote (Approve with rollback = true) that meets them.
    *
    * @generated from rpc migratrix.control.v1.FlowService.Rollback
    */
