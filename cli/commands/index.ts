@@ -5,6 +5,7 @@ import { agentList } from "./agent.ts";
 import { auditExport, auditList, auditVerify } from "./audit.ts";
 import { chatList, chatUnlink, link } from "./chat.ts";
 import { connectionAdd, connectionList } from "./connection.ts";
+import { datadiff } from "./datadiff.ts";
 import { envCreate, envList } from "./env.ts";
 import {
   flowCreate,
@@ -73,6 +74,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   down,
   backupList,
   backupPurge,
+  datadiff,
 ];
 
 export type { CliIo, CommandContext, CommandSpec, WatchTuning } from "./types.ts";

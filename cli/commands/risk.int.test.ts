@@ -49,3 +49,37 @@ test("a database URL as --schema turns typos into unknown-column and unknown-tab
     { check: "unknown-table", line: 2, column: 16 },
   ]);
 });
+
+test("a MariaDB URL as --schema: typos become findings, and a reorder of an introspected ENUM is a copy", async () => {
+  const mysql = (await import("mysql2/promise")).default;
+  const { mariadbDialect } = await import("../../engines/index.ts");
+  const name = `mx_risk_cli_${process.pid}_${Date.now()}`;
+  const quoted = mariadbDialect.quoteIdent(name);
+  const conn = await mysql.createConnection({ host: "127.0.0.1", port: 3306, user: "root" });
+  try {
+    await conn.query(`CREATE DATABASE ${quoted}`);
+    await conn.query(
+      `CREATE TABLE ${quoted}.customers (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, status ENUM('a','b') NULL)`,
+    );
+    writeFileSync(
+      join(dir, "my.sql"),
+      "UPDATE customers SET emial = 'x' WHERE id = 1;\nALTER TABLE customers MODIFY status ENUM('b','a');\n",
+    );
+    const io = captureIo({ cwd: dir, env: {} });
+    const code = await runCli(
+      ["risk", "my.sql", "--engine", "mariadb", "--schema", `mariadb://root@127.0.0.1:3306/${name}`, "--json"],
+      io,
+    );
+    expect({ code, err: io.err() }).toEqual({ code: 0, err: "" });
+    const found = JSON.parse(io.out()).statements.flatMap(
+      (s: { findings: { check: string; level: string; line: number; column: number }[] }) =>
+        s.findings
+          .filter((f) => f.check === "unknown-column" || f.check === "enum-change")
+          .map((f) => `${f.line}:${f.column} ${f.check} ${f.level}`),
+    );
+    expect(found).toEqual(["1:22 unknown-column High", "2:37 enum-change High"]);
+  } finally {
+    await conn.query(`DROP DATABASE IF EXISTS ${quoted}`);
+    await conn.end();
+  }
+});

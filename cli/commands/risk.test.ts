@@ -100,3 +100,85 @@ test("a missing file is an error naming it, exit 1", async () => {
     err: `error: cannot read ${join(dir, "nope.sql")}: no such file (invalid_argument)\n`,
   });
 });
+
+test("--engine mariadb and mysql: MySQL rules, and a MySQL DDL file as --schema", async () => {
+  writeFileSync(
+    join(dir, "my.sql"),
+    "SET SESSION lock_wait_timeout = 5;\nALTER TABLE users ADD COLUMN age INT NOT NULL;\n",
+  );
+  writeFileSync(
+    join(dir, "my-schema.sql"),
+    "CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL);\n",
+  );
+  writeFileSync(join(dir, "my-typo.sql"), "UPDATE users SET emial = 'x' WHERE id = 1;\n");
+  const r = await mx("risk", "my.sql", "--engine", "mariadb", "--exclude", "missing-statement-timeout");
+  expect(r).toEqual({
+    code: 0,
+    err: "",
+    out: [
+      "my.sql:2:30 Medium not-null-without-default",
+      "  ALTER TABLE users ADD COLUMN age INT NOT NULL;",
+      "                               ^",
+      "  ADD COLUMN age NOT NULL without DEFAULT does not fail on MariaDB: every existing row of users silently gets 0, a value nobody chose",
+      "  hint: give it the DEFAULT you mean, or add it nullable, backfill in batches, then MODIFY it NOT NULL",
+      "",
+      "Medium: 2 statements, 1 finding (mariadb)",
+      "",
+    ].join("\n"),
+  });
+  const typo = await mx(
+    "risk",
+    "my-typo.sql",
+    "--engine",
+    "mysql",
+    "--schema",
+    "my-schema.sql",
+    "--json",
+    "--fail-on",
+    "High",
+  );
+  expect(typo.code).toBe(1);
+  expect(
+    JSON.parse(typo.out).statements[0].findings.filter((f: { check: string }) => f.check === "unknown-column"),
+  ).toEqual([
+    {
+      check: "unknown-column",
+      level: "High",
+      message: "column emial is not in table users",
+      line: 1,
+      column: 18,
+      hint: "check the name; users has id, email",
+    },
+  ]);
+});
+
+test("--engine sqlite: SQLite's own parser and rules; a SQLite DDL file as --schema", async () => {
+  writeFileSync(join(dir, "lite.sql"), "ALTER TABLE users ADD COLUMN age INTEGER NOT NULL;\n");
+  writeFileSync(
+    join(dir, "lite-schema.sql"),
+    "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL) STRICT;\n",
+  );
+  const r = await mx(
+    "risk",
+    "lite.sql",
+    "--engine",
+    "sqlite",
+    "--schema",
+    "lite-schema.sql",
+    "--json",
+    "--fail-on",
+    "High",
+  );
+  expect(r.code).toBe(1);
+  expect(JSON.parse(r.out).statements[0].findings).toEqual([
+    {
+      check: "not-null-without-default",
+      level: "High",
+      message:
+        'ADD COLUMN age NOT NULL without DEFAULT fails on users as soon as it has a row ("Cannot add a NOT NULL column with default value NULL")',
+      line: 1,
+      column: 30,
+      hint: "give it a constant DEFAULT, or add it nullable and backfill",
+    },
+  ]);
+});

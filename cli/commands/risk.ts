@@ -133,7 +133,7 @@ export const riskAssess = defineCommand({
   summary: "score a SQL script's risk per statement (offline)",
   args: ["FILE|-"],
   options: {
-    engine: { type: "string", value: "E", description: "postgresql (more engines to come)" },
+    engine: { type: "string", value: "E", description: "postgresql, mysql, mariadb or sqlite" },
     schema: {
       type: "string",
       value: "FILE|URL",

@@ -134,11 +134,16 @@ describe("risk report on CreateMigration", () => {
     );
   });
 
-  test("stores level unknown with the reason for an engine without risk rules", async () => {
-    expect(await create("20260101000002_my", "create table m1 (id int);\n", Engine.MYSQL)).toEqual({
-      level: "unknown",
-      report: { level: "unknown", reason: "risk assessment has no rules for mysql in this version" },
-    });
+  test("a MySQL migration gets its own engine's report (every engine that can run migrations has rules)", async () => {
+    const res = await create("20260101000002_my", "create table m1 (id int);\n", Engine.MYSQL);
+    const up = (
+      res.report as { up?: { engine: string; level: string; statements: { findings: { check: string }[] }[] } }
+    ).up;
+    expect({
+      level: res.level,
+      engine: up?.engine,
+      checks: up?.statements.flatMap((st) => st.findings.map((f) => f.check)),
+    }).toEqual({ level: "Medium", engine: "mysql", checks: ["missing-primary-key"] });
   });
 });
 

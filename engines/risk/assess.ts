@@ -12,7 +12,8 @@ import { maxLevel } from "./model.ts";
 import { createTextIndex } from "./text.ts";
 
 interface EngineRisk {
-  dialect: Dialect;
+  /** Loaded on first use too, so one engine's assessment never loads another's files. */
+  dialect(): Dialect | Promise<Dialect>;
   /** Loaded on first use: parsers take tens of milliseconds to load. */
   analyser(): Promise<Analyser>;
   /** The schema a DDL file leaves behind. */
@@ -21,9 +22,26 @@ interface EngineRisk {
 
 const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
   postgresql: {
-    dialect: postgresDialect,
+    dialect: () => postgresDialect,
     analyser: async () => (await import("./postgres/analyze.ts")).analysePostgres,
     ddlSchema: async (sql) => (await import("./postgres/ddl-schema.ts")).snapshotFromPostgresDdl(sql),
+  },
+  // node-sql-parser loads only here, on first use: PostgreSQL never pays for it.
+  mysql: {
+    dialect: async () => (await import("../mysql/dialect.ts")).mysqlDialect,
+    analyser: async () => (await import("./mysql/analyze.ts")).mysqlAnalyser("mysql"),
+    ddlSchema: async (sql) => (await import("./tokens/ddl-schema.ts")).snapshotFromDdl(sql, "mysql"),
+  },
+  mariadb: {
+    dialect: async () => (await import("../mysql/dialect.ts")).mariadbDialect,
+    analyser: async () => (await import("./mysql/analyze.ts")).mysqlAnalyser("mariadb"),
+    ddlSchema: async (sql) => (await import("./tokens/ddl-schema.ts")).snapshotFromDdl(sql, "mariadb"),
+  },
+  // SQLite's own parser (bun:sqlite) checks syntax; the rules read tokens.
+  sqlite: {
+    dialect: async () => (await import("../sqlite/dialect.ts")).sqliteDialect,
+    analyser: async () => (await import("./sqlite/analyze.ts")).analyseSqlite,
+    ddlSchema: async (sql) => (await import("./tokens/ddl-schema.ts")).snapshotFromDdl(sql, "sqlite"),
   },
 };
 
@@ -57,7 +75,7 @@ export function enabledChecks(opts: Pick<AssessOptions, "engine" | "include" | "
 export async function assess(sql: string, opts: AssessOptions): Promise<RiskReport> {
   const engine = engineRisk(opts.engine);
   const firstLine = opts.firstLine ?? 1;
-  const split = engine.dialect.split(sql, { firstLine });
+  const split = (await engine.dialect()).split(sql, { firstLine });
   const enabled = enabledChecks(opts);
   const text = createTextIndex(sql, firstLine);
   const subjects = new Map<Finding, string[]>();

@@ -1,11 +1,13 @@
 // Every case table, and the schema snapshot a compact case schema stands for.
 import type { SchemaSnapshot, TableSnapshot } from "../../schema/index.ts";
 import type { EngineId } from "../../types.ts";
+import { MYSQL_CASES } from "../mysql/cases/index.ts";
 import { destructiveCases } from "../postgres/cases/destructive.ts";
 import { failureCases } from "../postgres/cases/failure.ts";
 import { hygieneCases } from "../postgres/cases/hygiene.ts";
 import { lockingCases } from "../postgres/cases/locking.ts";
 import { sessionCases } from "../postgres/cases/session.ts";
+import { SQLITE_CASES } from "../sqlite/cases/index.ts";
 import type { CaseSchema, CheckCases } from "./types.ts";
 
 export const ALL_CASES: readonly CheckCases[] = [
@@ -14,6 +16,8 @@ export const ALL_CASES: readonly CheckCases[] = [
   ...lockingCases,
   ...sessionCases,
   ...hygieneCases,
+  ...MYSQL_CASES,
+  ...SQLITE_CASES,
 ];
 
 /**
@@ -28,8 +32,9 @@ export function caseSnapshot(engine: EngineId, schema: CaseSchema): SchemaSnapsh
       schema: "public",
       name,
       columns: cols.map((c, i) => {
-        const [col = "", type = "text"] = c.split(":");
-        return { name: col, type, nullable: true, default: null, ordinal: i + 1 };
+        // "name:type:notnull" marks a NOT NULL column.
+        const [col = "", type = "text", flags = ""] = c.split(":");
+        return { name: col, type, nullable: flags !== "notnull", default: null, ordinal: i + 1 };
       }),
       primaryKey: cols.includes("id") ? { columns: ["id"] } : null,
       indexes: m?.[2] === undefined ? [] : [{ name: m[2], columns: (m[3] ?? "").split(","), unique: false }],

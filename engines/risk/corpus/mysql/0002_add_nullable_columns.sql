@@ -1,0 +1,8 @@
+-- New optional profile fields: nullable, appended, INSTANT.
+SET SESSION lock_wait_timeout = 5;
+SET SESSION max_statement_time = 60;
+
+ALTER TABLE users ADD COLUMN phone VARCHAR(32) NULL, ALGORITHM=INSTANT;
+ALTER TABLE products ADD COLUMN weight_grams INT UNSIGNED NULL, ADD COLUMN archived_at DATETIME(6) NULL, ALGORITHM=INSTANT;
+ALTER TABLE orders ADD COLUMN note VARCHAR(500) NULL, ALGORITHM=INSTANT, LOCK=NONE;
+ALTER TABLE organizations ADD COLUMN billing_email VARCHAR(255) NULL, ALGORITHM=INSTANT;

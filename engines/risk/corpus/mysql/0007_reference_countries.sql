@@ -1,0 +1,71 @@
+-- Reference data: countries (ISO 3166-1 alpha-2).
+SET SESSION lock_wait_timeout = 5;
+SET SESSION max_statement_time = 60;
+
+CREATE TABLE IF NOT EXISTS countries (
+  code CHAR(2) NOT NULL PRIMARY KEY,
+  name VARCHAR(100) NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+INSERT INTO countries (code, name) VALUES ('AD', 'Andorra');
+INSERT INTO countries (code, name) VALUES ('AE', 'United Arab Emirates');
+INSERT INTO countries (code, name) VALUES ('AR', 'Argentina');
+INSERT INTO countries (code, name) VALUES ('AT', 'Austria');
+INSERT INTO countries (code, name) VALUES ('AU', 'Australia');
+INSERT INTO countries (code, name) VALUES ('BE', 'Belgium');
+INSERT INTO countries (code, name) VALUES ('BG', 'Bulgaria');
+INSERT INTO countries (code, name) VALUES ('BR', 'Brazil');
+INSERT INTO countries (code, name) VALUES ('CA', 'Canada');
+INSERT INTO countries (code, name) VALUES ('CH', 'Switzerland');
+INSERT INTO countries (code, name) VALUES ('CL', 'Chile');
+INSERT INTO countries (code, name) VALUES ('CN', 'China');
+INSERT INTO countries (code, name) VALUES ('CO', 'Colombia');
+INSERT INTO countries (code, name) VALUES ('CZ', 'Czechia');
+INSERT INTO countries (code, name) VALUES ('DE', 'Germany');
+INSERT INTO countries (code, name) VALUES ('DK', 'Denmark');
+INSERT INTO countries (code, name) VALUES ('EE', 'Estonia');
+INSERT INTO countries (code, name) VALUES ('EG', 'Egypt');
+INSERT INTO countries (code, name) VALUES ('ES', 'Spain');
+INSERT INTO countries (code, name) VALUES ('FI', 'Finland');
+INSERT INTO countries (code, name) VALUES ('FR', 'France');
+INSERT INTO countries (code, name) VALUES ('GB', 'United Kingdom');
+INSERT INTO countries (code, name) VALUES ('GR', 'Greece');
+INSERT INTO countries (code, name) VALUES ('HK', 'Hong Kong');
+INSERT INTO countries (code, name) VALUES ('HR', 'Croatia');
+INSERT INTO countries (code, name) VALUES ('HU', 'Hungary');
+INSERT INTO countries (code, name) VALUES ('ID', 'Indonesia');
+INSERT INTO countries (code, name) VALUES ('IE', 'Ireland');
+INSERT INTO countries (code, name) VALUES ('IL', 'Israel');
+INSERT INTO countries (code, name) VALUES ('IN', 'India');
+INSERT INTO countries (code, name) VALUES ('IS', 'Iceland');
+INSERT INTO countries (code, name) VALUES ('IT', 'Italy');
+INSERT INTO countries (code, name) VALUES ('JP', 'Japan');
+INSERT INTO countries (code, name) VALUES ('KE', 'Kenya');
+INSERT INTO countries (code, name) VALUES ('KR', 'South Korea');
+INSERT INTO countries (code, name) VALUES ('LT', 'Lithuania');
+INSERT INTO countries (code, name) VALUES ('LU', 'Luxembourg');
+INSERT INTO countries (code, name) VALUES ('LV', 'Latvia');
+INSERT INTO countries (code, name) VALUES ('MA', 'Morocco');
+INSERT INTO countries (code, name) VALUES ('MX', 'Mexico');
+INSERT INTO countries (code, name) VALUES ('MY', 'Malaysia');
+INSERT INTO countries (code, name) VALUES ('NG', 'Nigeria');
+INSERT INTO countries (code, name) VALUES ('NL', 'Netherlands');
+INSERT INTO countries (code, name) VALUES ('NO', 'Norway');
+INSERT INTO countries (code, name) VALUES ('NZ', 'New Zealand');
+INSERT INTO countries (code, name) VALUES ('PE', 'Peru');
+INSERT INTO countries (code, name) VALUES ('PH', 'Philippines');
+INSERT INTO countries (code, name) VALUES ('PL', 'Poland');
+INSERT INTO countries (code, name) VALUES ('PT', 'Portugal');
+INSERT INTO countries (code, name) VALUES ('RO', 'Romania');
+INSERT INTO countries (code, name) VALUES ('RS', 'Serbia');
+INSERT INTO countries (code, name) VALUES ('SA', 'Saudi Arabia');
+INSERT INTO countries (code, name) VALUES ('SE', 'Sweden');
+INSERT INTO countries (code, name) VALUES ('SG', 'Singapore');
+INSERT INTO countries (code, name) VALUES ('SI', 'Slovenia');
+INSERT INTO countries (code, name) VALUES ('SK', 'Slovakia');
+INSERT INTO countries (code, name) VALUES ('TH', 'Thailand');
+INSERT INTO countries (code, name) VALUES ('TR', 'Türkiye');
+INSERT INTO countries (code, name) VALUES ('UA', 'Ukraine');
+INSERT INTO countries (code, name) VALUES ('US', 'United States');
+INSERT INTO countries (code, name) VALUES ('VN', 'Viet Nam');
+INSERT INTO countries (code, name) VALUES ('ZA', 'South Africa');

@@ -1,0 +1,70 @@
+// Shared by the token-level engines' fuzz tests: a seeded generator of token soup and mutated case
+// SQL, and the well-formedness check every report must pass.
+
+import type { CheckCases } from "../cases/types.ts";
+import { CATALOG } from "../catalog.ts";
+import { levelRank, maxLevel, type ReportLevel, type RiskReport } from "../model.ts";
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function fuzzInputs(opts: {
+  seed: number;
+  n: number;
+  tokens: readonly string[];
+  cases: readonly CheckCases[];
+}): string[] {
+  const r = rng(opts.seed);
+  const pick = <T>(list: readonly T[]): T | undefined => list[Math.floor(r() * list.length)];
+  const seeds = opts.cases.flatMap((c) => [
+    ...c.flagged.map((f) => f.sql),
+    ...c.clean.map((k) => (typeof k === "string" ? k : k.sql)),
+  ]);
+  const out: string[] = [];
+  for (let i = 0; i < opts.n; i++) {
+    if (r() < 0.5) {
+      const n = Math.floor(r() * 40);
+      let s = "";
+      for (let k = 0; k < n; k++) s += `${pick(opts.tokens) ?? ""} `;
+      out.push(s);
+      continue;
+    }
+    let s = pick(seeds) ?? "";
+    const edits = 1 + Math.floor(r() * 4);
+    for (let k = 0; k < edits; k++) {
+      const at = Math.floor(r() * (s.length + 1));
+      const op = r();
+      if (op < 0.4) s = s.slice(0, at) + s.slice(at + 1 + Math.floor(r() * 5));
+      else if (op < 0.8) s = s.slice(0, at) + (pick(opts.tokens) ?? "") + s.slice(at);
+      else s = `${s};\n${s.slice(at)}`;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
+/** What is wrong with a report for `src` (empty when it is well-formed). */
+export function malformed(r: RiskReport, src: string): string[] {
+  const bad: string[] = [];
+  r.statements.forEach((s, i) => {
+    if (s.index !== i) bad.push(`index ${s.index} at ${i}`);
+    if (s.line < 1 || s.column < 1) bad.push(`statement ${i} at ${s.line}:${s.column}`);
+    if (s.level !== maxLevel(s.findings.map((f) => f.level))) bad.push(`statement ${i} level ${s.level}`);
+    if (!src.includes(s.sql)) bad.push(`statement ${i} text is not from the input`);
+    for (const f of s.findings) {
+      if (!(f.check in CATALOG)) bad.push(`unknown check ${f.check}`);
+      if (levelRank(f.level as ReportLevel) < 1) bad.push(`finding level ${f.level}`);
+      if (f.line < 1 || f.column < 1 || f.message === "" || f.hint === "") bad.push(`finding ${f.check} malformed`);
+    }
+  });
+  if (r.level !== maxLevel(r.statements.map((s) => s.level))) bad.push(`script level ${r.level}`);
+  return bad;
+}
