@@ -228,7 +228,17 @@ describe("agent", () => {
       { ...common, seq: 3, statementFinished: { statement: s1, durationMs: "number", rowsAffected: 0 } },
       { ...common, seq: 4, statementStarted: { statement: s2 } },
       { ...common, seq: 5, statementFinished: { statement: s2, durationMs: "number", rowsAffected: 0 } },
-      { ...common, seq: 6, finished: { outcome: 1, statementsDone: 2, durationMs: "number" } },
+      // Read under the lock before statement 1 and after statement 2 (agent/impact.ts).
+      {
+        ...common,
+        seq: 6,
+        schemaImpact: {
+          changes: 1,
+          text: "+ table main.users\n1 difference (noise filters on: generated-names, whitespace, column-order, collation, auto-increment)",
+          truncated: false,
+        },
+      },
+      { ...common, seq: 7, finished: { outcome: 1, statementsDone: 2, durationMs: "number" } },
     ]);
     expect(tables()).toEqual([{ name: "users" }]);
   });
@@ -292,7 +302,7 @@ describe("agent", () => {
       tokens: [...new Set(eventsOf(runId).map((e) => e.fencingToken))],
     }).toEqual({
       acquisitions: 2,
-      kinds: ["started", "statementStarted", "statementFinished", "finished"],
+      kinds: ["started", "statementStarted", "statementFinished", "schemaImpact", "finished"],
       tokens: [3n],
     });
   });

@@ -71,7 +71,13 @@ test("a migration runs to Completed with every statement streamed; a redelivered
     history,
   }).toEqual({
     // "log": which down script the apply generated for rollback.
-    kinds: ["started", "log", ...UP.flatMap(() => ["statementStarted", "statementFinished"]), "finished"],
+    kinds: [
+      "started",
+      "log",
+      ...UP.flatMap(() => ["statementStarted", "statementFinished"]),
+      "schemaImpact",
+      "finished",
+    ],
     state: RunState.COMPLETED,
     done: 3,
     rows: [{ id: 1 }, { id: 2 }],

@@ -29,6 +29,7 @@ import {
 import { InDoubtResolution, type Job, type MigrationScript } from "../proto/gen/migratrix/agent/v1/job_pb.ts";
 import type { JobEventKind, RunEventStream } from "./events.ts";
 import type { FaultHooks } from "./faults.ts";
+import { schemaImpactHooks } from "./impact.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import type { OpenTarget } from "./targets.ts";
 
@@ -168,6 +169,8 @@ function noticesToLog(opts: ExecuteScriptOptions, notes: string[]): RunHooks {
 export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResult> {
   const { metrics } = opts;
   const p = await plan(opts);
+  const hooks =
+    opts.direction === "apply" ? composeHooks(p.hooks, schemaImpactHooks(opts.target, opts.events)) : p.hooks;
   let noted = p.note === undefined;
   return runMigration({
     engine: opts.target.engine,
@@ -186,7 +189,7 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
     appliedBy: opts.job.requestedBy,
     correlationId: opts.job.correlationId,
     signal: opts.signal,
-    ...(p.hooks ? { hooks: p.hooks } : {}),
+    ...(hooks ? { hooks } : {}),
     ...inDoubtOf(opts.script.inDoubt),
     // Awaited by the runner: the next statement starts only once this event is on the stream.
     onEvent: async (e) => {

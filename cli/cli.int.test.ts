@@ -181,6 +181,9 @@ describe("mx against the control plane", () => {
         "  ✓ [2/4] <ms>  CREATE UNIQUE INDEX customers_email_uq ON customers (email)",
         "  ✓ [3/4] <ms>  INSERT INTO customers (id, email, name) VALUES (1, 'ada@exa… (1 row)",
         "  ✓ [4/4] <ms>  INSERT INTO customers (id, email, name) VALUES (2, 'grace@e… (1 row)",
+        "  · schema impact:",
+        "    + table public.customers",
+        "    1 difference (noise filters on: generated-names, whitespace, column-order, collation, auto-increment)",
         "  Completed: 4/4 statements in <ms>",
         "",
       ].join("\n"),
@@ -260,7 +263,7 @@ describe("mx against the control plane", () => {
       state: doc.runs[0].run.state,
       kinds: doc.runs[0].events.map((e: { event: Record<string, unknown> }) =>
         Object.keys(e.event).find((k) =>
-          ["started", "log", "statementStarted", "statementFinished", "finished"].includes(k),
+          ["started", "log", "statementStarted", "statementFinished", "schemaImpact", "finished"].includes(k),
         ),
       ),
     }).toEqual({
@@ -271,6 +274,8 @@ describe("mx against the control plane", () => {
         // The agent says which down script it prepared for a rollback (PostgreSQL).
         "log",
         ...Array.from({ length: 4 }, () => ["statementStarted", "statementFinished"]).flat(),
+        // What the apply changed, read under the run's lock (agent/impact.ts).
+        "schemaImpact",
         "finished",
       ],
     });

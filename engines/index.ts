@@ -87,6 +87,7 @@ export function engineIdFromProto(e: Engine): EngineId {
 export type * from "./adapter.ts";
 export * as datadiff from "./datadiff/index.ts";
 export type { DataDiffResult, DiffSide, RowDiff } from "./datadiff/types.ts";
+export * from "./diff/index.ts";
 export * from "./migration/index.ts";
 export { mariadbDialect, mysqlDialect } from "./mysql/dialect.ts";
 export { createMysqlEngine, type MysqlFlavor } from "./mysql/index.ts";

@@ -6,6 +6,7 @@ import { auditExport, auditList, auditVerify } from "./audit.ts";
 import { chatList, chatUnlink, link } from "./chat.ts";
 import { connectionAdd, connectionList } from "./connection.ts";
 import { datadiff } from "./datadiff.ts";
+import { diff, snapshot } from "./diff.ts";
 import { envCreate, envList } from "./env.ts";
 import {
   flowCreate,
@@ -75,6 +76,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   backupList,
   backupPurge,
   datadiff,
+  snapshot,
+  diff,
 ];
 
 export type { CliIo, CommandContext, CommandSpec, WatchTuning } from "./types.ts";

@@ -56,6 +56,13 @@ export function formatEvent(out: Output, event: JobEvent, total: number): string
     }
     case "rejected":
       return `${out.paint("red", "✗")} rejected: ${describeDbError(k.value.error)}`;
+    case "schemaImpact": {
+      const body = k.value.text
+        .split("\n")
+        .map((l) => `    ${l}`)
+        .join("\n");
+      return `${out.paint("dim", "· schema impact:")}\n${body}`;
+    }
     default:
       // statementStarted feeds the live progress line, finished the summary; snapshots are not log lines.
       return undefined;

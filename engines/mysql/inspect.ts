@@ -1,11 +1,13 @@
 // MySQL/MariaDB introspection from information_schema of the connection's database (or the
 // databases asked for). The "schema" of a table is its database.
 import { MigratrixError } from "../../common/errors.ts";
-import type { Inspector } from "../adapter.ts";
+import type { InspectOptions, Inspector } from "../adapter.ts";
 import { HISTORY_TABLE } from "../runner/history.ts";
-import { normalizeSnapshot, SNAPSHOT_VERSION, type TableSnapshot } from "../schema/snapshot.ts";
+import { type IndexSnapshot, normalizeSnapshot, SNAPSHOT_VERSION, type TableSnapshot } from "../schema/snapshot.ts";
 import type { Session } from "../types.ts";
+import { mariadbDialect, mysqlDialect } from "./dialect.ts";
 import type { MysqlFlavor } from "./driver.ts";
+import { createObjectReader } from "./inspect-objects.ts";
 
 type Located = { schema: string; table: string };
 
@@ -20,7 +22,24 @@ export function createMysqlInspector(flavor: MysqlFlavor) {
   // MariaDB prints "no default" on a nullable column as the text NULL, and quotes string defaults.
   const normalizeDefault = (d: string | null) => (flavor === "mariadb" && d === "NULL" ? null : d);
 
-  async function inspect(session: Session, opts?: { schemas?: string[] }) {
+  const reader = createObjectReader(flavor, (flavor === "mariadb" ? mariadbDialect : mysqlDialect).quoteIdent);
+
+  /** Index type, prefix lengths, descending parts and comment, read with `objects: true`. */
+  function addIndexDetails(
+    index: IndexSnapshot,
+    rows: { type: string; subPart: number | null; collation: string | null; comment: string | null }[],
+  ) {
+    const type = rows[0]?.type ?? "BTREE";
+    if (type !== "BTREE") index.method = type;
+    // SPATIAL keys report an internal prefix (32) that is not part of their definition.
+    const lengths = rows.map((r) => (r.subPart === null || type === "SPATIAL" ? null : Number(r.subPart)));
+    if (lengths.some((l) => l !== null)) index.lengths = lengths;
+    const descending = rows.map((r) => r.collation === "D");
+    if (descending.some((d) => d)) index.descending = descending;
+    if (rows[0]?.comment) index.comment = rows[0].comment;
+  }
+
+  async function inspect(session: Session, opts?: InspectOptions) {
     const dbs = await databases(session, opts?.schemas);
     const inList = dbs.map(() => "?").join(", ");
     const tables = new Map<string, TableSnapshot>();
@@ -52,19 +71,32 @@ export function createMysqlInspector(flavor: MysqlFlavor) {
       });
     }
 
-    type KeyPartRow = Located & { name: string; nonUnique: number; column: string | null };
+    type KeyPartRow = Located & {
+      name: string;
+      nonUnique: number;
+      column: string | null;
+      expression: string | null;
+      type: string;
+      subPart: number | null;
+      collation: string | null;
+      comment: string | null;
+    };
+    // MySQL 8 keeps functional key parts' text in EXPRESSION; MariaDB has no functional key parts.
+    const expression = flavor === "mysql" ? "EXPRESSION" : "NULL";
     const parts = await session.query<KeyPartRow>(
       `SELECT TABLE_SCHEMA AS \`schema\`, TABLE_NAME AS \`table\`, INDEX_NAME AS name, NON_UNIQUE AS nonUnique,
-              COLUMN_NAME AS \`column\`
+              COLUMN_NAME AS \`column\`, ${expression} AS expression, INDEX_TYPE AS type, SUB_PART AS subPart,
+              COLLATION AS collation, INDEX_COMMENT AS comment
        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA IN (${inList})
        ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
       dbs,
     );
+    const details = new Map<IndexSnapshot, KeyPartRow[]>();
     for (const r of parts) {
       const t = tableOf(r);
       if (!t) continue;
-      // MySQL 8 functional key parts have no column name; their expression is not read yet.
-      const column = r.column ?? "";
+      // A MySQL 8 functional key part has no column name: its expression stands in its place.
+      const column = r.column ?? (r.expression !== null ? `(${r.expression})` : "");
       let index = t.indexes.find((i) => i.name === r.name);
       if (!index) {
         const primary = r.name === "PRIMARY";
@@ -78,7 +110,10 @@ export function createMysqlInspector(flavor: MysqlFlavor) {
         if (primary) t.primaryKey = { columns: index.columns };
       }
       index.columns.push(column);
+      details.set(index, [...(details.get(index) ?? []), r]);
     }
+    const objects = opts?.objects ? { objects: await reader.read(session, dbs, tableOf) } : {};
+    if (opts?.objects) for (const [index, rows] of details) addIndexDetails(index, rows);
 
     return normalizeSnapshot({
       version: SNAPSHOT_VERSION,
@@ -86,6 +121,7 @@ export function createMysqlInspector(flavor: MysqlFlavor) {
       serverVersion: await session.serverVersion(),
       schemas: dbs.map((name) => ({ name })),
       tables: [...tables.values()],
+      ...objects,
     });
   }
 

@@ -3,6 +3,7 @@ export {
   type ColumnSnapshot,
   type ConstraintKind,
   type ConstraintSnapshot,
+  type ExtensionSnapshot,
   type IndexSnapshot,
   normalizeSnapshot,
   type PrimaryKeySnapshot,

@@ -71,3 +71,26 @@ test.each<[string, string, ErrorCode]>([
     code,
   });
 });
+
+test("normalizeSnapshot sorts extensions by name and keeps the optional parts of tables", () => {
+  const withExtras: SchemaSnapshot = {
+    ...messy,
+    tables: [
+      { ...(messy.tables[0] as SchemaSnapshot["tables"][number]), comment: "b table", options: { strict: "true" } },
+    ],
+    extensions: [
+      { name: "pg_trgm", schema: "public", version: "1.6" },
+      { name: "citext", schema: "public", version: "1.6" },
+    ],
+  };
+  const n = normalizeSnapshot(withExtras);
+  expect({ extensions: n.extensions, comment: n.tables[0]?.comment, options: n.tables[0]?.options }).toEqual({
+    extensions: [
+      { name: "citext", schema: "public", version: "1.6" },
+      { name: "pg_trgm", schema: "public", version: "1.6" },
+    ],
+    comment: "b table",
+    options: { strict: "true" },
+  });
+  expect(snapshotFromJson(snapshotToJson(withExtras))).toEqual(n);
+});

@@ -19,6 +19,18 @@ export interface ColumnSnapshot {
   identity?: "always" | "by default";
   /** Stored generated column: its expression (PostgreSQL GENERATED ALWAYS AS); read with `objects: true`. */
   generated?: string;
+  // The fields below are read with `objects: true`, and only where they differ from "nothing special".
+  /** Generated column that is computed on read, not stored (MySQL/MariaDB VIRTUAL, SQLite VIRTUAL). */
+  virtual?: true;
+  /** Collation, only when it is not the type's (PostgreSQL) or the table's (MySQL) default: "C", "utf8mb4_bin". */
+  collation?: string;
+  /** Character set, only when it is not the table's (MySQL/MariaDB). */
+  charset?: string;
+  comment?: string;
+  /** MySQL/MariaDB AUTO_INCREMENT, SQLite INTEGER PRIMARY KEY AUTOINCREMENT. */
+  autoIncrement?: true;
+  /** MySQL/MariaDB ON UPDATE expression, e.g. "current_timestamp()". */
+  onUpdate?: string;
 }
 
 export interface PrimaryKeySnapshot {
@@ -38,6 +50,18 @@ export interface IndexSnapshot {
   definition?: string;
   /** Set (true) when a constraint (primary key, unique, exclusion) owns the index. */
   constraint?: true;
+  // The fields below are read with `objects: true`; they say in parts what `definition` says whole.
+  /** Access method when not the engine's default: "gin", "hash" (PostgreSQL); "FULLTEXT", "SPATIAL", "HASH" (MySQL). */
+  method?: string;
+  /** Partial index predicate, without WHERE: "(deleted_at IS NULL)". */
+  where?: string;
+  /** Non-key columns carried in the index (PostgreSQL INCLUDE). */
+  include?: string[];
+  /** Per key column, in `columns` order: true where it sorts descending; present only when one does. */
+  descending?: boolean[];
+  /** Per key column, in `columns` order: the prefix length (MySQL) or null; present only when one has one. */
+  lengths?: (number | null)[];
+  comment?: string;
 }
 
 export type ConstraintKind = "primary" | "unique" | "check" | "foreign" | "exclusion";
@@ -50,6 +74,13 @@ export interface ConstraintSnapshot {
   definition: string;
   /** Foreign keys: the referenced table, "schema.table". */
   references?: string;
+  /** Foreign keys (MySQL, SQLite): the referencing columns, the referenced columns and the actions. */
+  columns?: string[];
+  referencedColumns?: string[];
+  onDelete?: string;
+  onUpdate?: string;
+  /** A check declared on one column rather than on the table (MariaDB keeps the difference): that column. */
+  column?: string;
 }
 
 export type SchemaObjectKind =
@@ -74,6 +105,16 @@ export interface SchemaObjectSnapshot {
   ownedBy?: string;
   /** Views: the tables and views they read, "schema.name", sorted. */
   dependsOn?: string[];
+  /** Types: which kind of type (PostgreSQL), so a diff can compare them in parts. */
+  typeKind?: "enum" | "composite" | "domain" | "range";
+  /** Enum types: the labels in their sort order. */
+  enumLabels?: string[];
+  /** Composite types: `name type` per attribute, in order. Domains: the base type is `baseType`. */
+  attributes?: string[];
+  baseType?: string;
+  /** Materialized views: their indexes. */
+  indexes?: IndexSnapshot[];
+  comment?: string;
   /** A complete statement that re-creates the object, without terminator. */
   definition: string;
 }
@@ -86,10 +127,34 @@ export interface TableSnapshot {
   primaryKey: PrimaryKeySnapshot | null;
   indexes: IndexSnapshot[];
   constraints?: ConstraintSnapshot[];
+  // The fields below are read with `objects: true`.
+  comment?: string;
+  /** Partitioned table (PostgreSQL): the key as the server prints it, "RANGE (created_at)". */
+  partitionKey?: string;
+  /** A partition (PostgreSQL): its parent "schema.table" and bound "FOR VALUES FROM (…) TO (…)". */
+  partitionOf?: { parent: string; bound: string };
+  /**
+   * Engine-specific table options: MySQL "engine", "charset", "collation" (always) and "row_format"
+   * (when set); SQLite "without_rowid", "strict" ("true", only when set).
+   */
+  options?: Record<string, string>;
+  /** SQLite: the CREATE TABLE statement as stored in sqlite_schema (the reference the engine keeps). */
+  definition?: string;
 }
 
 export interface SchemaInfo {
   name: string;
+  /** Read with `objects: true`. */
+  comment?: string;
+}
+
+/** An installed extension (PostgreSQL); read with `objects: true`. */
+export interface ExtensionSnapshot {
+  name: string;
+  /** The schema its objects live in. */
+  schema: string;
+  /** Installed version; a diff may treat it as noise. */
+  version: string;
 }
 
 export interface SchemaSnapshot {
@@ -102,6 +167,8 @@ export interface SchemaSnapshot {
   tables: TableSnapshot[];
   /** Views, sequences, routines, triggers and types; present only when read with `objects: true`. */
   objects?: SchemaObjectSnapshot[];
+  /** Extensions (PostgreSQL); present only when read with `objects: true`. */
+  extensions?: ExtensionSnapshot[];
 }
 
 /** Code-unit order, not locale order: the same on every machine. */
@@ -122,7 +189,8 @@ export function normalizeSnapshot(s: SchemaSnapshot): SchemaSnapshot {
     }))
     .sort((a, b) => byString(a.schema, b.schema) || byString(a.name, b.name));
   const schemas = [...s.schemas].sort((a, b) => byString(a.name, b.name));
-  if (!s.objects) return { ...s, schemas, tables };
+  const extensions = s.extensions ? { extensions: [...s.extensions].sort((a, b) => byString(a.name, b.name)) } : {};
+  if (!s.objects) return { ...s, schemas, tables, ...extensions };
   const objects = [...s.objects].sort(
     (a, b) =>
       byString(a.kind, b.kind) ||
@@ -131,7 +199,7 @@ export function normalizeSnapshot(s: SchemaSnapshot): SchemaSnapshot {
       byString(a.signature ?? "", b.signature ?? "") ||
       byString(a.table ?? "", b.table ?? ""),
   );
-  return { ...s, schemas, tables, objects };
+  return { ...s, schemas, tables, objects, ...extensions };
 }
 
 /** Stable JSON text of a snapshot (canonical order, two-space indent). */
