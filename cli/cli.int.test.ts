@@ -304,6 +304,22 @@ describe("mx against the control plane", () => {
     });
   });
 
+  test("risk with --schema ENV/CONNECTION reads the live schema through the agent", async () => {
+    const file = join(dir, "risk-live.sql");
+    writeFileSync(file, "UPDATE customers SET nickname = 'x' WHERE id = 1;\n");
+    const live = await mx("risk", file, "--engine", "postgresql", "--schema", "dev/main", "--format", "json");
+    const offline = await mx("risk", file, "--engine", "postgresql", "--format", "json");
+    const checks = (out: string) =>
+      (JSON.parse(out) as { statements: { findings: { check: string }[] }[] }).statements.flatMap((st) =>
+        st.findings.map((f) => f.check),
+      );
+    // Only the live schema knows customers has no column nickname.
+    expect({ live: checks(live.out), offline: checks(offline.out) }).toEqual({
+      live: ["missing-statement-timeout", "unknown-column"],
+      offline: ["missing-statement-timeout"],
+    });
+  });
+
   test("tokens: create, use, revoke", async () => {
     const created = await mx("token", "create", "ci", "--ttl", "1d", "--json");
     const { token, secret } = JSON.parse(created.out);

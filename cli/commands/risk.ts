@@ -1,6 +1,6 @@
 // mx risk FILE|-: scores a SQL script Low → Critical per statement, offline (no server, no token).
 // The risk module is imported directly and lazily: the engine registry would load every driver.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { MigratrixError } from "../../common/errors.ts";
 import { parseMigrationFile } from "../../engines/migration/index.ts";
@@ -111,6 +111,11 @@ function section(text: string, down: boolean): { sql: string; firstLine: number;
   return { sql: m.down, firstLine: m.downStartLine, noTransaction: m.noTransaction };
 }
 
+/** "prod/main": an environment/connection name, unless a file of that name exists. */
+function isConnectionName(cwd: string, text: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_-]*\/[A-Za-z0-9][A-Za-z0-9_-]*$/.test(text) && !existsSync(resolve(cwd, text));
+}
+
 /** Local mode: the CLI itself connects and introspects (the registry loads the drivers only here). */
 async function introspect(url: string): Promise<SchemaSnapshot> {
   const engines = await loadEngines();
@@ -136,8 +141,8 @@ export const riskAssess = defineCommand({
     engine: { type: "string", value: "E", description: "postgresql, mysql, mariadb or sqlite" },
     schema: {
       type: "string",
-      value: "FILE|URL",
-      description: "existing schema: snapshot .json, DDL .sql or a database URL",
+      value: "FILE|URL|ENV/CONN",
+      description: "existing schema: snapshot .json, DDL .sql, a database URL or ENV/CONNECTION (through its agent)",
     },
     down: { type: "boolean", description: "assess the -- DOWN section of a migration file instead of the up one" },
     "app-dir": {
@@ -152,11 +157,12 @@ export const riskAssess = defineCommand({
   },
   details: [
     "A migration file with -- UP / -- DOWN markers is assessed section by section (--down for the down one).",
-    "--schema takes a snapshot .json, a DDL .sql file, or a database URL (introspected locally).",
+    "--schema takes a snapshot .json, a DDL .sql file, a database URL (introspected locally) or",
+    "ENV/CONNECTION (introspected by its agent; needs a token, like every platform command).",
     "Exit 0 unless a finding reaches --fail-on (then 1); 2 for usage errors.",
     "JSON: {engine, level, statements: [{index, line, column, sql, level, findings: [{check, level, message, line, column, hint}]}]}",
   ],
-  async run({ io, out, input }) {
+  async run({ io, out, input, clients }) {
     const file = input.positionals[0] ?? "";
     const engine = engineOf(input.required("engine"));
     const format = input.string("format") ?? (out.json ? "json" : "text");
@@ -177,6 +183,10 @@ export const riskAssess = defineCommand({
     let schema: Awaited<ReturnType<RiskModule["schemaFromDdl"]>> | undefined;
     if (schemaFile !== undefined && /^[a-z][a-z0-9+.-]*:/i.test(schemaFile) && !/^[a-z]:[\\/]/i.test(schemaFile)) {
       schema = await introspect(schemaFile);
+    } else if (schemaFile !== undefined && isConnectionName(io.cwd, schemaFile)) {
+      // The live schema through the serving agent: RBAC (schema.read) and audit apply on the server.
+      const res = await clients().schema.introspect({ connection: schemaFile, schemas: [] });
+      schema = (await import("../../engines/schema/index.ts")).snapshotFromJson(res.snapshotJson);
     } else if (schemaFile !== undefined) {
       const text = await readInput(io.cwd, schemaFile);
       if (schemaFile.endsWith(".json")) {
@@ -185,7 +195,7 @@ export const riskAssess = defineCommand({
         schema = await risk.schemaFromDdl(text, engine);
       } else {
         throw new UsageError(
-          "--schema takes a snapshot .json or a DDL .sql file (URLs and environments: not yet)",
+          "--schema takes a snapshot .json, a DDL .sql file, a database URL or ENV/CONNECTION",
           "risk",
         );
       }
