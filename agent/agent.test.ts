@@ -85,7 +85,8 @@ const grant =
 
 const tables = () =>
   new Database(dbPath, { readonly: true })
-    .query("select name from sqlite_master where type = 'table' and name <> 'migratrix_history' order by name")
+    // Migratrix's own tables (history, the rollback backup area) are not the user's.
+    .query("select name from sqlite_master where type = 'table' and name not like 'migratrix%' order by name")
     .all();
 
 describe("agent", () => {
@@ -224,21 +225,32 @@ describe("agent", () => {
     const s2 = stmt(2, 2, "create index users_id on users (id)");
     expect(eventsOf(runId).map(stable)).toEqual([
       { ...common, seq: 1, started: { statementsTotal: 2, statementsDone: 0 } },
-      { ...common, seq: 2, statementStarted: { statement: s1 } },
-      { ...common, seq: 3, statementFinished: { statement: s1, durationMs: "number", rowsAffected: 0 } },
-      { ...common, seq: 4, statementStarted: { statement: s2 } },
-      { ...common, seq: 5, statementFinished: { statement: s2, durationMs: "number", rowsAffected: 0 } },
+      // SQLite applies store a generated down script for rollback (engines/rollback).
+      {
+        ...common,
+        seq: 2,
+        log: { level: "info", message: "generated down script for rollback: exact, 0 backup(s) to take" },
+      },
+      { ...common, seq: 3, statementStarted: { statement: s1 } },
+      { ...common, seq: 4, statementFinished: { statement: s1, durationMs: "number", rowsAffected: 0 } },
+      { ...common, seq: 5, statementStarted: { statement: s2 } },
+      { ...common, seq: 6, statementFinished: { statement: s2, durationMs: "number", rowsAffected: 0 } },
       // Read under the lock before statement 1 and after statement 2 (agent/impact.ts).
       {
         ...common,
-        seq: 6,
+        seq: 7,
         schemaImpact: {
           changes: 1,
           text: "+ table main.users\n1 difference (noise filters on: generated-names, whitespace, column-order, collation, auto-increment)",
           truncated: false,
+          // The whole after-schema: the connection's expected schema for drift detection.
+          direction: "apply",
+          snapshotJson: expect.stringContaining('"name":"users"'),
+          snapshotEncoding: "",
+          snapshotOmitted: "",
         },
       },
-      { ...common, seq: 7, finished: { outcome: 1, statementsDone: 2, durationMs: "number" } },
+      { ...common, seq: 8, finished: { outcome: 1, statementsDone: 2, durationMs: "number" } },
     ]);
     expect(tables()).toEqual([{ name: "users" }]);
   });
@@ -302,7 +314,7 @@ describe("agent", () => {
       tokens: [...new Set(eventsOf(runId).map((e) => e.fencingToken))],
     }).toEqual({
       acquisitions: 2,
-      kinds: ["started", "statementStarted", "statementFinished", "schemaImpact", "finished"],
+      kinds: ["started", "log", "statementStarted", "statementFinished", "schemaImpact", "finished"],
       tokens: [3n],
     });
   });
@@ -342,7 +354,15 @@ describe("agent", () => {
       outcome: fin?.kind.case === "finished" ? [fin.kind.value.outcome, fin.kind.value.statementsDone] : [],
       tables: tables(),
     }).toEqual({
-      kinds: ["started", "statementStarted", "statementFinished", "statementStarted", "statementFailed", "finished"],
+      kinds: [
+        "started",
+        "log",
+        "statementStarted",
+        "statementFinished",
+        "statementStarted",
+        "statementFailed",
+        "finished",
+      ],
       failedIndex: 2,
       outcome: [2, 0],
       tables: before,
@@ -553,7 +573,8 @@ describe("agent", () => {
     expect(fin && stable(fin)).toEqual({
       runId,
       attempt: 1,
-      seq: 4,
+      // started, the rollback note, statement 1 started and finished, then the abort.
+      seq: 5,
       fencingToken: 9,
       correlationId: "corr-lost",
       agentId: "agent-t2",

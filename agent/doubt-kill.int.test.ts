@@ -10,8 +10,8 @@ import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { Agent } from "./agent.ts";
 import { FAULT_MARKER } from "./faults.ts";
-import { type E2E, NATS_URL, startE2E, startLocalAgent } from "./int-support.ts";
-import { buildAgentBinary, Collector } from "./test-support.ts";
+import { type E2E, spawnAgentBinary, startE2E, startLocalAgent } from "./int-support.ts";
+import { buildAgentBinary } from "./test-support.ts";
 
 const UP = [
   "create table dk_a (id int primary key);",
@@ -46,47 +46,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function lines(stream: ReadableStream<Uint8Array>, into: Collector<string>): void {
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffered = "";
-    for await (const chunk of stream) {
-      buffered += decoder.decode(chunk, { stream: true });
-      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
-        into.push(buffered.slice(0, nl));
-        buffered = buffered.slice(nl + 1);
-      }
-    }
-  })();
-}
-
 test("SIGKILL between statement 3 and its history write on MariaDB: resumed at 4, nothing twice", async () => {
   const agentId = `agent-doubt-${e2e.suffix}`;
   const state = join(dir, "state");
-  const stdout = new Collector<string>();
-  const stderr = new Collector<string>();
-  agentProc = Bun.spawn([binary], {
+  const child = await spawnAgentBinary(e2e, {
+    binary,
     cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      NATS_URL,
-      MIGRATRIX_TOKEN: e2e.agentToken,
-      MIGRATRIX_WORKSPACE: e2e.workspaceId,
-      MIGRATRIX_AGENT_ID: agentId,
-      MIGRATRIX_DIR: state,
-      MIGRATRIX_VAULT_KEY: PASSPHRASE,
-      MIGRATRIX_VAULT_ITERATIONS: "200000",
-      MIGRATRIX_AGENT_PORT: "0",
-      MIGRATRIX_AGENT_HOST: "127.0.0.1",
-      MIGRATRIX_STREAM_PREFIX: e2e.prefix,
-      MIGRATRIX_FAULT: "before-history:3",
-    },
-    stdout: "pipe",
-    stderr: "pipe",
+    stateDir: state,
+    agentId,
+    passphrase: PASSPHRASE,
+    fault: "before-history:3",
   });
-  lines(agentProc.stdout as ReadableStream<Uint8Array>, stdout);
-  lines(agentProc.stderr as ReadableStream<Uint8Array>, stderr);
-  await stderr.until((l) => l.some((x) => x.includes('"msg":"agent started"')), "the agent to start", 30_000);
+  agentProc = child.proc;
+  const { stdout } = child;
   await e2e.addTargetConnection(agentId);
 
   const created = await e2e.migrations.createMigration({
@@ -138,6 +110,7 @@ test("SIGKILL between statement 3 and its history write on MariaDB: resumed at 4
     run: RunState.COMPLETED,
     logs: [
       `migration ${migrationId} statement 3 (line 4) on ${e2e.targetUrl.split("/").at(-1)} was in doubt after the previous run stopped: counted as done, introspection shows it took effect`,
+      "resuming at statement 4: the down script generated when this migration first started stays the rollback",
     ],
     history: [{ status: "applied", statements_done: 7, attempt: 2 }],
     columns: [

@@ -1,7 +1,9 @@
 // Schema impact of an apply: the schema is read under the run's lock before the first statement and
 // after the last, and the readable diff goes on the run's event stream, where the control plane shows
 // it to the approvers of the next stage. Reading the schema never decides the run: a failed read is a
-// warning in the run's log and the run goes on without an impact.
+// warning in the run's log and the run goes on without an impact. The after-snapshot rides along
+// (after reverts too): it becomes the connection's expected schema for drift detection.
+import { gzipSync } from "node:zlib";
 import { create } from "@bufbuild/protobuf";
 import { MigratrixError } from "../common/errors.ts";
 import { diffSchemas, type RunHooks, renderDiffText, type SchemaSnapshot } from "../engines/index.ts";
@@ -11,9 +13,28 @@ import type { OpenTarget } from "./targets.ts";
 
 /** Keeps the event well under NATS's default 1 MB max_payload with its envelope. */
 export const MAX_IMPACT_TEXT = 256 * 1024;
+/** Room for the after-snapshot beside the text, still under max_payload with the envelope. */
+export const MAX_SNAPSHOT_BYTES = 700 * 1024;
+
+/** The after-snapshot as the event carries it: plain, gzip+base64, or omitted with the reason. */
+export function packSnapshot(
+  json: string,
+  limit = MAX_SNAPSHOT_BYTES,
+): { snapshotJson: string; snapshotEncoding: string; snapshotOmitted: string } {
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= limit) return { snapshotJson: json, snapshotEncoding: "", snapshotOmitted: "" };
+  const packed = gzipSync(json).toString("base64");
+  if (packed.length <= limit) return { snapshotJson: packed, snapshotEncoding: "gzip+base64", snapshotOmitted: "" };
+  return {
+    snapshotJson: "",
+    snapshotEncoding: "",
+    snapshotOmitted: `snapshot of ${bytes} bytes is ${packed.length} bytes gzip+base64, over the ${limit}-byte limit of one bus message`,
+  };
+}
 
 export function schemaImpactHooks(target: OpenTarget, events: RunEventStream): RunHooks {
   let before: SchemaSnapshot | undefined;
+  let direction: "apply" | "revert" | undefined;
   const warn = (what: string, err: unknown) =>
     events.emit({
       case: "log",
@@ -25,8 +46,9 @@ export function schemaImpactHooks(target: OpenTarget, events: RunEventStream): R
   const read = () => target.engine.inspector.inspect(target.session, { objects: true });
   return {
     async beforeRun(ctx) {
+      direction = ctx.direction;
       // A resumed run's starting point is not the schema before the migration.
-      if (ctx.direction !== "apply" || ctx.resumeFrom > 0) return;
+      if (ctx.resumeFrom > 0) return;
       try {
         before = await read();
       } catch (err) {
@@ -34,7 +56,7 @@ export function schemaImpactHooks(target: OpenTarget, events: RunEventStream): R
       }
     },
     async afterRun(result) {
-      if (!before || result.outcome !== "completed") return;
+      if (!direction || result.outcome !== "completed") return;
       let after: SchemaSnapshot;
       try {
         after = await read();
@@ -43,13 +65,20 @@ export function schemaImpactHooks(target: OpenTarget, events: RunEventStream): R
         return;
       }
       // Source = after, target = before: the changes that turn the old schema into the new one.
-      const diff = diffSchemas(after, before);
-      const full = renderDiffText(diff);
+      // Without a before (resumed run) the text stays empty and only the snapshot is reported.
+      const diff = before ? diffSchemas(after, before) : undefined;
+      const full = diff ? renderDiffText(diff) : "";
       const truncated = full.length > MAX_IMPACT_TEXT;
       const text = truncated ? `${full.slice(0, MAX_IMPACT_TEXT)}\n… (cut: ${full.length} characters in all)` : full;
       await events.emit({
         case: "schemaImpact",
-        value: create(SchemaImpactSchema, { text, changes: diff.changes.length, truncated }),
+        value: create(SchemaImpactSchema, {
+          text,
+          changes: diff?.changes.length ?? 0,
+          truncated,
+          direction,
+          ...packSnapshot(JSON.stringify(after)),
+        }),
       });
     },
   };

@@ -12,6 +12,7 @@ import { seal } from "../common/sealedbox.ts";
 import {
   bootstrap,
   type ControlApp,
+  type ControlAppOptions,
   createControlApp,
   type EnvironmentSpec,
   openStore,
@@ -25,6 +26,7 @@ import { ConnectionService } from "../proto/gen/migratrix/control/v1/environment
 import { FlowService } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { AuditService, MigrationService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { type Agent, createAgent } from "./agent.ts";
+import { Collector } from "./test-support.ts";
 import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
 
 export const NATS_URL = "nats://127.0.0.1:4222";
@@ -88,6 +90,8 @@ export async function startE2E(
   lease: { ttlMs: number; renewMs: number },
   kind: E2ETarget = "postgresql",
   environments: EnvironmentSpec[] = [{ name: "dev", position: 1 }],
+  /** More control plane options (e.g. the scheduler's clock). */
+  controlOptions: Pick<ControlAppOptions, "clock"> = {},
 ): Promise<E2E> {
   const suffix = crypto.randomUUID().replaceAll("-", "").slice(0, 10);
   const prefix = `${tag}${suffix}`;
@@ -108,6 +112,7 @@ export async function startE2E(
     watchPollMs: 50,
     agentRequestTimeoutMs: 10_000,
     log: silentLogger,
+    ...controlOptions,
   });
   const { url } = await control.start(0);
   const transport = createConnectTransport({
@@ -208,4 +213,76 @@ export async function startLocalAgent(
   });
   await agent.start();
   return agent;
+}
+
+/** The compiled agent running as a child process on the E2E's bus, with its output collected. */
+export interface AgentProcess {
+  proc: ReturnType<typeof Bun.spawn>;
+  stdout: Collector<string>;
+  stderr: Collector<string>;
+  /** The "agent started" log line, parsed (it carries the health/metrics URL as `http`). */
+  started: Record<string, unknown>;
+  /** SIGKILL, and wait until the process is gone. */
+  kill(): Promise<void>;
+}
+
+/** Lines of a child's output stream, pushed to a collector as they arrive. */
+function collectLines(stream: ReadableStream<Uint8Array>, into: Collector<string>): void {
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const chunk of stream) {
+      buffered += decoder.decode(chunk, { stream: true });
+      for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
+        into.push(buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+      }
+    }
+  })();
+}
+
+/**
+ * Starts the compiled agent (buildAgentBinary) with its state under `stateDir`; `fault` is a
+ * MIGRATRIX_FAULT point (agent/faults.ts). Resolves once the agent has logged that it started.
+ */
+export async function spawnAgentBinary(
+  e2e: E2E,
+  opts: { binary: string; cwd: string; stateDir: string; agentId: string; passphrase: string; fault?: string },
+): Promise<AgentProcess> {
+  const stdout = new Collector<string>();
+  const stderr = new Collector<string>();
+  const proc = Bun.spawn([opts.binary], {
+    cwd: opts.cwd,
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      NATS_URL,
+      MIGRATRIX_TOKEN: e2e.agentToken,
+      MIGRATRIX_WORKSPACE: e2e.workspaceId,
+      MIGRATRIX_AGENT_ID: opts.agentId,
+      MIGRATRIX_DIR: opts.stateDir,
+      MIGRATRIX_VAULT_KEY: opts.passphrase,
+      MIGRATRIX_VAULT_ITERATIONS: String(MIN_VAULT_ITERATIONS),
+      MIGRATRIX_AGENT_PORT: "0",
+      MIGRATRIX_AGENT_HOST: "127.0.0.1",
+      MIGRATRIX_STREAM_PREFIX: e2e.prefix,
+      MIGRATRIX_LOG_LEVEL: "debug",
+      ...(opts.fault ? { MIGRATRIX_FAULT: opts.fault } : {}),
+    },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  collectLines(proc.stdout as ReadableStream<Uint8Array>, stdout);
+  collectLines(proc.stderr as ReadableStream<Uint8Array>, stderr);
+  const isStarted = (x: string) => x.includes('"msg":"agent started"');
+  const line = (await stderr.until((l) => l.some(isStarted), "the agent to start", 30_000)).find(isStarted);
+  return {
+    proc,
+    stdout,
+    stderr,
+    started: JSON.parse(line ?? "{}") as Record<string, unknown>,
+    async kill() {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    },
+  };
 }

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { FAULT_MARKER } from "./faults.ts";
-import { type E2E, NATS_URL, startE2E } from "./int-support.ts";
-import { buildAgentBinary, Collector } from "./test-support.ts";
+import { type E2E, spawnAgentBinary, startE2E } from "./int-support.ts";
+import { buildAgentBinary } from "./test-support.ts";
 import { AGENT_VERSION } from "./version.ts";
 
 const MIGRATION = [
@@ -44,53 +44,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Lines of a child's output stream, pushed to a collector as they arrive. */
-function lines(stream: ReadableStream<Uint8Array>, into: Collector<string>): void {
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffered = "";
-    for await (const chunk of stream) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let nl = buffered.indexOf("\n");
-      while (nl >= 0) {
-        into.push(buffered.slice(0, nl));
-        buffered = buffered.slice(nl + 1);
-        nl = buffered.indexOf("\n");
-      }
-    }
-  })();
-}
-
 test("SIGKILL before statement 3: run Failed at 3, PostgreSQL unchanged, lock free", async () => {
   const agentId = `agent-kill-${e2e.suffix}`;
-  const stdout = new Collector<string>();
-  const stderr = new Collector<string>();
-  agentProc = Bun.spawn([binary], {
+  const child = await spawnAgentBinary(e2e, {
+    binary,
     cwd: dir,
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      NATS_URL,
-      MIGRATRIX_TOKEN: e2e.agentToken,
-      MIGRATRIX_WORKSPACE: e2e.workspaceId,
-      MIGRATRIX_AGENT_ID: agentId,
-      MIGRATRIX_DIR: join(dir, "state"),
-      MIGRATRIX_VAULT_KEY: "kill-test-passphrase",
-      MIGRATRIX_VAULT_ITERATIONS: "200000",
-      MIGRATRIX_AGENT_PORT: "0",
-      MIGRATRIX_AGENT_HOST: "127.0.0.1",
-      MIGRATRIX_STREAM_PREFIX: e2e.prefix,
-      MIGRATRIX_FAULT: "before-statement:3",
-      MIGRATRIX_LOG_LEVEL: "debug",
-    },
-    stdout: "pipe",
-    stderr: "pipe",
+    stateDir: join(dir, "state"),
+    agentId,
+    passphrase: "kill-test-passphrase",
+    fault: "before-statement:3",
   });
-  lines(agentProc.stdout as ReadableStream<Uint8Array>, stdout);
-  lines(agentProc.stderr as ReadableStream<Uint8Array>, stderr);
-  const startedLine = (
-    await stderr.until((l) => l.some((x) => x.includes('"msg":"agent started"')), "the agent to start", 30_000)
-  ).find((x) => x.includes('"msg":"agent started"'));
-  const httpUrl = (JSON.parse(startedLine ?? "{}") as { http?: string }).http;
+  agentProc = child.proc;
+  const { stdout, stderr } = child;
+  const httpUrl = child.started.http as string;
   expect(await (await fetch(`${httpUrl}/healthz`)).json()).toEqual({
     ok: true,
     agentId,

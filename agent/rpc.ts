@@ -19,6 +19,7 @@ import {
   TestConnectionReplySchema,
 } from "../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { hideSecret, toDbError } from "./events.ts";
+import { createExplorer } from "./explorer.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import { lookupConnection, withTarget } from "./targets.ts";
 import type { Vault } from "./vault.ts";
@@ -29,6 +30,8 @@ export interface RpcHandlerOptions {
   connectTimeoutMs: number;
   metrics: AgentMetrics;
   log: Logger;
+  /** The bus's max_payload: explorer result frames stay well under it (default 1 MiB, NATS's). */
+  maxPayload?: number;
 }
 
 type ReplyKind = AgentReply["kind"];
@@ -40,6 +43,13 @@ const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export function createRpcHandler(opts: RpcHandlerOptions) {
   const { vault, agentId, connectTimeoutMs } = opts;
+  const explorer = createExplorer({
+    vault,
+    agentId,
+    connectTimeoutMs,
+    log: opts.log,
+    maxPayload: opts.maxPayload ?? 1024 * 1024,
+  });
 
   async function storeSecret(req: StoreSecretRequest, log: Logger): Promise<ReplyKind> {
     const info = req.connection;
@@ -80,10 +90,10 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
   async function answer(req: AgentRequest, log: Logger): Promise<ReplyKind> {
     switch (req.kind.case) {
       case "introspect": {
-        const { connection, schemas } = req.kind.value;
+        const { connection, schemas, objects } = req.kind.value;
         const conn = lookupConnection(vault, agentId, connection);
         const snapshot = await withTarget(conn, connectTimeoutMs, (t) =>
-          t.engine.inspector.inspect(t.session, schemas.length > 0 ? { schemas } : {}),
+          t.engine.inspector.inspect(t.session, { ...(schemas.length > 0 ? { schemas } : {}), objects }),
         );
         return {
           case: "introspect",
@@ -116,6 +126,23 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
     }
     const kind = decoded.kind.case ?? "unknown";
     const log = opts.log.child({ correlationId: decoded.correlationId, rpc: kind });
+    if (decoded.kind.case === "query") {
+      // Explorer queries stream several frames; a refusal or failure is one error frame.
+      try {
+        await explorer.query(decoded.kind.value, reply, log);
+        opts.metrics.rpc.inc({ kind, outcome: "ok" });
+      } catch (err) {
+        const e = MigratrixError.from(err);
+        opts.metrics.rpc.inc({ kind, outcome: e.code });
+        log.warn("query refused or failed", { code: e.code, error: e.message });
+        const frame = create(AgentReplySchema, {
+          kind: { case: "error", value: create(AgentErrorSchema, { error: toDbError(e) }) },
+        });
+        await reply.send(toBinary(AgentReplySchema, frame)).catch(() => undefined);
+      }
+      await reply.end();
+      return;
+    }
     let kindReply: ReplyKind;
     try {
       kindReply = await answer(decoded, log);

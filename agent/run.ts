@@ -128,12 +128,22 @@ async function plan(
         notes.push(m);
       },
     });
+    // Said first in the run's log. A resumed run keeps the script stored when the run first
+    // started: the one generated now sees a schema its first statements already changed.
+    const say: RunHooks = {
+      beforeRun: (ctx) => {
+        notes.unshift(
+          ctx.resumeFrom > 0
+            ? `resuming at statement ${ctx.resumeFrom + 1}: the down script generated when this migration first started stays the rollback`
+            : `generated down script for rollback: ${armed.down.reversibility}, ${armed.down.backups.length} backup(s) to take`,
+        );
+      },
+    };
     return {
       sql: script.sql,
       lineOffset,
       // Backups first: a refused backup stops the run before a fault point or a statement is reached.
-      hooks: composeHooks(armed.hooks, noticesToLog(opts, notes), opts.faultHooks),
-      note: `generated down script for rollback: ${armed.down.reversibility}, ${armed.down.backups.length} backup(s) to take`,
+      hooks: composeHooks(say, armed.hooks, noticesToLog(opts, notes), opts.faultHooks),
     };
   }
   if (script.sql.trim() !== "") {
@@ -169,8 +179,8 @@ function noticesToLog(opts: ExecuteScriptOptions, notes: string[]): RunHooks {
 export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResult> {
   const { metrics } = opts;
   const p = await plan(opts);
-  const hooks =
-    opts.direction === "apply" ? composeHooks(p.hooks, schemaImpactHooks(opts.target, opts.events)) : p.hooks;
+  // Applies and reverts both report their schema impact (the after-snapshot is the expected schema).
+  const hooks = composeHooks(p.hooks, schemaImpactHooks(opts.target, opts.events));
   let noted = p.note === undefined;
   return runMigration({
     engine: opts.target.engine,

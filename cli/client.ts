@@ -5,8 +5,11 @@ import { type Client, createClient, type Interceptor, type Transport } from "@co
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { MigratrixError } from "../common/errors.ts";
 import { AccessService } from "../proto/gen/migratrix/control/v1/access_pb.ts";
+import { DriftService } from "../proto/gen/migratrix/control/v1/drift_pb.ts";
 import { ConnectionService, EnvironmentService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
+import { ExplorerService } from "../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import { FlowService } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
+import { GitOpsService } from "../proto/gen/migratrix/control/v1/gitops_pb.ts";
 import { IdentityService } from "../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { AuditService, MigrationService, SchemaService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { credentialsPath, readCredential } from "./credentials.ts";
@@ -92,6 +95,9 @@ export interface Clients {
   identity: Client<typeof IdentityService>;
   access: Client<typeof AccessService>;
   flows: Client<typeof FlowService>;
+  gitops: Client<typeof GitOpsService>;
+  drift: Client<typeof DriftService>;
+  explorer: Client<typeof ExplorerService>;
 }
 
 function bearer(token: string): Interceptor {
@@ -116,5 +122,8 @@ export function createClients(transport: Transport): Clients {
     identity: createClient(IdentityService, transport),
     access: createClient(AccessService, transport),
     flows: createClient(FlowService, transport),
+    gitops: createClient(GitOpsService, transport),
+    drift: createClient(DriftService, transport),
+    explorer: createClient(ExplorerService, transport),
   };
 }

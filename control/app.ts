@@ -6,10 +6,19 @@ import type { Bus } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { type BusSide, startBusSide } from "./bus-side/serve.ts";
+import { driftScheduleHandler } from "./drift/index.ts";
+import {
+  createGitOpsRuntime,
+  GITOPS_SCHEDULE_KIND,
+  type GitOpsOptions,
+  gitopsScheduleHandler,
+  handleWebhook,
+} from "./gitops/index.ts";
 import type { PasswordCost } from "./identity/index.ts";
 import { createControlMetrics } from "./metrics.ts";
 import { createRpcHandler } from "./rpc/router.ts";
 import { createRunNotifier } from "./runs/notifier.ts";
+import { type Clock, createScheduler, type Scheduler, systemClock } from "./schedules/index.ts";
 import type { Store } from "./store/index.ts";
 
 export interface ControlAppOptions {
@@ -33,6 +42,10 @@ export interface ControlAppOptions {
   agentOnlineMs?: number;
   /** Redelivery wait of an unacked job event (default 30 s). */
   eventsAckWaitMs?: number;
+  /** The shared scheduler's time source (tests pass a manual clock); default the system clock. */
+  clock?: Clock;
+  /** GitOps: secret key (default env MIGRATRIX_SECRET_KEY), git cache dir, provider HTTP client. */
+  gitops?: GitOpsOptions;
   log?: Logger;
 }
 
@@ -40,8 +53,16 @@ function buildHttp(routes: {
   health: () => Promise<Response>;
   metrics: () => Promise<Response>;
   rpc: (req: Request) => Promise<Response>;
+  webhook: (params: { provider: string; linkId: string }, req: Request) => Promise<Response>;
 }) {
-  return new Elysia().get("/healthz", routes.health).get("/metrics", routes.metrics).mount(routes.rpc);
+  return (
+    new Elysia()
+      .get("/healthz", routes.health)
+      .get("/metrics", routes.metrics)
+      // The raw body is what the provider signed: Elysia must not parse it.
+      .post("/webhooks/:provider/:linkId", ({ params, request }) => routes.webhook(params, request), { parse: "none" })
+      .mount(routes.rpc)
+  );
 }
 
 export interface ControlApp {
@@ -52,6 +73,8 @@ export interface ControlApp {
   start(port: number, hostname?: string): Promise<{ port: number; url: string }>;
   /** Stops HTTP and the bus side; the store and bus stay open (the caller owns them). */
   stop(): Promise<void>;
+  /** The one scheduler loop (drift checks, transfers), running from createControlApp on. */
+  scheduler: Scheduler;
 }
 
 export async function createControlApp(opts: ControlAppOptions): Promise<ControlApp> {
@@ -60,6 +83,13 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
   const metrics = createControlMetrics(db);
   const notifier = createRunNotifier();
   const shutdown = new AbortController();
+  // Before anything starts: a malformed MIGRATRIX_SECRET_KEY stops the control plane here.
+  const gitops = createGitOpsRuntime({
+    secretKey: process.env.MIGRATRIX_SECRET_KEY,
+    allowFileRemotes: process.env.MIGRATRIX_GITOPS_ALLOW_FILE === "1",
+    ...opts.gitops,
+  });
+  const gitopsDeps = { db, bus: opts.bus, log, gitops, agentOnlineMs: opts.agentOnlineMs ?? 120_000 };
   const ttlMs = opts.leaseTtlMs ?? 30_000;
   const lease = { ttlMs, renewEveryMs: opts.leaseRenewMs ?? Math.max(1, Math.floor(ttlMs / 3)) };
   if (lease.renewEveryMs >= ttlMs) {
@@ -84,17 +114,33 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     agentOnlineMs: opts.agentOnlineMs,
   });
 
+  const agentRequestTimeoutMs = opts.agentRequestTimeoutMs ?? 30_000;
+  const clock = opts.clock ?? systemClock;
+  const scheduler = createScheduler({
+    db,
+    log,
+    clock,
+    handlers: {
+      drift: driftScheduleHandler({ db, bus: opts.bus, agentRequestTimeoutMs }),
+      [GITOPS_SCHEDULE_KIND]: gitopsScheduleHandler(gitopsDeps),
+    },
+  });
+  scheduler.start();
+
   const rpc = createRpcHandler({
     db,
     bus: opts.bus,
     notifier,
     log,
     metrics,
-    agentRequestTimeoutMs: opts.agentRequestTimeoutMs ?? 30_000,
+    agentRequestTimeoutMs,
     agentOnlineMs: opts.agentOnlineMs ?? 120_000,
     watchPollMs: opts.watchPollMs ?? 1_000,
     passwordCost: opts.passwordCost,
     shutdownSignal: shutdown.signal,
+    gitops,
+    scheduler,
+    clock,
   });
 
   const health = async () => {
@@ -121,6 +167,7 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     metrics: async () =>
       new Response(await metrics.registry.metrics(), { headers: { "content-type": metrics.registry.contentType } }),
     rpc: (req) => rpc(req) ?? Promise.resolve(new Response("not found", { status: 404 })),
+    webhook: (params, req) => handleWebhook(gitopsDeps, params, req),
   });
 
   let server: ReturnType<typeof Bun.serve> | undefined;
@@ -134,8 +181,10 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     },
     async stop() {
       shutdown.abort(new MigratrixError("unavailable", "control plane is shutting down"));
+      await scheduler.stop();
       await server?.stop(true);
       await busSide.stop();
     },
+    scheduler,
   };
 }

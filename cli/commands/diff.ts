@@ -1,17 +1,24 @@
-// mx diff SOURCE TARGET and mx snapshot SRC, local mode: each side is a database URL (the CLI
-// connects and introspects), a snapshot .json or a DDL .sql file (loaded into a scratch database
-// of --engine to introspect). Environment/connection names go through an agent: not here yet.
+// mx diff SOURCE TARGET and mx snapshot SRC: each side is a database URL (local mode: the CLI
+// connects and introspects), a snapshot .json, a DDL .sql file (loaded into a scratch database of
+// --engine to introspect), or an ENV/CONNECTION name (platform: its agent introspects, under RBAC
+// and audit).
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { MigratrixError, redactSecrets } from "../../common/errors.ts";
 import type { EngineAdapter, EngineId, SchemaSnapshot } from "../../engines/index.ts";
 import type { ParsedInput } from "../args.ts";
+import type { Clients } from "../client.ts";
 import { loadEngines, parseEngine } from "../engines.ts";
 import { UsageError } from "../errors.ts";
 import type { Output } from "../output.ts";
 import { defineCommand } from "./types.ts";
 
 type DiffModule = typeof import("../../engines/diff/index.ts");
+
+/** "dev/main": an environment/connection name (neither a URL nor a .json/.sql file). */
+export function isConnectionName(text: string): boolean {
+  return /^[A-Za-z0-9_-][\w.-]*\/[\w.-]+$/.test(text) && !/\.(json|sql)$/i.test(text);
+}
 
 /** A URL has a scheme; "C:\\x" and files ending .json/.sql are files. */
 export function isUrl(text: string): boolean {
@@ -42,6 +49,8 @@ interface LoadContext {
   /** A server where scratch databases may be made (for .sql inputs and --verify). */
   scratch: string | undefined;
   command: string;
+  /** The control API, for ENV/CONNECTION sides. */
+  clients?: () => Clients;
 }
 
 async function adapterFor(id: EngineId): Promise<EngineAdapter> {
@@ -65,6 +74,11 @@ async function loadSide(text: string, ctx: LoadContext): Promise<Side> {
       await session.close();
     }
   }
+  if (isConnectionName(text) && ctx.clients) {
+    // Platform mode: the serving agent reads the live schema; the control plane checks and audits.
+    const res = await ctx.clients().schema.introspect({ connection: text, objects: ctx.objects });
+    return { snapshot: engines.snapshotFromJson(res.snapshotJson) };
+  }
   if (/\.json$/i.test(text)) return { snapshot: engines.snapshotFromJson(readText(ctx.cwd, text)) };
   if (/\.sql$/i.test(text)) {
     if (!ctx.engine) throw new UsageError(`${text}: a DDL file needs --engine to load it`, ctx.command);
@@ -85,7 +99,10 @@ async function loadSide(text: string, ctx: LoadContext): Promise<Side> {
       await scratch.drop();
     }
   }
-  throw new UsageError(`'${text}' is neither a database URL, a snapshot .json nor a DDL .sql file`, ctx.command);
+  throw new UsageError(
+    `'${text}' is neither a database URL, an ENV/CONNECTION name, a snapshot .json nor a DDL .sql file`,
+    ctx.command,
+  );
 }
 
 function list(input: ParsedInput, name: string): string[] {
@@ -120,7 +137,7 @@ const SCRATCH_OPTION = {
 
 export const snapshot = defineCommand({
   path: ["snapshot"],
-  summary: "introspect a database (or a DDL file) into a schema snapshot JSON (local mode)",
+  summary: "introspect a database, a connection (ENV/CONNECTION) or a DDL file into a schema snapshot JSON",
   args: ["SRC"],
   options: {
     objects: {
@@ -131,8 +148,11 @@ export const snapshot = defineCommand({
     engine: { type: "string", value: "E", description: "engine of a .sql SRC" },
     scratch: SCRATCH_OPTION,
   },
-  details: ["SRC: a database URL (postgres://, mysql://, mariadb://, sqlite:) or a DDL .sql file with --engine."],
-  async run({ io, out, input }) {
+  details: [
+    "SRC: a database URL (postgres://, mysql://, mariadb://, sqlite:), an ENV/CONNECTION name (read by",
+    "its agent) or a DDL .sql file with --engine.",
+  ],
+  async run({ io, out, input, clients }) {
     const src = input.positionals[0];
     if (!src) throw new UsageError("SRC is required", "snapshot");
     const engine = await engineOption(input);
@@ -142,6 +162,7 @@ export const snapshot = defineCommand({
       engine,
       scratch: input.string("scratch"),
       command: "snapshot",
+      clients,
     });
     const engines = await loadEngines();
     const json = engines.snapshotToJson(side.snapshot);
@@ -198,7 +219,7 @@ interface DiffResult {
 
 export const diff = defineCommand({
   path: ["diff"],
-  summary: "compare two schemas and print the difference or a verified sync script (local mode)",
+  summary: "compare two schemas and print the difference or a verified sync script",
   args: ["SOURCE", "TARGET"],
   options: {
     format: { type: "string", value: "F", description: "text (default), json or sql (the sync script, -- UP/-- DOWN)" },
@@ -226,14 +247,15 @@ export const diff = defineCommand({
     },
   },
   details: [
-    "SOURCE and TARGET: a database URL, a snapshot .json (mx snapshot --objects) or a DDL .sql (with --engine).",
+    "SOURCE and TARGET: a database URL, an ENV/CONNECTION name (read by its agent), a snapshot .json",
+    "(mx snapshot --objects) or a DDL .sql (with --engine).",
     "The sync script turns TARGET into SOURCE; its down script turns it back.",
     "Noise filters (on by default): generated-names, whitespace, column-order, collation, auto-increment.",
     "Exit 0: no differences; 1: differences; 2: an error (or --verify found the script does not sync).",
   ],
-  async run({ io, out, input }) {
+  async run({ io, out, input, clients }) {
     try {
-      return await runDiff(io.cwd, out, input);
+      return await runDiff(io.cwd, out, input, clients);
     } catch (err) {
       if (err instanceof UsageError) throw err;
       out.note(`error: ${redactSecrets(MigratrixError.from(err).message)}`);
@@ -242,7 +264,7 @@ export const diff = defineCommand({
   },
 });
 
-async function runDiff(cwd: string, out: Output, input: ParsedInput): Promise<number> {
+async function runDiff(cwd: string, out: Output, input: ParsedInput, clients: () => Clients): Promise<number> {
   const [source, target] = input.positionals;
   if (!source || !target || input.positionals.length > 2) throw new UsageError("expected SOURCE and TARGET", "diff");
   const format = input.string("format") ?? (out.json ? "json" : "text");
@@ -259,7 +281,7 @@ async function runDiff(cwd: string, out: Output, input: ParsedInput): Promise<nu
   const engine = await engineOption(input);
   const urls = [source, target].filter(isUrl);
   const scratch = scratchServer(input, engines, engine, urls);
-  const ctx = { cwd, objects: true, engine, scratch, command: "diff" };
+  const ctx = { cwd, objects: true, engine, scratch, command: "diff", clients };
   const src = await loadSide(source, ctx);
   const tgt = await loadSide(target, ctx);
   const allowDrop = input.flag("allow-drop");

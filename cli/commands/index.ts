@@ -2,11 +2,13 @@
 
 import { grant, grantList, grantRevoke, invite, members } from "./access.ts";
 import { agentList } from "./agent.ts";
+import { ask } from "./ask.ts";
 import { auditExport, auditList, auditVerify } from "./audit.ts";
 import { chatList, chatUnlink, link } from "./chat.ts";
 import { connectionAdd, connectionList } from "./connection.ts";
 import { datadiff } from "./datadiff.ts";
 import { diff, snapshot } from "./diff.ts";
+import { driftCommand } from "./drift.ts";
 import { envCreate, envList } from "./env.ts";
 import {
   flowCreate,
@@ -18,12 +20,16 @@ import {
   migrationResolve,
   migrationRollback,
 } from "./flow.ts";
+import { gitopsLink, gitopsLog, gitopsPr, gitopsShow, gitopsSync, gitopsUnlink } from "./gitops.ts";
 import { apply, backupList, backupPurge, down, revert } from "./local.ts";
 import { join, login, logout, workspaceCreate, workspaceList } from "./login.ts";
+import { maskAdd, maskList, maskRemove } from "./mask.ts";
 import { migrationCreate, migrationHistory, migrationList, migrationShow } from "./migration.ts";
+import { query, queryHistory } from "./query.ts";
 import { riskAssess } from "./risk.ts";
 import { schemaShow } from "./schema.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./token.ts";
+import { transferCommand } from "./transfer.ts";
 import type { CommandSpec } from "./types.ts";
 import { migrationRun, migrationWatch } from "./watch.ts";
 import { whoami } from "./whoami.ts";
@@ -48,7 +54,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   migrationRollback,
   migrationResolve,
   migrationHistory,
+  gitopsLink,
+  gitopsShow,
+  gitopsSync,
+  gitopsPr,
+  gitopsLog,
+  gitopsUnlink,
   schemaShow,
+  driftCommand,
+  query,
+  queryHistory,
+  maskAdd,
+  maskList,
+  maskRemove,
+  ask,
   riskAssess,
   auditList,
   auditVerify,
@@ -75,6 +94,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   down,
   backupList,
   backupPurge,
+  transferCommand,
   datadiff,
   snapshot,
   diff,

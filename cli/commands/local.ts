@@ -28,7 +28,7 @@ export const down = defineCommand({
   summary: "print the generated down script of a migration file and its notes",
   args: ["FILE"],
   options: {
-    engine: { type: "string", value: "E", description: "engine of the migration (postgresql)" },
+    engine: { type: "string", value: "E", description: "engine of the migration (postgresql, mariadb, mysql, sqlite)" },
     schema: { type: "string", value: "FILE", description: "schema snapshot JSON taken before (mx schema --json)" },
   },
   details: [
@@ -140,10 +140,10 @@ export const revert = defineCommand({
       let sql = m.down;
       let lineOffset = m.downStartLine ?? 1;
       if (sql === null) {
-        const stored =
-          db.engine.id === "postgresql"
-            ? await (await loadEngines()).storedDownScript(db.engine, db.session, m.id)
-            : null;
+        const engines = await loadEngines();
+        const stored = engines.generatesRollback(db.engine)
+          ? await engines.storedDownScript(db.engine, db.session, m.id)
+          : null;
         if (!stored) {
           throw new MigratrixError(
             "failed_precondition",

@@ -78,6 +78,16 @@ export async function auditDenied(
   await db.transaction((tx) => appendAudit(tx, { ...entry, action: "auth.denied" }));
 }
 
+/**
+ * How runs, history rows and rollback requests name who asked: the person (user tokens, and bots,
+ * which always act as the linked person), or the service token's name.
+ */
+export function requesterOf(caller: Caller): string {
+  return caller.tokenKind === "user" || caller.tokenKind === "bot"
+    ? caller.email
+    : `${caller.tokenKind}:${caller.tokenName}`;
+}
+
 export function isWorkspaceAdmin(caller: Caller): boolean {
   return caller.workspaceRole === "admin";
 }

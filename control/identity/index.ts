@@ -1,5 +1,5 @@
 export type { AuthenticateOptions, Caller, DenyReason } from "./auth.ts";
-export { AuthDenied, auditDenied, authenticate, bearerFrom, isWorkspaceAdmin } from "./auth.ts";
+export { AuthDenied, auditDenied, authenticate, bearerFrom, isWorkspaceAdmin, requesterOf } from "./auth.ts";
 export type { BootstrapOptions, BootstrapResult } from "./bootstrap.ts";
 export { bootstrap } from "./bootstrap.ts";
 export type { ChatIdentityRow, ChatIdentityView, ChatUser } from "./chat.ts";

@@ -58,6 +58,16 @@ export const ACTIONS = {
   /** Who counts toward a stage's approvals is the stage policy's (flows); viewers never vote. */
   "migration.approve": onEnv(["admin", "approver", "editor"]),
   "migration.rollback": onEnv(["admin", "editor"], ["admin"]),
+  /** Repository links (GitOps): where migrations come from and the secrets to reach them. */
+  "gitops.manage": workspaceAdmin,
+  /** Scheduled work on an environment (drift checks; transfers): its admins. */
+  "schedule.manage": onEnv(["admin"]),
+  /** Explorer reads; the result is masked per the caller's role (explorer mask policies). */
+  "explorer.query": onEnv(ALL),
+  /** Explorer writes; on a protected environment also only when explorer writes are allowed there. */
+  "explorer.write": onEnv(["admin", "editor"], ["admin"]),
+  /** Mask policies and explorer settings of an environment. */
+  "explorer.manage": onEnv(["admin"]),
 } as const satisfies Record<string, Need>;
 
 export type Action = keyof typeof ACTIONS;

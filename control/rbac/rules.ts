@@ -91,6 +91,28 @@ export const RULES: Readonly<Record<string, Rule | typeof PUBLIC>> = {
   [`${S}MigrationService/ResolveRun`]: { action: "migration.run", environment: runEnv },
   [`${S}SchemaService/Introspect`]: { action: "schema.read", environment: connectionEnv },
 
+  // A drift report shows the live schema: the same rule as reading it.
+  [`${S}DriftService/CheckDrift`]: { action: "schema.read", environment: field("environment") },
+  [`${S}DriftService/ListDrift`]: { action: "schema.read", environment: field("environment") },
+  [`${S}DriftService/SetDriftSchedule`]: { action: "schedule.manage", environment: field("environment") },
+
+  // Syncing and opening a PR create migrations: the same people as CreateMigration.
+  [`${S}GitOpsService/LinkRepository`]: { action: "gitops.manage" },
+  [`${S}GitOpsService/ListRepositories`]: { action: "workspace.read" },
+  [`${S}GitOpsService/UnlinkRepository`]: { action: "gitops.manage" },
+  [`${S}GitOpsService/SyncRepository`]: { action: "migration.create" },
+  [`${S}GitOpsService/OpenPullRequest`]: { action: "migration.create" },
+  [`${S}GitOpsService/ListGitOpsEvents`]: { action: "workspace.read" },
+
+  // Explorer: reads for every role (masked); the write check is finer, in the handler.
+  [`${S}ExplorerService/Query`]: { action: "explorer.query", environment: connectionEnv },
+  [`${S}ExplorerService/AskSql`]: { action: "explorer.query", environment: field("environment") },
+  [`${S}ExplorerService/AddMaskPolicy`]: { action: "explorer.manage", environment: field("environment") },
+  [`${S}ExplorerService/ListMaskPolicies`]: { action: "explorer.query", environment: field("environment") },
+  [`${S}ExplorerService/RemoveMaskPolicy`]: { action: "explorer.manage", environment: field("environment") },
+  [`${S}ExplorerService/SetExplorerSettings`]: { action: "explorer.manage", environment: field("environment") },
+  [`${S}ExplorerService/ListQueryHistory`]: { action: "explorer.query", environment: field("environment") },
+
   [`${S}AuditService/ListAudit`]: { action: "audit.read" },
   [`${S}AuditService/VerifyAudit`]: { action: "audit.read" },
   [`${S}AuditService/ExportAudit`]: { action: "audit.export" },

@@ -2,6 +2,7 @@ import type { Bus } from "../../bus/types.ts";
 import type { Logger } from "../../common/log.ts";
 import type { PasswordCost } from "../identity/index.ts";
 import type { RunNotifier } from "../runs/notifier.ts";
+import type { Clock, Scheduler } from "../schedules/index.ts";
 import type { Db } from "../store/index.ts";
 
 /** What the Connect services need from the app. */
@@ -18,4 +19,7 @@ export interface ServiceDeps {
   watchPollMs: number;
   /** argon2id cost of account passwords; unset = Bun's default. */
   passwordCost?: PasswordCost;
+  /** The shared scheduler (woken when a schedule changes) and its clock. */
+  scheduler?: Scheduler;
+  clock?: Clock;
 }

@@ -25,7 +25,7 @@ import {
   stageStatuses,
   vote,
 } from "../flows/index.ts";
-import type { Caller } from "../identity/index.ts";
+import { type Caller, requesterOf } from "../identity/index.ts";
 import type { StagePolicy as StagePolicyName } from "../store/index.ts";
 import { callerOf, correlationOf } from "./context.ts";
 import { runMsg } from "./convert.ts";
@@ -85,11 +85,6 @@ function statusMsg(s: StageStatusView): MessageInitShape<typeof StageStatusSchem
   };
 }
 
-/** How the target's history table and the run name the requester. */
-function requester(c: Caller): string {
-  return c.tokenKind === "user" ? c.email : `${c.tokenKind}:${c.tokenName}`;
-}
-
 function stageCall(
   req: { flow: string; migrationId: string; stage: string },
   c: Caller,
@@ -104,7 +99,7 @@ function stageCall(
     migrationId: req.migrationId,
     stage: req.stage,
     actor: c.actor,
-    requestedBy: requester(c),
+    requestedBy: requesterOf(c),
     correlationId: correlationOf(ctx),
   };
 }
@@ -134,7 +129,7 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
           rollbackApprovals: s.rollbackApprovals,
         })),
         actor: c.actor,
-        createdBy: requester(c),
+        createdBy: requesterOf(c),
         correlationId: correlationOf(ctx),
       });
       return { flow: flowMsg(flow) };

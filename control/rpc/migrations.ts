@@ -4,7 +4,7 @@ import type { MigrationService } from "../../proto/gen/migratrix/control/v1/migr
 import { engineFromProto } from "../domain/engines.ts";
 import { getEnvironment } from "../domain/environments.ts";
 import { createMigration, getMigration, listMigrations } from "../domain/migrations.ts";
-import type { Caller } from "../identity/index.ts";
+import { requesterOf } from "../identity/index.ts";
 import { getRun, listRunsOfEnvironment, listRunsOfMigration } from "../runs/queries.ts";
 import { resolveRun } from "../runs/resolve.ts";
 import { startRuns } from "../runs/start.ts";
@@ -13,11 +13,6 @@ import { watchRun } from "../runs/watch.ts";
 import { callerOf, correlationOf } from "./context.ts";
 import { migrationMsg, runMsg } from "./convert.ts";
 import type { ServiceDeps } from "./deps.ts";
-
-/** How the target's history table and the run name the requester. */
-function requester(c: Caller): string {
-  return c.tokenKind === "user" ? c.email : `${c.tokenKind}:${c.tokenName}`;
-}
 
 export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof MigrationService>> {
   return {
@@ -29,7 +24,7 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
         content: req.content,
         engine: engineFromProto(req.engine, `migration ${req.fileName}`),
         actor: c.actor,
-        createdBy: requester(c),
+        createdBy: requesterOf(c),
         correlationId: correlationOf(ctx),
       });
       return { migration: migrationMsg(m) };
@@ -56,7 +51,7 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
         migrationId: req.migrationId,
         environment: req.environment,
         actor: c.actor,
-        requestedBy: requester(c),
+        requestedBy: requesterOf(c),
         correlationId: correlationOf(ctx),
       });
       return { runs: runs.map(runMsg) };
@@ -103,7 +98,7 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
         runId: req.runId,
         resolution: req.resolution,
         actor: c.actor,
-        requestedBy: requester(c),
+        requestedBy: requesterOf(c),
         correlationId: correlationOf(ctx),
       });
       return { run: runMsg(run) };

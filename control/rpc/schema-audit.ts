@@ -20,7 +20,7 @@ export function schemaService(deps: ServiceDeps): Partial<ServiceImpl<typeof Sch
         request: {
           correlationId,
           workspaceId: c.workspaceId,
-          kind: { case: "introspect", value: { connection: path, schemas: req.schemas } },
+          kind: { case: "introspect", value: { connection: path, schemas: req.schemas, objects: req.objects } },
         },
       });
       // A large snapshot may come in several frames; they are one JSON text in order.
@@ -33,7 +33,7 @@ export function schemaService(deps: ServiceDeps): Partial<ServiceImpl<typeof Sch
           environment: conn.environment,
           target: path,
           correlationId,
-          detail: { schemas: req.schemas, bytes: snapshot.length },
+          detail: { schemas: req.schemas, objects: req.objects, bytes: snapshot.length },
         }),
       );
       return { snapshotJson: snapshot };

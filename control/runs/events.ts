@@ -10,6 +10,7 @@ import {
   RunOutcome,
 } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { appendAudit } from "../audit/index.ts";
+import { recordExpectedSchema, withoutSnapshot } from "../drift/expected.ts";
 import { type StageKey, syncStagesOfRun } from "../flows/lifecycle.ts";
 import { isUuid } from "../ids.ts";
 import type { Db, RunErrorJson, RunStateName, Tx } from "../store/index.ts";
@@ -60,7 +61,8 @@ export async function applyJobEvent(
         agentSeq: Number(event.seq),
         kind: event.kind.case ?? "unknown",
         runState: state,
-        event: toJson(JobEventSchema, event),
+        // The after-snapshot of a schema impact goes to expected_schemas, not the run's log.
+        event: toJson(JobEventSchema, withoutSnapshot(event)),
       })
       .onConflictDoNothing()
       .returning({ seq: tables.runEvents.seq });
@@ -70,6 +72,9 @@ export async function applyJobEvent(
       .update(tables.runs)
       .set({ ...patch, eventSeq: seq, updatedAt: now })
       .where(eq(tables.runs.id, run.id));
+    if (event.kind.case === "schemaImpact" && event.kind.value.direction !== "") {
+      await recordExpectedSchema(tx, { workspaceId: input.workspaceId, run, impact: event.kind.value, at: now });
+    }
     let opened: StageKey[] = [];
     let woken: string[] = [];
     const actor = `agent:${event.agentId}`;

@@ -517,3 +517,209 @@ export const chatIdentities = pgTable(
     check("chat_identities_platform_check", sql`${t.platform} in ('slack', 'discord')`),
   ],
 );
+
+// Explorer (issue 10): column masking policies per environment. `pattern` is "table.column" with
+// `*` globs in either part ("*.email", "users.ssn", "public.users.*"); masking runs in the agent.
+export const MASK_KINDS = ["full", "partial", "hash", "null"] as const;
+export type MaskKind = (typeof MASK_KINDS)[number];
+
+export const explorerMaskPolicies = pgTable(
+  "explorer_mask_policies",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    pattern: text("pattern").notNull(),
+    kind: text("kind", { enum: MASK_KINDS }).notNull(),
+    // partial: characters kept at the end (the rest become '*').
+    keepLast: integer("keep_last").notNull().default(0),
+    // Roles that see the column unmasked on this environment (e.g. {admin}).
+    exemptRoles: text("exempt_roles").array().notNull().default(sql`'{}'::text[]`),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique("explorer_mask_policies_env_pattern_key").on(t.environmentId, t.pattern),
+    check("explorer_mask_policies_kind_check", sql`${t.kind} in ('full', 'partial', 'hash', 'null')`),
+  ],
+);
+
+// Explorer per-environment settings and the workspace's masking key (hash masking is keyed per
+// workspace so equal values mask equally across environments, and differently across workspaces).
+export const explorerSettings = pgTable(
+  "explorer_settings",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    // Writes through the explorer on a protected environment (admins only, always audited).
+    writesAllowed: boolean("writes_allowed").notNull().default(false),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.environmentId] })],
+);
+
+export const explorerKeys = pgTable("explorer_keys", {
+  workspaceId: uuid("workspace_id")
+    .primaryKey()
+    .references(() => workspaces.id),
+  // 32 random bytes, base64: the HMAC key of hash masking.
+  maskKey: text("mask_key").notNull(),
+  createdAt: createdAt(),
+});
+
+// GitOps (issue 8): a repository linked to a workspace. Its webhook secret and provider token are
+// needed in the clear to verify signatures and call the provider, so they are kept AES-256-GCM
+// encrypted under the control plane's MIGRATRIX_SECRET_KEY (control/gitops/secrets.ts).
+export const GIT_PROVIDERS = ["github", "gitlab", "git"] as const;
+export type GitProviderName = (typeof GIT_PROVIDERS)[number];
+
+export const gitopsLinks = pgTable(
+  "gitops_links",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    name: text("name").notNull(),
+    provider: text("provider", { enum: GIT_PROVIDERS }).notNull(),
+    cloneUrl: text("clone_url").notNull(),
+    repository: text("repository").notNull().default(""),
+    branch: text("branch").notNull(),
+    directory: text("directory").notNull(),
+    engine: text("engine").notNull(),
+    autoPromoteFlow: text("auto_promote_flow").notNull().default(""),
+    apiBaseUrl: text("api_base_url").notNull().default(""),
+    webhookSecretEnc: text("webhook_secret_enc"),
+    providerTokenEnc: text("provider_token_enc"),
+    lastCommit: text("last_commit").notNull().default(""),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    unique("gitops_links_workspace_name_key").on(t.workspaceId, t.name),
+    check("gitops_links_provider_check", sql`${t.provider} in ('github', 'gitlab', 'git')`),
+  ],
+);
+
+// Webhook deliveries seen (X-GitHub-Delivery / Idempotency-Key): a redelivery is a no-op.
+export const gitopsDeliveries = pgTable(
+  "gitops_deliveries",
+  {
+    linkId: uuid("link_id")
+      .notNull()
+      .references(() => gitopsLinks.id, { onDelete: "cascade" }),
+    deliveryId: text("delivery_id").notNull(),
+    commit: text("commit").notNull().default(""),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.linkId, t.deliveryId] })],
+);
+
+// The changes view: every sync, refusal, rejected webhook and PR, per link.
+export const gitopsEvents = pgTable(
+  "gitops_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    linkName: text("link_name").notNull(),
+    kind: text("kind").notNull(),
+    commit: text("commit").notNull().default(""),
+    summary: text("summary").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    actor: text("actor").notNull(),
+    at: ts("at").notNull().defaultNow(),
+  },
+  (t) => [index("gitops_events_workspace_idx").on(t.workspaceId, t.id)],
+);
+
+// Schedules (control/schedules): one table and one scheduler loop for every kind of scheduled work
+// ("drift" per environment now, "transfer" per job later). `target` names what the kind acts on
+// (drift: the environment id). last_slot is the cron slot fired last: a slot is claimed by a
+// conditional update, so it fires at most once across replicas and restarts.
+export const schedules = pgTable(
+  "schedules",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    kind: text("kind").notNull(),
+    target: text("target").notNull(),
+    cron: text("cron").notNull(),
+    // Kind-specific parameters (a transfer's options …).
+    params: jsonb("params").$type<Record<string, unknown>>().notNull().default({}),
+    lastSlot: ts("last_slot"),
+    lastFiredAt: ts("last_fired_at"),
+    createdBy: text("created_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [unique("schedules_target_key").on(t.workspaceId, t.kind, t.target)],
+);
+
+// Drift detection (control/drift): each connection's expected schema is the snapshot its agent
+// took after the last run (apply or revert) that completed there; one row per connection.
+export const expectedSchemas = pgTable("expected_schemas", {
+  connectionId: uuid("connection_id")
+    .primaryKey()
+    .references(() => connections.id),
+  workspaceId: uuid("workspace_id")
+    .notNull()
+    .references(() => workspaces.id),
+  migrationId: text("migration_id").notNull(),
+  runId: uuid("run_id")
+    .notNull()
+    .references(() => runs.id),
+  direction: text("direction", { enum: RUN_DIRECTIONS }).notNull(),
+  // engines/schema snapshot JSON (with objects).
+  snapshotJson: text("snapshot_json").notNull(),
+  capturedAt: ts("captured_at").notNull().defaultNow(),
+});
+
+export const DRIFT_STATUSES = ["clean", "drifted", "no_baseline", "error"] as const;
+export type DriftStatusName = (typeof DRIFT_STATUSES)[number];
+
+export const driftReports = pgTable(
+  "drift_reports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id),
+    status: text("status", { enum: DRIFT_STATUSES }).notNull(),
+    changes: integer("changes").notNull().default(0),
+    diffText: text("diff_text").notNull().default(""),
+    diffJson: jsonb("diff_json"),
+    message: text("message").notNull().default(""),
+    // The expected schema the live one was compared with.
+    migrationId: text("migration_id"),
+    runId: uuid("run_id"),
+    expectedAt: ts("expected_at"),
+    trigger: text("trigger").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    correlationId: text("correlation_id").notNull(),
+    checkedAt: ts("checked_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("drift_reports_connection_idx").on(t.connectionId, t.checkedAt),
+    check("drift_reports_status_check", sql`${t.status} in ('clean', 'drifted', 'no_baseline', 'error')`),
+  ],
+);

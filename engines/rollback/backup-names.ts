@@ -2,6 +2,8 @@
 import { createHash } from "node:crypto";
 
 export const BACKUP_SCHEMA = "migratrix_backup";
+/** SQLite has no schemas: its backup area is the tables of main with this prefix. */
+export const SQLITE_BACKUP_PREFIX = `${BACKUP_SCHEMA}__`;
 /** Down scripts generated at pre-flight, kept so a later revert undoes exactly what was applied. */
 export const DOWN_SCRIPTS_TABLE = "migratrix_down_scripts";
 

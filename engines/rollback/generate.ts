@@ -1,11 +1,16 @@
 // generateDown: the down script of an up script, per engine. Each engine's generator lives in its
 // folder here; engines without one say so instead of guessing.
 import { MigratrixError } from "../../common/errors.ts";
+import { generateMysqlDown } from "./mysql/generate.ts";
 import { generatePostgresDown } from "./postgres/generate.ts";
+import { generateSqliteDown } from "./sqlite/generate.ts";
 import type { DownScript, GenerateDownOptions } from "./types.ts";
 
 const GENERATORS: Partial<Record<GenerateDownOptions["engine"], typeof generatePostgresDown>> = {
   postgresql: generatePostgresDown,
+  mariadb: generateMysqlDown,
+  mysql: generateMysqlDown,
+  sqlite: generateSqliteDown,
 };
 
 /** The down script of `upSql`, a note per statement, findings and the backups it restores from. */
@@ -14,7 +19,7 @@ export async function generateDown(upSql: string, opts: GenerateDownOptions): Pr
   if (!gen) {
     throw new MigratrixError(
       "unimplemented",
-      `down-script generation for ${opts.engine} is not available in this version (PostgreSQL only); write a -- DOWN section`,
+      `down-script generation for ${opts.engine} is not available in this version (PostgreSQL, MariaDB/MySQL and SQLite only); write a -- DOWN section`,
     );
   }
   return gen(upSql, opts);

@@ -10,7 +10,7 @@ import type { DownScript } from "./types.ts";
 
 /** Engines whose applies get a generated, stored down script and backups. */
 export function generatesRollback(engine: EngineAdapter): boolean {
-  return engine.id === "postgresql";
+  return ["postgresql", "mariadb", "mysql", "sqlite"].includes(engine.id);
 }
 
 export interface ArmRollbackOptions extends Pick<BackupHookOptions, "maxRows" | "allowWithoutBackup" | "onNotice"> {

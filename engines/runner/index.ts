@@ -30,6 +30,6 @@ export {
   type RunResult,
   type StatementResult,
 } from "./options.ts";
-export { planRun, planSegments, type RunPlan, type Segment } from "./plan.ts";
+export { downStepMap, planRun, planSegments, type RunPlan, type Segment, STEP_MARKER } from "./plan.ts";
 export { runMigration } from "./run.ts";
 export { lockKey } from "./statement.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { HistoryRow } from "../adapter.ts";
 import type { Statement } from "../types.ts";
-import { dirtyBy, dirtyRejection, planRun, planSegments, type RunPlan } from "./plan.ts";
+import { dirtyBy, dirtyRejection, downStepMap, planRun, planSegments, type RunPlan } from "./plan.ts";
 
 const row = (over: Partial<HistoryRow>): HistoryRow => ({
   migrationId: "001_a",
@@ -160,6 +160,18 @@ const cases: Array<[string, HistoryRow | null, "apply" | "revert", string, Want]
       kind: "rejected",
       code: "failed_precondition",
       message:
+        "migration 001_a has an apply that stopped after 2 of 3 statements on db; its down script is not a generated one mapped to the up statements (a hand-written -- DOWN section cannot be split by statement), so it cannot undo only the 2 committed statement(s): run the apply again to finish it first, or resolve it",
+    },
+  ],
+  [
+    "revert, apply died half way (in doubt): finish or resolve it first",
+    row({ status: "in_progress", statementsDone: 2 }),
+    "revert",
+    "c1",
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message:
         "migration 001_a has an apply that stopped after 2 of 3 statements on db; run the apply again to finish it first",
     },
   ],
@@ -182,6 +194,108 @@ const cases: Array<[string, HistoryRow | null, "apply" | "revert", string, Want]
     },
   ],
 ];
+
+// A generated down script of a 4-statement up script: up 4 needs nothing, up 3 two statements,
+// up 2 nothing, up 1 one statement — the down script runs 3, 3, 1.
+const MAP = [3, 3, 1];
+const partialCases: Array<[string, HistoryRow | null, readonly number[] | undefined, Want & { keepLast?: number }]> = [
+  [
+    "apply failed after 1 of 4: only the inverse of statement 1 runs",
+    row({ status: "failed", statementsDone: 1, statementsTotal: 4 }),
+    MAP,
+    {
+      kind: "run",
+      resumeFrom: 0,
+      keepLast: 1,
+      warnings: [
+        "migration 001_a has an apply that stopped after 1 of 4 statements on db: reverting only the 1 committed statement(s) with the 1 matching statement(s) of the generated down script",
+      ],
+    },
+  ],
+  [
+    "apply failed after 3 of 4: the inverses of 3 and 1",
+    row({ status: "failed", statementsDone: 3, statementsTotal: 4 }),
+    MAP,
+    {
+      kind: "run",
+      resumeFrom: 0,
+      keepLast: 3,
+      warnings: [
+        "migration 001_a has an apply that stopped after 3 of 4 statements on db: reverting only the 3 committed statement(s) with the 3 matching statement(s) of the generated down script",
+      ],
+    },
+  ],
+  [
+    "that partial revert failed before its statement committed: again only its tail of 1",
+    row({ direction: "revert", status: "failed", statementsDone: 0, statementsTotal: 1 }),
+    MAP,
+    { kind: "run", resumeFrom: 0, keepLast: 1, warnings: [] },
+  ],
+  [
+    "a partial revert of 3 stopped after 1: resumes at 1 on the tail of 3",
+    row({ direction: "revert", status: "failed", statementsDone: 1, statementsTotal: 2 }),
+    MAP,
+    { kind: "run", resumeFrom: 1, keepLast: 2, warnings: [] },
+  ],
+  [
+    "a map that does not undo last first is refused",
+    row({ status: "failed", statementsDone: 1, statementsTotal: 4 }),
+    [1, 3, 3],
+    {
+      kind: "rejected",
+      code: "failed_precondition",
+      message:
+        "migration 001_a has an apply that stopped after 1 of 4 statements on db; its down script does not undo the up statements last first",
+    },
+  ],
+];
+
+describe("planRun: revert of a partly applied migration", () => {
+  test.each(partialCases)("%s", (_name, r, stepMap, want) => {
+    const plan = planRun({
+      row: r,
+      migrationId: "001_a",
+      checksum: "c1",
+      direction: "revert",
+      statementsTotal: MAP.length,
+      database: "db",
+      ...(stepMap ? { stepMap } : {}),
+    });
+    expect(simplify(plan)).toEqual(want);
+  });
+});
+
+const downStatement = (index: number, sql: string, text: string): Statement => {
+  const at = sql.indexOf(text);
+  return { index, text, start: { line: 1, column: 1, offset: at }, endOffset: at + text.length, ownSegment: false };
+};
+
+describe("downStepMap", () => {
+  const generated =
+    "-- migratrix:undoes 3\nDROP INDEX i ON t;\nALTER TABLE t DROP COLUMN c;\n-- migratrix:undoes 1\nDROP TABLE t;\n";
+  test.each([
+    [
+      "generated: each statement maps to the marker above it",
+      generated,
+      ["DROP INDEX i ON t", "ALTER TABLE t DROP COLUMN c", "DROP TABLE t"],
+      [3, 3, 1],
+    ],
+    ["hand-written: no markers", "DROP TABLE t;\n", ["DROP TABLE t"], null],
+    [
+      "a statement before any marker: not mapped",
+      "DROP VIEW v;\n-- migratrix:undoes 1\nDROP TABLE t;\n",
+      ["DROP VIEW v", "DROP TABLE t"],
+      null,
+    ],
+  ] as Array<[string, string, string[], number[] | null]>)("%s", (_name, sql, texts, want) => {
+    expect(
+      downStepMap(
+        sql,
+        texts.map((t, i) => downStatement(i + 1, sql, t)),
+      ),
+    ).toEqual(want);
+  });
+});
 
 describe("planRun", () => {
   test.each(cases)("%s", (_name, r, direction, checksum, want) => {

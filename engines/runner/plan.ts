@@ -5,7 +5,17 @@ import type { HistoryRow, RunDirection } from "../adapter.ts";
 import type { Statement } from "../types.ts";
 
 export type RunPlan =
-  | { kind: "run"; resumeFrom: number; warnings: string[] }
+  | {
+      kind: "run";
+      resumeFrom: number;
+      warnings: string[];
+      /**
+       * Revert of a partly applied migration: run only the last `keepLast` statements of the down
+       * script, the inverses of the up statements that committed (a down script undoes the last up
+       * statement first, so they are its tail).
+       */
+      keepLast?: number;
+    }
   | { kind: "already_applied"; message: string }
   | { kind: "rejected"; error: MigratrixError };
 
@@ -34,6 +44,32 @@ export interface PlanInput {
   statementsTotal: number;
   /** Target database name for messages. */
   database: string;
+  /**
+   * Revert only: per statement of the down script, the 1-based up statement it undoes (from the
+   * generated script's step markers, see downStepMap); absent for a hand-written down script.
+   */
+  stepMap?: readonly number[];
+}
+
+/** The line a generated down script puts before the statements that undo up statement N. */
+export const STEP_MARKER = "-- migratrix:undoes";
+
+/**
+ * Per statement of a down script, the up statement it undoes, read from the step marker lines a
+ * generated script carries; null when any statement has none (a hand-written script).
+ */
+export function downStepMap(sql: string, statements: readonly Statement[]): number[] | null {
+  const markers: Array<{ offset: number; upIndex: number }> = [];
+  const re = new RegExp(`^${STEP_MARKER} (\\d+)[ \\t]*$`, "gm");
+  for (let m = re.exec(sql); m; m = re.exec(sql)) markers.push({ offset: m.index, upIndex: Number(m[1]) });
+  if (markers.length === 0 || statements.length === 0) return null;
+  const out: number[] = [];
+  for (const st of statements) {
+    const before = markers.filter((m) => m.offset < st.endOffset).at(-1);
+    if (!before) return null;
+    out.push(before.upIndex);
+  }
+  return out;
 }
 
 const precondition = (message: string, detail: Record<string, unknown> = {}) => ({
@@ -51,6 +87,20 @@ export function planRun(p: PlanInput): RunPlan {
       { appliedChecksum: p.row?.checksum, checksum: p.checksum },
     );
 
+  if (state.kind === "partial" && state.direction === "apply" && p.direction === "revert")
+    return partialRevert(p, state.done);
+  // A revert of a partly applied migration that stopped itself (even before its first statement
+  // committed): again only its tail of the down script, the length it recorded.
+  const r = p.row;
+  if (
+    p.direction === "revert" &&
+    p.stepMap &&
+    r?.direction === "revert" &&
+    (r.status === "failed" || r.status === "in_progress") &&
+    r.statementsTotal < p.statementsTotal
+  ) {
+    return { kind: "run", resumeFrom: r.statementsDone, keepLast: r.statementsTotal, warnings: [] };
+  }
   if (state.kind === "partial") {
     if (state.direction !== p.direction) {
       const verb = state.direction === "apply" ? "apply" : "revert";
@@ -88,6 +138,39 @@ export function planRun(p: PlanInput): RunPlan {
     return { kind: "already_applied", message: `${id} is already reverted on ${p.database}` };
   if (state.kind === "absent") return precondition(`${id} is not applied to ${p.database}; nothing to revert`);
   return edited ? editedRejection() : { kind: "run", resumeFrom: 0, warnings: [] };
+}
+
+/**
+ * A revert of an apply that failed after committing `done` statements: the inverses of statements
+ * 1..done only, which needs a generated down script mapped step by step to the up statements.
+ */
+function partialRevert(p: PlanInput, done: number): RunPlan {
+  const id = `migration ${p.migrationId}`;
+  const stopped = `${id} has an apply that stopped after ${done} of ${p.row?.statementsTotal} statements on ${p.database}`;
+  if (p.row?.status !== "failed") {
+    // A run that died (in_progress) may have committed its next statement without counting it.
+    return precondition(`${stopped}; run the apply again to finish it first`, { statementsDone: done });
+  }
+  if (!p.stepMap) {
+    return precondition(
+      `${stopped}; its down script is not a generated one mapped to the up statements (a hand-written -- DOWN section cannot be split by statement), so it cannot undo only the ${done} committed statement(s): run the apply again to finish it first, or resolve it`,
+      { statementsDone: done },
+    );
+  }
+  const keepLast = p.stepMap.filter((upIndex) => upIndex <= done).length;
+  if (!p.stepMap.slice(p.stepMap.length - keepLast).every((upIndex) => upIndex <= done)) {
+    return precondition(`${stopped}; its down script does not undo the up statements last first`, {
+      statementsDone: done,
+    });
+  }
+  return {
+    kind: "run",
+    resumeFrom: 0,
+    keepLast,
+    warnings: [
+      `${stopped}: reverting only the ${done} committed statement(s) with the ${keepLast} matching statement(s) of the generated down script`,
+    ],
+  };
 }
 
 export interface Segment {

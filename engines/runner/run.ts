@@ -7,7 +7,7 @@ import type { HistoryRow, HistoryTable, Target } from "../adapter.ts";
 import { type Ctx, finish, report } from "./context.ts";
 import { effectOf } from "./doubt.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATRIX_VERSION, type RunOptions, type RunResult } from "./options.ts";
-import { dirtyBy, dirtyRejection, planRun, planSegments } from "./plan.ts";
+import { dirtyBy, dirtyRejection, downStepMap, planRun, planSegments } from "./plan.ts";
 import { Progress } from "./progress.ts";
 import { commit, lockKey, runStatement } from "./statement.ts";
 
@@ -91,6 +91,7 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
   const { o } = c;
   const history = (await o.engine.migrate.history.open(o.session, target)) as HistoryTable;
   const existing = await history.read(o.migration.id);
+  const stepMap = o.direction === "revert" ? downStepMap(o.migration.sql, c.statements) : null;
   const plan = planRun({
     row: existing,
     migrationId: o.migration.id,
@@ -98,8 +99,13 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
     direction: o.direction,
     statementsTotal: c.statements.length,
     database: target.database,
+    ...(stepMap ? { stepMap } : {}),
   });
   if (plan.kind === "rejected") return finish(c, "rejected", existing?.statementsDone ?? 0, plan.error);
+  if (plan.kind === "run" && plan.keepLast !== undefined) {
+    // Only the inverses of the committed up statements run, numbered as this run's statements.
+    c.statements = c.statements.slice(c.statements.length - plan.keepLast).map((s, i) => ({ ...s, index: i + 1 }));
+  }
   if (plan.kind === "already_applied") {
     await o.onEvent({ kind: "log", level: "info", message: plan.message });
     return finish(c, "already_applied", existing?.statementsDone ?? 0);

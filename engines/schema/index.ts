@@ -16,3 +16,4 @@ export {
   snapshotToJson,
   type TableSnapshot,
 } from "./snapshot.ts";
+export * from "./typemap.ts";

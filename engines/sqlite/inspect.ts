@@ -2,6 +2,7 @@
 // foreign_key_list pragmas; with `objects: true` also what only the stored CREATE statements say
 // (inspect-sql.ts), views and triggers.
 import type { InspectOptions, Inspector } from "../adapter.ts";
+import { SQLITE_BACKUP_PREFIX } from "../rollback/backup-names.ts";
 import { HISTORY_TABLE } from "../runner/history.ts";
 import {
   type IndexSnapshot,
@@ -88,8 +89,9 @@ async function inspect(session: Session, opts?: InspectOptions) {
   for (const schema of schemas) {
     const rows = await session.query<SchemaRow>(
       `SELECT type, name, tbl_name, sql FROM ${sqliteDialect.quoteIdent(schema)}.sqlite_schema
-       WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> ?`,
-      [HISTORY_TABLE],
+       WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name <> ? AND substr(tbl_name, 1, ?) <> ?`,
+      // Migratrix's own tables (history, the backup area) are not the user's schema.
+      [HISTORY_TABLE, SQLITE_BACKUP_PREFIX.length, SQLITE_BACKUP_PREFIX],
     );
     const indexSql = new Map(rows.filter((r) => r.type === "index").map((r) => [r.name, r.sql]));
     for (const r of rows) {

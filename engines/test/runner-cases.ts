@@ -353,5 +353,36 @@ export function defineRunnerCases(h: Harness): void {
         row: await historyRow(m.id),
       }).toEqual({ outcome: "rejected", code: "invalid_argument", line: 11, column: 8, row: null });
     });
+
+    test("a partly applied migration reverts only its committed statements with a generated (mapped) down script", async () => {
+      const before = await snapshot();
+      const m = migration("012_partial", `${table("r_pa_a")};\n${table("r_pa_b")};\n${t.failingStatement.sql};`, {
+        noTransaction: true,
+      });
+      expect((await run(m)).result.statementsDone).toBe(2);
+      const handWritten = { ...m, sql: "DROP TABLE r_pa_b;\nDROP TABLE r_pa_a;" };
+      const refused = await run(handWritten, { direction: "revert", runId: "run-012-hand" });
+      expect({ outcome: refused.result.outcome, message: refused.result.error?.message }).toEqual({
+        outcome: "rejected",
+        message: `migration 012_partial has an apply that stopped after 2 of 3 statements on ${h.db.database}; its down script is not a generated one mapped to the up statements (a hand-written -- DOWN section cannot be split by statement), so it cannot undo only the 2 committed statement(s): run the apply again to finish it first, or resolve it`,
+      });
+      // The step of statement 3 would fail if it ran: it undoes what never committed.
+      const generated = {
+        ...m,
+        sql: "-- migratrix:undoes 3\nDROP TABLE r_pa_never;\n-- migratrix:undoes 2\nDROP TABLE r_pa_b;\n-- migratrix:undoes 1\nDROP TABLE r_pa_a;\n",
+      };
+      const reverted = await run(generated, { direction: "revert", runId: "run-012-down" });
+      expect({ result: reverted.result, row: await historyRow(m.id), schema: await snapshot() }).toEqual({
+        result: { outcome: "completed", statementsDone: 2, statementsTotal: 2, ...any },
+        row: historyOf(m, {
+          direction: "revert",
+          status: "reverted",
+          statementsTotal: 2,
+          statementsDone: 2,
+          runId: "run-012-down",
+        }),
+        schema: before,
+      });
+    });
   });
 }

@@ -3,7 +3,7 @@
 import { MigratrixError } from "../../../common/errors.ts";
 import type { EngineAdapter } from "../../adapter.ts";
 import type { Session } from "../../types.ts";
-import { BACKUP_SCHEMA, DOWN_SCRIPTS_TABLE } from "../backup-names.ts";
+import { backupArea } from "./area.ts";
 
 export interface BackupEntry {
   /** Table in the backup area. */
@@ -20,28 +20,12 @@ export interface BackupEntry {
   createdAt: string;
 }
 
-const LIST = `
-SELECT c.relname AS table, obj_description(c.oid, 'pg_class') AS meta, pg_total_relation_size(c.oid) AS bytes
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = $1 AND c.relkind = 'r' AND c.relname <> $2
-ORDER BY c.relname`;
-
-function supported(engine: EngineAdapter): void {
-  if (engine.id !== "postgresql") {
-    throw new MigratrixError("unimplemented", `backups are not available for ${engine.id} yet`);
-  }
-}
-
 export async function listBackups(
   engine: EngineAdapter,
   session: Session,
   opts: { migrationId?: string } = {},
 ): Promise<BackupEntry[]> {
-  supported(engine);
-  const rows = await session.query<{ table: string; meta: string | null; bytes: number | string }>(LIST, [
-    BACKUP_SCHEMA,
-    DOWN_SCRIPTS_TABLE,
-  ]);
+  const rows = await backupArea(engine).list(session);
   const out: BackupEntry[] = [];
   for (const r of rows) {
     const meta = parseMeta(r.meta);
@@ -82,7 +66,7 @@ export interface PurgeOptions {
 
 /** Drops the matching backup tables; returns what was dropped. */
 export async function purgeBackups(engine: EngineAdapter, session: Session, o: PurgeOptions): Promise<BackupEntry[]> {
-  supported(engine);
+  const area = backupArea(engine);
   if (o.migrationId === undefined && o.olderThanMs === undefined && !o.all) {
     throw new MigratrixError("invalid_argument", "purge needs a migration id, an age (older than) or all");
   }
@@ -91,7 +75,6 @@ export async function purgeBackups(engine: EngineAdapter, session: Session, o: P
   const chosen = list.filter(
     (b) => o.olderThanMs === undefined || (b.createdAt !== "" && now - Date.parse(b.createdAt) > o.olderThanMs),
   );
-  const q = (n: string) => engine.dialect.quoteIdent(n);
-  for (const b of chosen) await session.exec(`DROP TABLE IF EXISTS ${q(BACKUP_SCHEMA)}.${q(b.table)}`);
+  for (const b of chosen) await area.drop(session, b.table);
   return chosen;
 }

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/agent/v1/agent.proto.
  */
 export const file_migratrix_agent_v1_agent: GenFile = /*@__PURE__*/
-  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvYWdlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSKXAQoPQW5ub3VuY2VSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhQKDHdvcmtzcGFjZV9pZBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgJEhIKCnB1YmxpY19rZXkYBCABKAwSNwoLY29ubmVjdGlvbnMYBSADKAsyIi5taWdyYXRyaXguYWdlbnQudjEuQ29ubmVjdGlvbkluZm8iNQoQQW5ub3VuY2VSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJIl8KDkNvbm5lY3Rpb25JbmZvEgwKBG5hbWUYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkSKgoGZW5naW5lGAMgASgOMhoubWlncmF0cml4LmFnZW50LnYxLkVuZ2luZSJwCgxMZWFzZVJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SEAoIYWdlbnRfaWQYAyABKAkSFQoNZmVuY2luZ190b2tlbhgEIAEoBBIWCg5jb3JyZWxhdGlvbl9pZBgFIAEoCSJvCg1MZWFzZVJlc3BvbnNlEg8KB2dyYW50ZWQYASABKAgSFQoNZmVuY2luZ190b2tlbhgCIAEoBBIOCgZ0dGxfbXMYAyABKA0SFgoOcmVuZXdfZXZlcnlfbXMYBCABKA0SDgoGcmVhc29uGAUgASgJIocCCgxBZ2VudFJlcXVlc3QSFgoOY29ycmVsYXRpb25faWQYASABKAkSFAoMd29ya3NwYWNlX2lkGAIgASgJEjsKCmludHJvc3BlY3QYCiABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdFJlcXVlc3RIABI+CgxzdG9yZV9zZWNyZXQYCyABKAsyJi5taWdyYXRyaXguYWdlbnQudjEuU3RvcmVTZWNyZXRSZXF1ZXN0SAASRAoPdGVzdF9jb25uZWN0aW9uGAwgASgLMikubWlncmF0cml4LmFnZW50LnYxLlRlc3RDb25uZWN0aW9uUmVxdWVzdEgAQgYKBGtpbmQiOAoRSW50cm9zcGVjdFJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRIPCgdzY2hlbWFzGAIgAygJIigKD0ludHJvc3BlY3RSZXBseRIVCg1zbmFwc2hvdF9qc29uGAEgASgJIn8KElN0b3JlU2VjcmV0UmVxdWVzdBI2Cgpjb25uZWN0aW9uGAEgASgLMiIubWlncmF0cml4LmFnZW50LnYxLkNvbm5lY3Rpb25JbmZvEjEKCnNlYWxlZF91cmwYAiABKAsyHS5taWdyYXRyaXguYWdlbnQudjEuU2VhbGVkQm94IkwKCVNlYWxlZEJveBIcChRlcGhlbWVyYWxfcHVibGljX2tleRgBIAEoDBINCgVub25jZRgCIAEoDBISCgpjaXBoZXJ0ZXh0GAMgASgMImIKEFN0b3JlU2VjcmV0UmVwbHkSNgoKY29ubmVjdGlvbhgBIAEoCzIiLm1pZ3JhdHJpeC5hZ2VudC52MS5Db25uZWN0aW9uSW5mbxIWCg5zZXJ2ZXJfdmVyc2lvbhgCIAEoCSIrChVUZXN0Q29ubmVjdGlvblJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCSJBChNUZXN0Q29ubmVjdGlvblJlcGx5EhYKDnNlcnZlcl92ZXJzaW9uGAEgASgJEhIKCmxhdGVuY3lfbXMYAiABKAEiOAoKQWdlbnRFcnJvchIqCgVlcnJvchgBIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5EYkVycm9yIoICCgpBZ2VudFJlcGx5Ei8KBWVycm9yGAEgASgLMh4ubWlncmF0cml4LmFnZW50LnYxLkFnZW50RXJyb3JIABI5CgppbnRyb3NwZWN0GAogASgLMiMubWlncmF0cml4LmFnZW50LnYxLkludHJvc3BlY3RSZXBseUgAEjwKDHN0b3JlX3NlY3JldBgLIAEoCzIkLm1pZ3JhdHJpeC5hZ2VudC52MS5TdG9yZVNlY3JldFJlcGx5SAASQgoPdGVzdF9jb25uZWN0aW9uGAwgASgLMicubWlncmF0cml4LmFnZW50LnYxLlRlc3RDb25uZWN0aW9uUmVwbHlIAEIGCgRraW5kYgZwcm90bzM", [file_migratrix_agent_v1_engine]);
+  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvYWdlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSKXAQoPQW5ub3VuY2VSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhQKDHdvcmtzcGFjZV9pZBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgJEhIKCnB1YmxpY19rZXkYBCABKAwSNwoLY29ubmVjdGlvbnMYBSADKAsyIi5taWdyYXRyaXguYWdlbnQudjEuQ29ubmVjdGlvbkluZm8iNQoQQW5ub3VuY2VSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJIl8KDkNvbm5lY3Rpb25JbmZvEgwKBG5hbWUYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkSKgoGZW5naW5lGAMgASgOMhoubWlncmF0cml4LmFnZW50LnYxLkVuZ2luZSJwCgxMZWFzZVJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SEAoIYWdlbnRfaWQYAyABKAkSFQoNZmVuY2luZ190b2tlbhgEIAEoBBIWCg5jb3JyZWxhdGlvbl9pZBgFIAEoCSJvCg1MZWFzZVJlc3BvbnNlEg8KB2dyYW50ZWQYASABKAgSFQoNZmVuY2luZ190b2tlbhgCIAEoBBIOCgZ0dGxfbXMYAyABKA0SFgoOcmVuZXdfZXZlcnlfbXMYBCABKA0SDgoGcmVhc29uGAUgASgJIroCCgxBZ2VudFJlcXVlc3QSFgoOY29ycmVsYXRpb25faWQYASABKAkSFAoMd29ya3NwYWNlX2lkGAIgASgJEjsKCmludHJvc3BlY3QYCiABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdFJlcXVlc3RIABI+CgxzdG9yZV9zZWNyZXQYCyABKAsyJi5taWdyYXRyaXguYWdlbnQudjEuU3RvcmVTZWNyZXRSZXF1ZXN0SAASRAoPdGVzdF9jb25uZWN0aW9uGAwgASgLMikubWlncmF0cml4LmFnZW50LnYxLlRlc3RDb25uZWN0aW9uUmVxdWVzdEgAEjEKBXF1ZXJ5GBQgASgLMiAubWlncmF0cml4LmFnZW50LnYxLlF1ZXJ5UmVxdWVzdEgAQgYKBGtpbmQiSQoRSW50cm9zcGVjdFJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRIPCgdzY2hlbWFzGAIgAygJEg8KB29iamVjdHMYAyABKAgiKAoPSW50cm9zcGVjdFJlcGx5EhUKDXNuYXBzaG90X2pzb24YASABKAkifwoSU3RvcmVTZWNyZXRSZXF1ZXN0EjYKCmNvbm5lY3Rpb24YASABKAsyIi5taWdyYXRyaXguYWdlbnQudjEuQ29ubmVjdGlvbkluZm8SMQoKc2VhbGVkX3VybBgCIAEoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5TZWFsZWRCb3giTAoJU2VhbGVkQm94EhwKFGVwaGVtZXJhbF9wdWJsaWNfa2V5GAEgASgMEg0KBW5vbmNlGAIgASgMEhIKCmNpcGhlcnRleHQYAyABKAwiYgoQU3RvcmVTZWNyZXRSZXBseRI2Cgpjb25uZWN0aW9uGAEgASgLMiIubWlncmF0cml4LmFnZW50LnYxLkNvbm5lY3Rpb25JbmZvEhYKDnNlcnZlcl92ZXJzaW9uGAIgASgJIisKFVRlc3RDb25uZWN0aW9uUmVxdWVzdBISCgpjb25uZWN0aW9uGAEgASgJIkEKE1Rlc3RDb25uZWN0aW9uUmVwbHkSFgoOc2VydmVyX3ZlcnNpb24YASABKAkSEgoKbGF0ZW5jeV9tcxgCIAEoASI4CgpBZ2VudEVycm9yEioKBWVycm9yGAEgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3IiswIKCkFnZW50UmVwbHkSLwoFZXJyb3IYASABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuQWdlbnRFcnJvckgAEjkKCmludHJvc3BlY3QYCiABKAsyIy5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdFJlcGx5SAASPAoMc3RvcmVfc2VjcmV0GAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0b3JlU2VjcmV0UmVwbHlIABJCCg90ZXN0X2Nvbm5lY3Rpb24YDCABKAsyJy5taWdyYXRyaXguYWdlbnQudjEuVGVzdENvbm5lY3Rpb25SZXBseUgAEi8KBXF1ZXJ5GBQgASgLMh4ubWlncmF0cml4LmFnZW50LnYxLlF1ZXJ5UmVwbHlIAEIGCgRraW5kIugBCgxRdWVyeVJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRILCgNzcWwYAiABKAkSDgoGcGFyYW1zGAMgAygJEhAKCG1heF9yb3dzGAQgASgNEhEKCW1heF9ieXRlcxgFIAEoBBIRCglyZWFkX29ubHkYBiABKAgSHAoUc3RhdGVtZW50X3RpbWVvdXRfbXMYByABKA0SKwoFbWFza3MYCCADKAsyHC5taWdyYXRyaXguYWdlbnQudjEuTWFza1J1bGUSEAoIbWFza19rZXkYCSABKAwSEgoKYmF0Y2hfcm93cxgKIAEoDSI8CghNYXNrUnVsZRIPCgdwYXR0ZXJuGAEgASgJEgwKBGtpbmQYAiABKAkSEQoJa2VlcF9sYXN0GAMgASgNIkoKDFJlc3VsdENvbHVtbhIMCgRuYW1lGAEgASgJEgwKBHR5cGUYAiABKAkSDgoGc291cmNlGAMgASgJEg4KBm1hc2tlZBgEIAEoCSI1CgpSZXN1bHRDZWxsEg4KBG51bGwYASABKAhIABIOCgR0ZXh0GAIgASgJSABCBwoFdmFsdWUiOgoJUmVzdWx0Um93Ei0KBWNlbGxzGAEgAygLMh4ubWlncmF0cml4LmFnZW50LnYxLlJlc3VsdENlbGwizAEKClF1ZXJ5UmVwbHkSMQoHY29sdW1ucxgBIAMoCzIgLm1pZ3JhdHJpeC5hZ2VudC52MS5SZXN1bHRDb2x1bW4SKwoEcm93cxgCIAMoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5SZXN1bHRSb3cSDAoEZG9uZRgDIAEoCBIRCglyb3dfY291bnQYBCABKAQSEQoJdHJ1bmNhdGVkGAUgASgIEhMKC2R1cmF0aW9uX21zGAYgASgBEhUKDXJvd3NfYWZmZWN0ZWQYByABKARiBnByb3RvMw", [file_migratrix_agent_v1_engine]);
 
 /**
  * Agent -> control, request/reply on mx.<workspace>.control.agents: an agent announces itself
@@ -227,6 +227,12 @@ export type AgentRequest = Message<"migratrix.agent.v1.AgentRequest"> & {
      */
     value: TestConnectionRequest;
     case: "testConnection";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.QueryRequest query = 20;
+     */
+    value: QueryRequest;
+    case: "query";
   } | { case: undefined; value?: undefined };
 };
 
@@ -250,6 +256,13 @@ export type IntrospectRequest = Message<"migratrix.agent.v1.IntrospectRequest"> 
    * @generated from field: repeated string schemas = 2;
    */
   schemas: string[];
+
+  /**
+   * Also read constraints, index definitions, views, routines, triggers, types (engines/schema).
+   *
+   * @generated from field: bool objects = 3;
+   */
+  objects: boolean;
 };
 
 /**
@@ -445,6 +458,12 @@ export type AgentReply = Message<"migratrix.agent.v1.AgentReply"> & {
      */
     value: TestConnectionReply;
     case: "testConnection";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.QueryReply query = 20;
+     */
+    value: QueryReply;
+    case: "query";
   } | { case: undefined; value?: undefined };
 };
 
@@ -454,4 +473,241 @@ export type AgentReply = Message<"migratrix.agent.v1.AgentReply"> & {
  */
 export const AgentReplySchema: GenMessage<AgentReply> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_agent, 14);
+
+/**
+ * Explorer (issue 10): one statement, run by the agent under the guard the control plane asked
+ * for. The agent enforces read_only itself (read-only transaction / query_only) whatever the
+ * control plane's own checks said, and masks before any row leaves it.
+ *
+ * @generated from message migratrix.agent.v1.QueryRequest
+ */
+export type QueryRequest = Message<"migratrix.agent.v1.QueryRequest"> & {
+  /**
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * @generated from field: string sql = 2;
+   */
+  sql: string;
+
+  /**
+   * Positional parameters as text ($1 / ?); the database converts them.
+   *
+   * @generated from field: repeated string params = 3;
+   */
+  params: string[];
+
+  /**
+   * @generated from field: uint32 max_rows = 4;
+   */
+  maxRows: number;
+
+  /**
+   * @generated from field: uint64 max_bytes = 5;
+   */
+  maxBytes: bigint;
+
+  /**
+   * @generated from field: bool read_only = 6;
+   */
+  readOnly: boolean;
+
+  /**
+   * @generated from field: uint32 statement_timeout_ms = 7;
+   */
+  statementTimeoutMs: number;
+
+  /**
+   * @generated from field: repeated migratrix.agent.v1.MaskRule masks = 8;
+   */
+  masks: MaskRule[];
+
+  /**
+   * HMAC-SHA256 key of "hash" masking (per workspace).
+   *
+   * @generated from field: bytes mask_key = 9;
+   */
+  maskKey: Uint8Array;
+
+  /**
+   * Rows per reply frame (0 = the agent's default).
+   *
+   * @generated from field: uint32 batch_rows = 10;
+   */
+  batchRows: number;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.QueryRequest.
+ * Use `create(QueryRequestSchema)` to create a new message.
+ */
+export const QueryRequestSchema: GenMessage<QueryRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 15);
+
+/**
+ * "table.column" glob (`*` in either part); kind full | partial | hash | null.
+ *
+ * @generated from message migratrix.agent.v1.MaskRule
+ */
+export type MaskRule = Message<"migratrix.agent.v1.MaskRule"> & {
+  /**
+   * @generated from field: string pattern = 1;
+   */
+  pattern: string;
+
+  /**
+   * @generated from field: string kind = 2;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: uint32 keep_last = 3;
+   */
+  keepLast: number;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.MaskRule.
+ * Use `create(MaskRuleSchema)` to create a new message.
+ */
+export const MaskRuleSchema: GenMessage<MaskRule> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 16);
+
+/**
+ * @generated from message migratrix.agent.v1.ResultColumn
+ */
+export type ResultColumn = Message<"migratrix.agent.v1.ResultColumn"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The database's type name where known ("text", "int4", "VARCHAR"…).
+   *
+   * @generated from field: string type = 2;
+   */
+  type: string;
+
+  /**
+   * "schema.table.column" (or "table.column") it was read from; empty when not traceable.
+   *
+   * @generated from field: string source = 3;
+   */
+  source: string;
+
+  /**
+   * Masking applied by the agent: "" or the rule's kind.
+   *
+   * @generated from field: string masked = 4;
+   */
+  masked: string;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.ResultColumn.
+ * Use `create(ResultColumnSchema)` to create a new message.
+ */
+export const ResultColumnSchema: GenMessage<ResultColumn> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 17);
+
+/**
+ * @generated from message migratrix.agent.v1.ResultCell
+ */
+export type ResultCell = Message<"migratrix.agent.v1.ResultCell"> & {
+  /**
+   * @generated from oneof migratrix.agent.v1.ResultCell.value
+   */
+  value: {
+    /**
+     * @generated from field: bool null = 1;
+     */
+    value: boolean;
+    case: "null";
+  } | {
+    /**
+     * @generated from field: string text = 2;
+     */
+    value: string;
+    case: "text";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message migratrix.agent.v1.ResultCell.
+ * Use `create(ResultCellSchema)` to create a new message.
+ */
+export const ResultCellSchema: GenMessage<ResultCell> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 18);
+
+/**
+ * @generated from message migratrix.agent.v1.ResultRow
+ */
+export type ResultRow = Message<"migratrix.agent.v1.ResultRow"> & {
+  /**
+   * @generated from field: repeated migratrix.agent.v1.ResultCell cells = 1;
+   */
+  cells: ResultCell[];
+};
+
+/**
+ * Describes the message migratrix.agent.v1.ResultRow.
+ * Use `create(ResultRowSchema)` to create a new message.
+ */
+export const ResultRowSchema: GenMessage<ResultRow> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 19);
+
+/**
+ * Streamed: the first frame carries the columns, every frame some rows, the last one done = true
+ * with the totals.
+ *
+ * @generated from message migratrix.agent.v1.QueryReply
+ */
+export type QueryReply = Message<"migratrix.agent.v1.QueryReply"> & {
+  /**
+   * @generated from field: repeated migratrix.agent.v1.ResultColumn columns = 1;
+   */
+  columns: ResultColumn[];
+
+  /**
+   * @generated from field: repeated migratrix.agent.v1.ResultRow rows = 2;
+   */
+  rows: ResultRow[];
+
+  /**
+   * @generated from field: bool done = 3;
+   */
+  done: boolean;
+
+  /**
+   * @generated from field: uint64 row_count = 4;
+   */
+  rowCount: bigint;
+
+  /**
+   * @generated from field: bool truncated = 5;
+   */
+  truncated: boolean;
+
+  /**
+   * @generated from field: double duration_ms = 6;
+   */
+  durationMs: number;
+
+  /**
+   * Rows affected by a write (0 for reads).
+   *
+   * @generated from field: uint64 rows_affected = 7;
+   */
+  rowsAffected: bigint;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.QueryReply.
+ * Use `create(QueryReplySchema)` to create a new message.
+ */
+export const QueryReplySchema: GenMessage<QueryReply> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 20);
 

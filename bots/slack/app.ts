@@ -1,0 +1,183 @@
+// The Slack front end: a bolt App on the Bun receiver with the /migratrix slash command, the
+// Approve / Reject / Rollback buttons, and run progress posted then updated in the message's thread.
+import { App, type Logger as BoltLogger, type LogLevel as BoltLogLevel, type webApi } from "@slack/bolt";
+import type { Logger } from "../../common/log.ts";
+import type { ApiConfig, ChatUser } from "../core/api.ts";
+import { clientsAs } from "../core/api.ts";
+import { errorCard, handleText, rollback, vote } from "../core/handle.ts";
+import { followRun, progressCard, startOf } from "../core/progress.ts";
+import { type Card, stageRefCodec } from "../core/view.ts";
+import { ACTION, toBlocks } from "./blocks.ts";
+import { BunReceiver } from "./receiver.ts";
+
+export interface SlackBotOptions {
+  api: ApiConfig;
+  signingSecret: string;
+  /** xoxb-… bot token for the Web API. */
+  botToken: string;
+  /** Web API base URL (default https://slack.com/api/); tests point it at a local stand-in. */
+  slackApiUrl?: string;
+  port?: number;
+  hostname?: string;
+  log: Logger;
+  /** Milliseconds since the epoch, for the signature window (tests). */
+  now?: () => number;
+}
+
+export interface SlackBot {
+  /** Where Slack must send slash commands and interactivity (the app's Request URL). */
+  url: string;
+  port: number;
+  /** Resolves when every request's work (including runs being followed) is done. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function boltLogger(log: Logger): BoltLogger {
+  let level = "info" as BoltLogLevel;
+  return {
+    debug: (...m) => log.debug(m.map(String).join(" ")),
+    info: (...m) => log.info(m.map(String).join(" ")),
+    warn: (...m) => log.warn(m.map(String).join(" ")),
+    error: (...m) => log.error(m.map(String).join(" ")),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
+  const log = opts.log.child({ bot: "slack" });
+  const receiver = new BunReceiver({
+    signingSecret: opts.signingSecret,
+    log,
+    ...(opts.hostname ? { hostname: opts.hostname } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  const app = new App({
+    token: opts.botToken,
+    receiver,
+    convoStore: false,
+    logger: boltLogger(log),
+    clientOptions: opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {},
+  });
+  const aborts = new AbortController();
+
+  type Client = webApi.WebClient;
+
+  /** Posts a card (ephemeral ones to the actor only) and follows its runs in the message's thread. */
+  async function post(
+    client: Client,
+    where: { channel: string; user: string; threadTs?: string },
+    c: Card,
+    actor?: ChatUser,
+  ) {
+    const { text, blocks } = toBlocks(c);
+    if (c.ephemeral) {
+      await client.chat.postEphemeral({ channel: where.channel, user: where.user, text, blocks });
+      return;
+    }
+    const res = await client.chat.postMessage({
+      channel: where.channel,
+      text,
+      blocks,
+      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+    });
+    if (c.follow && res.ts && actor) await follow(client, where.channel, where.threadTs ?? res.ts, c.follow, actor);
+  }
+
+  async function follow(
+    client: Client,
+    channel: string,
+    threadTs: string,
+    f: NonNullable<Card["follow"]>,
+    actor: ChatUser,
+  ) {
+    await Promise.all(
+      f.runs.map(async (run) => {
+        const first = toBlocks(progressCard(f.ref, startOf(run)));
+        const posted = await client.chat.postMessage({ channel, thread_ts: threadTs, ...first });
+        let last = JSON.stringify(first.blocks);
+        // Watched as the chat user who started the run: WatchRun is their read access.
+        await followRun(
+          clientsAs(opts.api, actor),
+          run,
+          async (p) => {
+            const next = toBlocks(progressCard(f.ref, p));
+            const key = JSON.stringify(next.blocks);
+            if (key === last || !posted.ts) return;
+            last = key;
+            await client.chat.update({ channel, ts: posted.ts, ...next });
+          },
+          aborts.signal,
+        );
+      }),
+    );
+  }
+
+  app.command("/migratrix", async ({ command, ack, client }) => {
+    await ack();
+    const actor: ChatUser = {
+      platform: "slack",
+      tenant: command.team_id,
+      user: command.user_id,
+      displayName: `@${command.user_name}`,
+    };
+    const result = await handleText({ api: opts.api, actor }, command.text);
+    await post(client, { channel: command.channel_id, user: command.user_id }, result, actor);
+  });
+
+  app.action(
+    new RegExp(`^(${ACTION.approve}|${ACTION.reject}|${ACTION.rollback})$`),
+    async ({ ack, body, action, client }) => {
+      await ack();
+      if (body.type !== "block_actions" || action.type !== "button" || !("action_id" in action)) return;
+      const actionId = action.action_id;
+      const channel = body.channel?.id ?? body.container?.channel_id;
+      const messageTs = body.message?.ts ?? body.container?.message_ts;
+      const ref = stageRefCodec.decode(action.value);
+      if (!channel || !messageTs || !ref) {
+        log.warn("slack action without channel, message or stage reference", { action: actionId });
+        return;
+      }
+      const actor: ChatUser = {
+        platform: "slack",
+        tenant: body.team?.id ?? body.user.team_id ?? "",
+        user: body.user.id,
+        ...(body.user.username ? { displayName: `@${body.user.username}` } : {}),
+      };
+      const where = { channel, user: body.user.id, threadTs: messageTs };
+      const api = clientsAs(opts.api, actor);
+      try {
+        if (actionId === ACTION.rollback) {
+          await post(client, where, await rollback(api, ref), actor);
+          return;
+        }
+        const updated = await vote(api, ref, actionId === ACTION.approve);
+        // The approval request itself shows the new count; it stays the one message to look at.
+        await client.chat.update({ channel, ts: messageTs, ...toBlocks(updated) });
+        if (updated.follow) await follow(client, channel, messageTs, updated.follow, actor);
+      } catch (err) {
+        await post(client, where, errorCard(err));
+      }
+    },
+  );
+
+  app.error(async (err) => {
+    log.error("slack listener failed", { err: err.message });
+  });
+
+  const bound = await receiver.start(opts.port ?? 0);
+  log.info("slack bot listening", { url: bound.url });
+  return {
+    ...bound,
+    settled: () => receiver.settled(),
+    async stop() {
+      aborts.abort();
+      await receiver.stop();
+      await receiver.settled();
+    },
+  };
+}

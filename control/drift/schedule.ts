@@ -1,0 +1,94 @@
+// Scheduled drift checks: one "drift" schedule per environment (target = environment id) in the
+// shared scheduler; a firing checks every connection of the environment.
+import { eq } from "drizzle-orm";
+import { appendAudit } from "../audit/index.ts";
+import { getEnvironment } from "../domain/environments.ts";
+import {
+  getSchedule,
+  parseCron,
+  putSchedule,
+  removeSchedule,
+  SCHEDULER_ACTOR,
+  type ScheduleHandler,
+  type ScheduleRow,
+} from "../schedules/index.ts";
+import type { Db } from "../store/index.ts";
+import { tables } from "../store/index.ts";
+import { checkDrift, type DriftCheckDeps } from "./check.ts";
+
+export const DRIFT_KIND = "drift";
+
+export interface DriftScheduleView {
+  environment: string;
+  cron: string;
+  nextRun: Date | null;
+  lastFired: Date | null;
+}
+
+async function environmentName(db: Db, id: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ name: tables.environments.name })
+    .from(tables.environments)
+    .where(eq(tables.environments.id, id));
+  return row?.name;
+}
+
+export function driftScheduleHandler(deps: DriftCheckDeps): ScheduleHandler {
+  return {
+    environmentOf: (s) => environmentName(deps.db, s.target),
+    async run({ schedule, correlationId }) {
+      const environment = await environmentName(deps.db, schedule.target);
+      // The environment is gone: nothing to check (schedules follow environments, never names).
+      if (!environment) return;
+      await checkDrift(deps, {
+        workspaceId: schedule.workspaceId,
+        environment,
+        trigger: "schedule",
+        actor: SCHEDULER_ACTOR,
+        correlationId,
+      });
+    },
+  };
+}
+
+function view(environment: string, row: ScheduleRow, now: Date): DriftScheduleView {
+  return { environment, cron: row.cron, nextRun: parseCron(row.cron).next(now), lastFired: row.lastFiredAt };
+}
+
+export async function getDriftSchedule(
+  db: Db,
+  input: { workspaceId: string; environment: string; now: Date },
+): Promise<DriftScheduleView | null> {
+  const env = await getEnvironment(db, input.workspaceId, input.environment);
+  const row = await getSchedule(db, { workspaceId: input.workspaceId, kind: DRIFT_KIND, target: env.id });
+  return row ? view(env.name, row, input.now) : null;
+}
+
+/** Sets the environment's schedule, or removes it when cron is empty; audited either way. */
+export async function setDriftSchedule(
+  db: Db,
+  input: { workspaceId: string; environment: string; cron: string; actor: string; correlationId: string; now: Date },
+): Promise<DriftScheduleView | null> {
+  const env = await getEnvironment(db, input.workspaceId, input.environment);
+  const key = { workspaceId: input.workspaceId, kind: DRIFT_KIND, target: env.id };
+  return db.transaction(async (tx) => {
+    const audit = (action: string, detail: Record<string, unknown>) =>
+      appendAudit(tx, {
+        workspaceId: input.workspaceId,
+        actor: input.actor,
+        action,
+        environment: env.name,
+        target: `schedule:${DRIFT_KIND}:${env.name}`,
+        correlationId: input.correlationId,
+        detail,
+      });
+    if (input.cron.trim() === "") {
+      const removed = await removeSchedule(tx, key);
+      await audit("schedule.remove", { kind: DRIFT_KIND, removed });
+      return null;
+    }
+    const row = await putSchedule(tx, { ...key, cron: input.cron, actor: input.actor, now: input.now });
+    await audit("schedule.set", { kind: DRIFT_KIND, cron: row.cron });
+    return view(env.name, row, input.now);
+  });
+}

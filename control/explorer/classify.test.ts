@@ -1,0 +1,52 @@
+import { expect, test } from "bun:test";
+import { MigratrixError } from "../../common/errors.ts";
+import type { EngineId } from "../../engines/index.ts";
+import { classify } from "./classify.ts";
+
+const cases: [EngineId, string, string][] = [
+  ["postgresql", "select * from users", "read"],
+  ["postgresql", "with x as (select 1) select * from x", "read"],
+  ["postgresql", "select 'insert into t' as label, \"update\" from t -- delete", "read"],
+  ["postgresql", "explain select 1", "read"],
+  ["postgresql", "values (1), (2)", "read"],
+  ["postgresql", "insert into t values (1)", "write:INSERT"],
+  ["postgresql", "with d as (delete from t returning *) select * from d", "write:DELETE"],
+  ["postgresql", "select * into t2 from t", "write:INTO"],
+  ["postgresql", "select nextval('s')", "write:nextval()"],
+  ["postgresql", "select setval('s', 1)", "write:setval()"],
+  ["postgresql", "copy t to program 'x'", "write:COPY"],
+  ["postgresql", "select lo_export(1, '/tmp/x')", "write:lo_export()"],
+  ["postgresql", "select pg_read_file('/etc/passwd')", "write:pg_read_file()"],
+  ["postgresql", "select * from dblink('x', 'y') as t(a int)", "write:dblink()"],
+  ["postgresql", "set default_transaction_read_only = off", "write:SET"],
+  ["postgresql", "commit", "write:COMMIT"],
+  ["postgresql", "select * from t for update", "write:UPDATE"],
+  ["postgresql", "explain analyze delete from t", "write:ANALYZE"],
+  ["mariadb", "SET SESSION TRANSACTION READ WRITE", "write:SET"],
+  ["mariadb", "select * from t into outfile '/tmp/x'", "write:INTO"],
+  ["mariadb", "replace into t values (1)", "write:REPLACE"],
+  ["mariadb", "show tables", "read"],
+  ["sqlite", "PRAGMA query_only = 0", "write:PRAGMA assignment"],
+  ["sqlite", "PRAGMA table_list", "read"],
+  ["sqlite", "select load_extension('x')", "write:load_extension()"],
+];
+
+test.each(cases)("%s: %s → %s", (engine, sql, want) => {
+  const c = classify(sql, engine);
+  expect(c.kind === "read" ? "read" : `write:${c.reason}`).toBe(want);
+});
+
+test.each([
+  ["postgresql", "select 1; select 2"],
+  ["postgresql", "commit; delete from t"],
+  ["mariadb", "select 1; select 2"],
+  ["sqlite", ""],
+] as [EngineId, string][])("%s: %p is not exactly one statement", (engine, sql) => {
+  let err: unknown;
+  try {
+    classify(sql, engine);
+  } catch (e) {
+    err = e;
+  }
+  expect(err instanceof MigratrixError ? err.code : err).toBe("invalid_argument");
+});
