@@ -304,11 +304,12 @@ describe("webhook signatures", () => {
 });
 
 describe("push → migrations", () => {
-  test("two new files → two migrations with their checksums; the same push again → nothing new", async () => {
+  test("two new files (.sql, .migration) → two migrations with their checksums; the same push again → nothing new", async () => {
     const { repo, path, name } = await linked();
     repo.write("db/migrations/20260201000001_accounts.sql", UP1);
     repo.commitAndPush("accounts", ALICE);
-    repo.write("db/migrations/20260201000002_orders.sql", UP2);
+    // Both extensions the file format allows.
+    repo.write("db/migrations/20260201000002_orders.migration", UP2);
     repo.write("db/migrations/README.md", "not a migration");
     repo.write("elsewhere/20260201000003_ignored.sql", UP2);
     const sha = repo.commitAndPush("orders", STRANGER);
@@ -334,7 +335,7 @@ describe("push → migrations", () => {
             author: ALICE.email,
           },
           {
-            path: "db/migrations/20260201000002_orders.sql",
+            path: "db/migrations/20260201000002_orders.migration",
             migrationId: ids[1],
             outcome: "created",
             checksum: migrationChecksum(UP2),

@@ -19,7 +19,7 @@ import type { GitReader } from "./git.ts";
 import { type LinkRow, recordEvent, secretContext } from "./links.ts";
 import type { SecretBox } from "./secrets.ts";
 
-export const MIGRATION_EXTENSIONS = [".sql"] as const;
+export const MIGRATION_EXTENSIONS = [".sql", ".migration"] as const;
 
 export type FileOutcome = "created" | "updated" | "unchanged" | "refused" | "invalid" | "removed" | "archived";
 

@@ -28,6 +28,7 @@ describe("parseMigrationFileName", () => {
       "001_init.up.sql",
       "migrations/2026/20260101_x-y.sql",
       "C:\\m\\003_a__b.sql",
+      "20260102000000_add_orders.migration",
     ];
     expect(names.map(outcome)).toEqual([
       { id: "20260101120000_add_users", name: "add users" },
@@ -37,6 +38,7 @@ describe("parseMigrationFileName", () => {
       { id: "001_init", name: "init" },
       { id: "20260101_x-y", name: "x-y" },
       { id: "003_a__b", name: "a b" },
+      { id: "20260102000000_add_orders", name: "add orders" },
     ]);
   });
 
@@ -64,9 +66,9 @@ describe("parseMigrationFileName", () => {
       bad("001 init.sql", SAFE),
       bad("001_ünï.sql", SAFE),
       bad("001_x'; DROP TABLE t.sql", SAFE),
-      bad("001_init.txt", 'the name must end in ".sql"'),
-      bad("", 'the name must end in ".sql"'),
-      bad("dir/", 'the name must end in ".sql"'),
+      bad("001_init.txt", 'the name must end in ".sql" or ".migration"'),
+      bad("", 'the name must end in ".sql" or ".migration"'),
+      bad("dir/", 'the name must end in ".sql" or ".migration"'),
       bad(`001_${"a".repeat(200)}.sql`, "the name is longer than 200 characters"),
     ]);
   });

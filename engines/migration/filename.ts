@@ -1,7 +1,7 @@
 // Migration ids and display names from file names. The id is the key in migratrix_history, so it
 // is restricted to characters that are safe in SQL literals, URLs, shells and file systems.
 //
-// Accepted (".sql" required, case-insensitive; a directory part is ignored):
+// Accepted (".sql" or ".migration", case-insensitive; a directory part is ignored):
 //   20260101120000_add_users.sql  → id "20260101120000_add_users", name "add users"   (timestamp, dbmate)
 //   V1__init.sql, V1_2__x.sql     → id "V1__init", name "init"                       (Flyway versioned)
 //   001_init.up.sql               → id "001_init", name "init"                        (golang-migrate)
@@ -26,8 +26,9 @@ export function parseMigrationFileName(fileName: string): MigrationName {
       file: fileName,
     });
   };
-  if (!/\.sql$/i.test(base)) fail('the name must end in ".sql"');
-  let stem = base.slice(0, -4);
+  const ext = /\.(sql|migration)$/i.exec(base);
+  if (!ext) fail('the name must end in ".sql" or ".migration"');
+  let stem = base.slice(0, base.length - (ext?.[0].length ?? 0));
   if (/\.down$/i.test(stem)) fail("a .down.sql file is the down half of a pair; name the .up.sql file");
   if (/\.up$/i.test(stem)) stem = stem.slice(0, -3);
   if (!SAFE_ID.test(stem)) {
