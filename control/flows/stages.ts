@@ -4,6 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Bus } from "../../bus/types.ts";
 import { MigratrixError } from "../../common/errors.ts";
+import { type EngineId, generatesRollback, getEngine } from "../../engines/index.ts";
 import { appendAudit } from "../audit/index.ts";
 import { riskFindings } from "../domain/migration-risk.ts";
 import { getMigration, type MigrationRow } from "../domain/migrations.ts";
@@ -305,12 +306,12 @@ export async function rollback(
   opts: { whenApproved?: boolean } = {},
 ): Promise<RunView[]> {
   const l = await load(db, call);
-  // On PostgreSQL the agent's apply stored a generated down script in the target: an empty revert
-  // script runs that one, so only other engines need a -- DOWN section.
-  if (l.migration.downSql.trim() === "" && l.migration.engine !== "postgresql") {
+  // Where the agent generates rollback (PostgreSQL, MariaDB/MySQL, SQLite) its apply stored a down
+  // script in the target: an empty revert script runs that one, so only other engines need -- DOWN.
+  if (l.migration.downSql.trim() === "" && !generatesRollback(getEngine(l.migration.engine as EngineId))) {
     throw new MigratrixError(
       "failed_precondition",
-      `cannot roll back migration ${l.migration.id}: it has no down script (add a -- DOWN section in a new migration)`,
+      `cannot roll back migration ${l.migration.id}: it has no down script and ${l.migration.engine} gets none generated (add a -- DOWN section in a new migration)`,
     );
   }
   const ids = await db.transaction(async (tx) => {
