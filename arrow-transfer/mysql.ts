@@ -10,8 +10,8 @@ import { mysqlError } from "../engines/mysql/errors.ts";
 import type { CarriedKind } from "../engines/schema/typemap.ts";
 import type { EngineId } from "../engines/types.ts";
 import { arrowSchema, type Cell, cellBytes, columnValues, kindsOf, makeBatch } from "./batch.ts";
-import { CHECKPOINT_TABLE, JOB_ROW } from "./checkpoint.ts";
-import { expandedComparison, expandedParams, keyFromJson, keyText, keyToJson } from "./keys.ts";
+import { CHECKPOINT_TABLE, checkpointFromRow, JOB_ROW } from "./checkpoint.ts";
+import { expandedComparison, expandedParams, keyText, keyToJson } from "./keys.ts";
 import type {
   BatchLimits,
   Checkpoint,
@@ -447,15 +447,7 @@ export function createMysqlTarget(c: MysqlConn, engine: EngineId): TargetEndpoin
         `SELECT table_name, last_key, chunks, ${c.q("rows")} AS r, bytes, done FROM ${cp} WHERE job_id = ? AND table_name <> ?`,
         [jobId, JOB_ROW],
       );
-      return rows.map((r) => ({
-        jobId,
-        table: String(r.table_name),
-        lastKey: keyFromJson((r.last_key as string | null) ?? null, String(r.table_name)),
-        chunks: Number(r.chunks),
-        rows: Number(r.r),
-        bytes: Number(r.bytes),
-        done: Number(r.done) === 1,
-      }));
+      return rows.map((r) => checkpointFromRow(jobId, { ...r, rows: r.r }, Number(r.done) === 1));
     },
     async markDone(x) {
       await save(x);

@@ -11,9 +11,9 @@ import { postgresDialect } from "../engines/postgres/dialect.ts";
 import { parsePostgresUrl } from "../engines/postgres/driver.ts";
 import { postgresError } from "../engines/postgres/errors.ts";
 import { arrowSchema, type Cell, makeBatch } from "./batch.ts";
-import { CHECKPOINT_TABLE, JOB_ROW } from "./checkpoint.ts";
+import { CHECKPOINT_TABLE, checkpointFromRow, JOB_ROW } from "./checkpoint.ts";
 import { copyTextPieces, decodeCopyField, LineSplitter } from "./copytext.ts";
-import { keyFromJson, keyText, keyToJson } from "./keys.ts";
+import { keyText, keyToJson } from "./keys.ts";
 import type {
   BatchLimits,
   Checkpoint,
@@ -561,15 +561,7 @@ export function createPostgresTarget(
          WHERE job_id = $1 AND table_name <> $2`,
         [jobId, JOB_ROW],
       );
-      return rows.map((r) => ({
-        jobId,
-        table: String(r.table_name),
-        lastKey: keyFromJson((r.last_key as string | null) ?? null, String(r.table_name)),
-        chunks: Number(r.chunks),
-        rows: Number(r.rows),
-        bytes: Number(r.bytes),
-        done: r.done === true,
-      }));
+      return rows.map((r) => checkpointFromRow(jobId, r, r.done === true));
     },
     async markDone(c) {
       await run(sql, SAVE_CHECKPOINT, checkpointParams(c));

@@ -3,6 +3,7 @@
 // server as the first 64 bits of MD5 over the canonical row text, combined with BIT_XOR; binary
 // (byte) order for text keys. The same form serves same-engine and cross-engine diffs: MySQL has
 // no faster built-in 64-bit string hash.
+import { canonicalLiteral } from "../datadiff/literal.ts";
 import type { DataDiffFacts, DiffColumn, TableName, ValueClass } from "../datadiff/types.ts";
 import type { Session } from "../types.ts";
 import { mysqlDialect } from "./dialect.ts";
@@ -71,24 +72,11 @@ function canonical(col: DiffColumn, v: string): string {
   }
 }
 
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// TIMESTAMP and DATETIME literals take a space between date and time.
+const timestamp = (text: string) => mysqlDialect.quoteLiteral(text.replace("T", " "));
 
 function literal(col: DiffColumn, text: string | null): string {
-  if (text === null) return "NULL";
-  switch (col.cls) {
-    case "int":
-    case "decimal":
-    case "float":
-    case "bool":
-      return NUMBER.test(text) ? text : mysqlDialect.quoteLiteral(text);
-    case "bytes":
-      return /^[0-9a-f]*$/.test(text) ? `X'${text}'` : mysqlDialect.quoteLiteral(text);
-    case "timestamp":
-    case "timestamptz":
-      return mysqlDialect.quoteLiteral(text.replace("T", " "));
-    default:
-      return mysqlDialect.quoteLiteral(text);
-  }
+  return canonicalLiteral(col, text, { quote: mysqlDialect.quoteLiteral, own: { timestamp, timestamptz: timestamp } });
 }
 
 async function describe(session: Session, table: TableName) {

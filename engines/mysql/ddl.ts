@@ -3,6 +3,8 @@
 // and before foreign keys (reference cycles need nothing special), routines, views by dependency
 // and triggers.
 // Objects go into the session's current database: a snapshot can be rebuilt under another name.
+
+import { inDependencyOrder } from "../schema/index.ts";
 import type {
   ColumnSnapshot,
   ConstraintSnapshot,
@@ -92,26 +94,6 @@ export function createTableSql(t: TableSnapshot, d: Dialect, mysql: boolean): st
 
 export function foreignKeySql(t: TableSnapshot, fk: ConstraintSnapshot, d: Dialect): string {
   return `ALTER TABLE ${d.quoteIdent(t.name)} ADD CONSTRAINT ${d.quoteIdent(fk.name)} ${fk.definition}`;
-}
-
-/** Objects after the ones they name in dependsOn (views on views). */
-function inDependencyOrder(objects: SchemaObjectSnapshot[]): SchemaObjectSnapshot[] {
-  const byId = new Map(objects.map((o) => [`${o.schema}.${o.name}`, o]));
-  const done = new Set<string>();
-  const out: SchemaObjectSnapshot[] = [];
-  const visit = (o: SchemaObjectSnapshot, path: Set<string>) => {
-    const id = `${o.schema}.${o.name}`;
-    if (done.has(id) || path.has(id)) return;
-    path.add(id);
-    for (const dep of o.dependsOn ?? []) {
-      const next = byId.get(dep);
-      if (next) visit(next, path);
-    }
-    done.add(id);
-    out.push(o);
-  };
-  for (const o of objects) visit(o, new Set());
-  return out;
 }
 
 /** The statements that rebuild the snapshot in the current database, without terminators. */

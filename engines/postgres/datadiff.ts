@@ -1,6 +1,7 @@
 // PostgreSQL facts for the row-level data diff (engines/datadiff/): canonical text in SQL, the row
 // hash pushed into the server (hash_record_extended over the values when both sides are the same
 // engine with the same types, else md5 of the canonical text), "C" ordering for text keys.
+import { canonicalLiteral } from "../datadiff/literal.ts";
 import type { DataDiffFacts, DiffColumn, TableName, ValueClass } from "../datadiff/types.ts";
 import type { Session } from "../types.ts";
 import { postgresDialect } from "./dialect.ts";
@@ -53,24 +54,17 @@ function canonical(col: DiffColumn, v: string): string {
   }
 }
 
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const lit = postgresDialect.quoteLiteral;
 
 function literal(col: DiffColumn, text: string | null): string {
-  if (text === null) return "NULL";
-  switch (col.cls) {
-    case "int":
-    case "decimal":
-    case "float":
-      return NUMBER.test(text) ? text : postgresDialect.quoteLiteral(text);
-    case "bool":
-      return text === "0" ? "false" : "true";
-    case "bytes":
-      return `decode(${postgresDialect.quoteLiteral(text)}, 'hex')`;
-    case "timestamptz":
-      return postgresDialect.quoteLiteral(`${text}Z`);
-    default:
-      return postgresDialect.quoteLiteral(text);
-  }
+  return canonicalLiteral(col, text, {
+    quote: lit,
+    own: {
+      bool: (t) => (t === "0" ? "false" : "true"),
+      bytes: (t) => `decode(${lit(t)}, 'hex')`,
+      timestamptz: (t) => lit(`${t}Z`),
+    },
+  });
 }
 
 // Classes whose PostgreSQL types all have a default hash operator class with extended hashing.

@@ -12,6 +12,7 @@ import type {
   SchemaSnapshot,
   TableSnapshot,
 } from "../schema/snapshot.ts";
+import { inDependencyOrder } from "../schema/snapshot.ts";
 import { postgresDialect } from "./dialect.ts";
 
 const qi = (name: string) => postgresDialect.quoteIdent(name);
@@ -89,25 +90,6 @@ export function sequenceOwnedBySql(o: SchemaObjectSnapshot): string | null {
 }
 
 /** Views first by what they read, so a view comes after the views it selects from. */
-function viewsInOrder(views: SchemaObjectSnapshot[]): SchemaObjectSnapshot[] {
-  const byName = new Map(views.map((v) => [`${v.schema}.${v.name}`, v]));
-  const done = new Set<string>();
-  const out: SchemaObjectSnapshot[] = [];
-  const visit = (v: SchemaObjectSnapshot, path: Set<string>) => {
-    const id = `${v.schema}.${v.name}`;
-    if (done.has(id) || path.has(id)) return;
-    path.add(id);
-    for (const d of v.dependsOn ?? []) {
-      const dep = byName.get(d);
-      if (dep) visit(dep, path);
-    }
-    done.add(id);
-    out.push(v);
-  };
-  for (const v of views) visit(v, new Set());
-  return out;
-}
-
 const TYPE_ORDER = (o: SchemaObjectSnapshot) =>
   /^CREATE TYPE \S+ AS ENUM/.test(o.definition) ? 0 : /^CREATE DOMAIN/.test(o.definition) ? 1 : 2;
 
@@ -153,7 +135,7 @@ export function renderCreateStatements(s: SchemaSnapshot): string[] {
   }
   for (const t of s.tables)
     for (const fk of own(t, foreignKeys(t), constraintFromParent)) out.push(addConstraintSql(t, fk));
-  const views = viewsInOrder([...of("view"), ...of("materialized_view")]);
+  const views = inDependencyOrder([...of("view"), ...of("materialized_view")]);
   for (const v of views) out.push(v.definition);
   for (const v of views) for (const ix of v.indexes ?? []) if (ix.definition) out.push(ix.definition);
   for (const o of of("trigger")) out.push(o.definition);

@@ -1,12 +1,18 @@
 // The proof: every corpus case runs up → down against the real PostgreSQL and must come back equal
 // (our introspection, pg_dump --schema-only, data checksums), or be reported as not reversible.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, test } from "bun:test";
 import { getEngine } from "../index.ts";
-import { runMigration } from "../runner/index.ts";
 import type { Session } from "../types.ts";
 import { createBackupHooks } from "./backup/hooks.ts";
-import { type CorpusCase, loadCorpus, loadCoverage, REQUIRED_KINDS } from "./corpus/corpus.ts";
+import { type CorpusCase, loadCorpus } from "./corpus/corpus.ts";
 import { captureState, type PgServer, type PgState, pgDumpSchemas } from "./corpus/pg-state.ts";
+import {
+  assertReasons,
+  expectCoverage,
+  expectRoundTrip,
+  type Outcome as RoundTripOutcome,
+  runCase,
+} from "./corpus/roundtrip.ts";
 import { generateDown } from "./generate.ts";
 
 const engine = getEngine("postgresql");
@@ -49,11 +55,7 @@ afterAll(async () => {
 });
 
 test("COVERAGE.md lists every corpus case as its file says, and covers every required kind", () => {
-  const fromFiles = cases.map((c) => ({ name: c.name, engine: "postgresql", covers: c.covers, expect: c.expect }));
-  expect(loadCoverage().filter((r) => r.engine === "postgresql")).toEqual(fromFiles);
-  const covered = new Set(cases.flatMap((c) => c.covers));
-  expect((REQUIRED_KINDS.postgresql ?? []).filter((k) => !covered.has(k))).toEqual([]);
-  expect(cases.length).toBeGreaterThanOrEqual(60);
+  expectCoverage("postgresql", cases, 60);
 });
 
 // Runs go one at a time: a session waiting in pg_advisory_lock holds a snapshot, which a running
@@ -65,40 +67,17 @@ function oneAtATime<T>(f: () => Promise<T>): Promise<T> {
   return next;
 }
 
-async function run(
+function run(
   session: Session,
   c: CorpusCase,
   direction: "apply" | "revert",
   sql: string,
   hooks?: ReturnType<typeof createBackupHooks>,
 ) {
-  const result = await oneAtATime(() =>
-    runMigration({
-      engine,
-      session,
-      migration: { id: c.name, name: c.name, checksum: `sha256:${c.name}`, sql },
-      direction,
-      runId: `${c.name}-${direction}`,
-      attempt: 1,
-      appliedBy: "roundtrip-test",
-      correlationId: c.name,
-      lockTimeoutMs: 60_000,
-      onEvent: () => {},
-      ...(hooks ? { hooks } : {}),
-    }),
-  );
-  return { outcome: result.outcome, error: result.error?.message };
+  return oneAtATime(() => runCase({ engine, session, c, direction, sql, ...(hooks ? { hooks } : {}) }));
 }
 
-interface Outcome {
-  problems: unknown[];
-  reversibility: string;
-  apply: { outcome: string; error: string | undefined };
-  changed: boolean;
-  revert?: { outcome: string; error: string | undefined };
-  before?: PgState;
-  after?: PgState;
-}
+type Outcome = RoundTripOutcome<PgState>;
 const outcomes = new Map<string, Outcome | Error>();
 const schemaOf = (c: CorpusCase) => `c_${c.name.replaceAll("-", "_")}`;
 
@@ -155,20 +134,7 @@ beforeAll(async () => {
 
 describe("postgres round trips", () => {
   for (const c of cases) {
-    test(`${c.name} (${c.expect})`, () => {
-      const o = outcomes.get(c.name);
-      if (o instanceof Error || o === undefined) throw o ?? new Error(`case ${c.name} did not run`);
-      const done = { outcome: "completed", error: undefined };
-      const { before, after, ...rest } = o;
-      expect(rest).toEqual({
-        problems: [],
-        reversibility: c.expect,
-        apply: done,
-        changed: true,
-        ...(c.expect === "irreversible" ? {} : { revert: done }),
-      });
-      if (c.expect !== "irreversible") expect(after).toEqual(before as PgState);
-    });
+    test(`${c.name} (${c.expect})`, () => expectRoundTrip(c, outcomes.get(c.name)));
   }
 });
 
@@ -197,9 +163,7 @@ async function roundTrip(
     changed: !Bun.deepEquals(applied, before),
   };
   if (down.reversibility === "irreversible") {
-    // Never silently wrong: every irreversible step says why.
-    const reasons = down.steps.filter((x) => x.reversibility === "irreversible").map((x) => x.reason ?? "");
-    if (!reasons.every((r) => r.length > 0)) throw new Error(`${c.name}: an irreversible step gives no reason`);
+    assertReasons(c, down);
     return { o, before };
   }
   o.revert = await run(session, c, "revert", down.sql);

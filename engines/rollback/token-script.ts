@@ -8,8 +8,9 @@ import type { Stmt } from "../risk/tokens/model.ts";
 import { readStatement } from "../risk/tokens/read.ts";
 import { STEP_MARKER } from "../runner/plan.ts";
 import { sqliteDialect } from "../sqlite/dialect.ts";
+import { assembleDown, emptyDown } from "./down-script.ts";
 import { irreversible } from "./postgres/step.ts";
-import type { BackupGap, BackupSpec, DownScript, DownStep, GenerateDownOptions, Reversibility } from "./types.ts";
+import type { BackupGap, BackupSpec, DownScript, DownStep, GenerateDownOptions } from "./types.ts";
 
 export type { Inverse } from "./postgres/step.ts";
 
@@ -29,8 +30,6 @@ export interface TokStatement {
   problem?: string;
 }
 
-const RANK: Record<Reversibility, number> = { exact: 0, partly: 1, irreversible: 2 };
-
 /** What an engine's inverse gets: the statement and where to register backups and gaps. */
 export interface TokCtx {
   st: TokStatement;
@@ -48,16 +47,7 @@ export function generateWithTokens(
 ): DownScript {
   const dialect = engine === "sqlite" ? sqliteDialect : engine === "mysql" ? mysqlDialect : mariadbDialect;
   const split = dialect.split(upSql, { firstLine: o.firstLine ?? 1 });
-  const empty: DownScript = {
-    engine: o.engine,
-    sql: "",
-    steps: [],
-    reversibility: "exact",
-    backups: [],
-    backupGaps: [],
-    problems: split.problems,
-  };
-  if (split.problems.length > 0) return { ...empty, reversibility: "irreversible" };
+  if (split.problems.length > 0) return emptyDown(o, split.problems);
   const mysql = engine !== "sqlite";
   const backups: BackupSpec[] = [];
   const gaps: BackupGap[] = [];
@@ -78,8 +68,7 @@ export function generateWithTokens(
     const c: TokCtx = { st, upIndex: s.index, migrationId: o.migrationId ?? "migration", backups, gaps };
     let inv: import("./postgres/step.ts").Inverse;
     if (st.problem !== undefined) {
-      const reason = `the statement could not be read: ${st.problem}`;
-      inv = destructive(st) ? cannot(c, reason) : irreversible(reason);
+      inv = noInverse(c, `the statement could not be read: ${st.problem}`);
     } else {
       try {
         inv = inverseOf(c);
@@ -89,24 +78,18 @@ export function generateWithTokens(
     }
     steps.push({ upIndex: s.index, line: s.start.line, column: s.start.column, ...inv });
   }
-  steps.reverse();
-  const reversibility = steps.reduce<Reversibility>(
-    (w, s) => (RANK[s.reversibility] > RANK[w] ? s.reversibility : w),
-    "exact",
-  );
-  return {
-    ...empty,
+  return assembleDown(emptyDown(o, []), {
+    steps,
+    backups,
+    gaps,
     // Each step opens with a marker line naming the up statement it undoes: a revert of a partly
     // applied migration runs only the steps of the statements that committed (runner/plan.ts).
-    sql: steps
-      .filter((s) => s.sql.length > 0)
-      .map((s) => `${STEP_MARKER} ${s.upIndex}\n${s.sql.map((x) => `${x};\n`).join("")}`)
-      .join(""),
-    steps,
-    reversibility,
-    backups,
-    backupGaps: gaps,
-  };
+    render: (down) =>
+      down
+        .filter((s) => s.sql.length > 0)
+        .map((s) => `${STEP_MARKER} ${s.upIndex}\n${s.sql.map((x) => `${x};\n`).join("")}`)
+        .join(""),
+  });
 }
 
 const DESTROYS = new Set(["DELETE", "UPDATE", "DROP", "TRUNCATE", "REPLACE"]);
@@ -121,6 +104,11 @@ export function destructive(st: TokStatement): boolean {
   if (DESTROYS.has(a ?? "")) return true;
   if (a === "ALTER") return b === "TABLE" || ((b === "IGNORE" || b === "ONLINE") && c === "TABLE");
   return a === "CREATE" && b === "OR" && c === "REPLACE";
+}
+
+/** No inverse: irreversible, and a backup gap too when the statement may destroy data. */
+export function noInverse(c: TokCtx, reason: string) {
+  return destructive(c.st) ? cannot(c, reason) : irreversible(reason);
 }
 
 /** Irreversible, and whatever the statement destroys goes unbacked: the hook stops the run. */

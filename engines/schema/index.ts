@@ -5,6 +5,7 @@ export {
   type ConstraintSnapshot,
   type ExtensionSnapshot,
   type IndexSnapshot,
+  inDependencyOrder,
   normalizeSnapshot,
   type PrimaryKeySnapshot,
   type SchemaInfo,

@@ -176,6 +176,26 @@ function byString(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Objects after the ones they name in dependsOn (views on views); a cycle is broken where it closes. */
+export function inDependencyOrder(objects: readonly SchemaObjectSnapshot[]): SchemaObjectSnapshot[] {
+  const byId = new Map(objects.map((o) => [`${o.schema}.${o.name}`, o]));
+  const done = new Set<string>();
+  const out: SchemaObjectSnapshot[] = [];
+  const visit = (o: SchemaObjectSnapshot, path: Set<string>) => {
+    const id = `${o.schema}.${o.name}`;
+    if (done.has(id) || path.has(id)) return;
+    path.add(id);
+    for (const dep of o.dependsOn ?? []) {
+      const next = byId.get(dep);
+      if (next) visit(next, path);
+    }
+    done.add(id);
+    out.push(o);
+  };
+  for (const o of objects) visit(o, new Set());
+  return out;
+}
+
 /** Puts a snapshot in its canonical order and renumbers ordinals, so equal schemas serialise equally. */
 export function normalizeSnapshot(s: SchemaSnapshot): SchemaSnapshot {
   const tables = s.tables

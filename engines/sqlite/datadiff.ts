@@ -3,6 +3,7 @@
 // them in JS (engines/datadiff/canonical.ts, the same md5-64 the other engines compute in SQL).
 // Pushing the hash down would buy nothing here: SQLite runs in this process, so its rows never
 // cross a network, and a JS user function would see the very same values one call per row.
+import { canonicalLiteral } from "../datadiff/literal.ts";
 import type { DataDiffFacts, DiffColumn, TableName, ValueClass } from "../datadiff/types.ts";
 import type { Session } from "../types.ts";
 import { sqliteDialect } from "./dialect.ts";
@@ -26,29 +27,16 @@ export function sqliteValueClass(declared: string): ValueClass {
   return "other";
 }
 
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+// Stored the way SQLite's own datetime() writes it; the fraction only when there is one.
+function timestamp(text: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})\.(\d{6})$/.exec(text);
+  if (!m) return sqliteDialect.quoteLiteral(text);
+  const frac = (m[3] ?? "").replace(/0+$/, "");
+  return sqliteDialect.quoteLiteral(`${m[1]} ${m[2]}${frac ? `.${frac}` : ""}`);
+}
 
 function literal(col: DiffColumn, text: string | null): string {
-  if (text === null) return "NULL";
-  switch (col.cls) {
-    case "int":
-    case "decimal":
-    case "float":
-    case "bool":
-      return NUMBER.test(text) ? text : sqliteDialect.quoteLiteral(text);
-    case "bytes":
-      return /^[0-9a-f]*$/.test(text) ? `X'${text}'` : sqliteDialect.quoteLiteral(text);
-    case "timestamp":
-    case "timestamptz": {
-      // Stored the way SQLite's own datetime() writes it; the fraction only when there is one.
-      const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})\.(\d{6})$/.exec(text);
-      if (!m) return sqliteDialect.quoteLiteral(text);
-      const frac = (m[3] ?? "").replace(/0+$/, "");
-      return sqliteDialect.quoteLiteral(`${m[1]} ${m[2]}${frac ? `.${frac}` : ""}`);
-    }
-    default:
-      return sqliteDialect.quoteLiteral(text);
-  }
+  return canonicalLiteral(col, text, { quote: sqliteDialect.quoteLiteral, own: { timestamp, timestamptz: timestamp } });
 }
 
 async function describe(session: Session, table: TableName) {

@@ -2,11 +2,12 @@
 // so does the snapshot (`definition`, read with `objects: true`): that text is rendered as is,
 // which is what `sqlite3 .schema` prints. Where a snapshot has no definition (it was built or
 // changed by a diff), the statement is built from the structured fields instead.
+
+import { inDependencyOrder } from "../schema/index.ts";
 import type {
   ColumnSnapshot,
   ConstraintSnapshot,
   IndexSnapshot,
-  SchemaObjectSnapshot,
   SchemaSnapshot,
   TableSnapshot,
 } from "../schema/snapshot.ts";
@@ -56,26 +57,6 @@ export function buildCreateIndex(t: TableSnapshot, ix: IndexSnapshot): string {
   });
   const where = ix.where !== undefined ? ` WHERE ${ix.where}` : "";
   return `CREATE ${ix.unique ? "UNIQUE " : ""}INDEX ${q(ix.name)} ON ${q(t.name)} (${keys.join(", ")})${where}`;
-}
-
-/** Objects after the ones they name in dependsOn (views on views). */
-function inDependencyOrder(objects: SchemaObjectSnapshot[]): SchemaObjectSnapshot[] {
-  const byId = new Map(objects.map((o) => [`${o.schema}.${o.name}`, o]));
-  const done = new Set<string>();
-  const out: SchemaObjectSnapshot[] = [];
-  const visit = (o: SchemaObjectSnapshot, path: Set<string>) => {
-    const id = `${o.schema}.${o.name}`;
-    if (done.has(id) || path.has(id)) return;
-    path.add(id);
-    for (const dep of o.dependsOn ?? []) {
-      const next = byId.get(dep);
-      if (next) visit(next, path);
-    }
-    done.add(id);
-    out.push(o);
-  };
-  for (const o of objects) visit(o, new Set());
-  return out;
 }
 
 /**

@@ -5,7 +5,8 @@
 import { loadModule, type Node, type ParseResult, parseSync } from "libpg-query";
 import type { Statement } from "../../types.ts";
 import type { AnalyseInput } from "../analyser.ts";
-import { CATALOG, type CheckId } from "../catalog.ts";
+import type { CheckId } from "../catalog.ts";
+import { findingSink } from "../findings.ts";
 import type { Finding } from "../model.ts";
 import { byteToCharMapper } from "../text.ts";
 import { nodeType, walk } from "./ast.ts";
@@ -26,21 +27,8 @@ interface Parsed {
 export function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Finding[][] {
   const parsed = parseAll(input.src, input.statements);
   const state = createScriptState(input.schema);
-  const findings: Finding[][] = input.statements.map(() => []);
-  const push = (statement: number, offset: number, check: CheckId, r: Omit<Report, "location">): void => {
-    if (!input.enabled.has(check)) return;
-    const p = input.text.position(offset);
-    const finding: Finding = {
-      check,
-      level: r.level ?? CATALOG[check].level,
-      message: r.message,
-      line: p.line,
-      column: p.column,
-      hint: r.hint,
-    };
-    if (r.subject !== undefined) subjects.set(finding, r.subject);
-    findings[statement]?.push(finding);
-  };
+  const sink = findingSink(input, subjects);
+  const push = sink.push;
   input.statements.forEach((st, i) => {
     const p = parsed[i];
     if (p === undefined) return;
@@ -55,8 +43,7 @@ export function analysePostgres(input: AnalyseInput, subjects: Map<Finding, stri
   });
   const finish: FinishCtx = { script: state, reportAt: push };
   for (const rule of PG_RULES) rule.finish?.(finish);
-  for (const list of findings) list.sort((a, b) => a.line - b.line || a.column - b.column);
-  return findings;
+  return sink.done();
 }
 
 export function statementCtx(

@@ -1,9 +1,11 @@
-// Shared by the token-level engines' fuzz tests: a seeded generator of token soup and mutated case
-// SQL, and the well-formedness check every report must pass.
+// Shared by the risk fuzz tests (every engine): a seeded generator of token soup and mutated case
+// SQL, the well-formedness check every report must pass, and the loop that runs them through assess().
 
+import type { EngineId } from "../../types.ts";
+import { assess } from "../assess.ts";
 import type { CheckCases } from "../cases/types.ts";
 import { CATALOG } from "../catalog.ts";
-import { levelRank, maxLevel, type ReportLevel, type RiskReport } from "../model.ts";
+import { type AssessOptions, levelRank, maxLevel, type ReportLevel, type RiskReport } from "../model.ts";
 
 export function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -67,4 +69,30 @@ export function malformed(r: RiskReport, src: string): string[] {
   });
   if (r.level !== maxLevel(r.statements.map((s) => s.level))) bad.push(`script level ${r.level}`);
   return bad;
+}
+
+/**
+ * Runs each input through assess() for `engine`: what went wrong (a throw, a malformed report, an
+ * input slower than `maxMsPerInput`), stopping at 5; empty when every input held.
+ */
+export async function fuzzFailures(o: {
+  engine: EngineId;
+  inputs: readonly string[];
+  maxMsPerInput: number;
+}): Promise<string[]> {
+  const opts: AssessOptions = { engine: o.engine, include: ["non-idempotent", "object-policy"] };
+  const failures: string[] = [];
+  for (const input of o.inputs) {
+    const started = performance.now();
+    try {
+      const bad = malformed(await assess(input, opts), input);
+      if (bad.length > 0) failures.push(`${JSON.stringify(input)}: ${bad.join("; ")}`);
+    } catch (err) {
+      failures.push(`${JSON.stringify(input)}: threw ${String(err)}`);
+    }
+    const ms = performance.now() - started;
+    if (ms > o.maxMsPerInput) failures.push(`${JSON.stringify(input)}: took ${ms.toFixed(0)} ms`);
+    if (failures.length >= 5) break;
+  }
+  return failures;
 }

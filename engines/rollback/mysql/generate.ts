@@ -2,7 +2,7 @@
 // from the schema as it stands just before it, and list the backups the before-hook must take.
 import { createTableSql, foreignKeySql } from "../../mysql/ddl.ts";
 import { combine, exact, type Inverse, irreversible } from "../postgres/step.ts";
-import { cannot, destructive, generateWithTokens } from "../token-script.ts";
+import { cannot, generateWithTokens, noInverse } from "../token-script.ts";
 import type { DownScript, GenerateDownOptions } from "../types.ts";
 import { alterTable } from "./alter.ts";
 import { del, insert, truncate, update } from "./dml.ts";
@@ -79,9 +79,7 @@ function inverseOf(c: MyCtx): Inverse {
     case "select":
       return exact([], `query: ${NOTHING} (assumes it calls no function that writes)`);
     default:
-      return destructive(c.st)
-        ? cannot(c, `no inverse is known for ${c.st.toks[0]?.upper ?? s.kind} statements`)
-        : irreversible(`no inverse is known for ${c.st.toks[0]?.upper ?? s.kind} statements`);
+      return noInverse(c, `no inverse is known for ${c.st.toks[0]?.upper ?? s.kind} statements`);
   }
 }
 

@@ -1,7 +1,8 @@
 // generateDown for PostgreSQL: parse each up statement, derive its inverse from the schema as it
 // stands just before it, and list the backups the before-hook must take.
 import { postgresDialect } from "../../postgres/dialect.ts";
-import type { BackupGap, BackupSpec, DownScript, DownStep, GenerateDownOptions, Reversibility } from "../types.ts";
+import { assembleDown, emptyDown } from "../down-script.ts";
+import type { BackupGap, BackupSpec, DownScript, DownStep, GenerateDownOptions } from "../types.ts";
 import { alterTable } from "./alter.ts";
 import {
   createFunction,
@@ -20,20 +21,9 @@ import { Model } from "./model.ts";
 import { arr, kindOf, loadParser, type Node, names, parseOne, str } from "./sql.ts";
 import { combine, exact, type Inverse, irreversible, type StepCtx } from "./step.ts";
 
-const RANK: Record<Reversibility, number> = { exact: 0, partly: 1, irreversible: 2 };
-
 export async function generatePostgresDown(upSql: string, o: GenerateDownOptions): Promise<DownScript> {
   const split = postgresDialect.split(upSql, { firstLine: o.firstLine ?? 1 });
-  const empty: DownScript = {
-    engine: o.engine,
-    sql: "",
-    steps: [],
-    reversibility: "exact",
-    backups: [],
-    backupGaps: [],
-    problems: split.problems,
-  };
-  if (split.problems.length > 0) return { ...empty, reversibility: "irreversible" };
+  if (split.problems.length > 0) return emptyDown(o, split.problems);
   const lib = await loadParser();
   const model = new Model(o.schemaBefore);
   const backups: BackupSpec[] = [];
@@ -49,7 +39,7 @@ export async function generatePostgresDown(upSql: string, o: GenerateDownOptions
         message: `${p.error} at line ${pos.line}:${pos.column}`,
         ...pos,
       };
-      return { ...empty, reversibility: "irreversible", problems: [problem] };
+      return emptyDown(o, [problem]);
     }
     const c: StepCtx = {
       p,
@@ -63,19 +53,12 @@ export async function generatePostgresDown(upSql: string, o: GenerateDownOptions
     const inv = safeInverse(c, p.stmt);
     steps.push({ ...where, ...inv });
   }
-  steps.reverse();
-  const reversibility = steps.reduce<Reversibility>(
-    (w, s) => (RANK[s.reversibility] > RANK[w] ? s.reversibility : w),
-    "exact",
-  );
-  return {
-    ...empty,
-    sql: steps.flatMap((s) => s.sql.map((x) => `${x};\n`)).join(""),
+  return assembleDown(emptyDown(o, []), {
     steps,
-    reversibility,
     backups,
-    backupGaps: gaps,
-  };
+    gaps,
+    render: (down) => down.flatMap((s) => s.sql.map((x) => `${x};\n`)).join(""),
+  });
 }
 
 /** A statement shape the generator trips over is reported as irreversible, never guessed at. */

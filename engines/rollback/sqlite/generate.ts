@@ -12,9 +12,9 @@ import {
   cannot,
   clauseAfter,
   constantText,
-  destructive,
   findTop,
   generateWithTokens,
+  noInverse,
   type TokCtx,
   valueRows,
 } from "../token-script.ts";
@@ -172,9 +172,7 @@ function inverseOf(c: SqCtx): Inverse {
       }
       return cannot(c, `no inverse is known for ${s.first} statements`);
     default:
-      return destructive(c.st)
-        ? cannot(c, `no inverse is known for ${c.st.toks[0]?.upper ?? s.kind} statements`)
-        : irreversible(`no inverse is known for ${c.st.toks[0]?.upper ?? s.kind} statements`);
+      return noInverse(c, `no inverse is known for ${c.st.toks[0]?.upper ?? s.kind} statements`);
   }
 }
 

@@ -1,7 +1,8 @@
 // Data loss: statements that delete rows, tables or columns, and deletes/updates that reach too far.
 
+import { backfillTarget } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
-import { isTautology, narrows } from "../../tokens/expr.ts";
+import { isTautology } from "../../tokens/expr.ts";
 import type { Stmt } from "../../tokens/model.ts";
 
 const FK_NAME = /(_fkey|_fk|^fk_|_fk_)/i;
@@ -56,20 +57,13 @@ export const destructiveRules: TokenRule[] = [
         case "update": {
           unbounded(ctx, st);
           limitOrder(ctx, st);
-          const target = st.targets[0];
-          if (
-            st.kind === "update" &&
-            target !== undefined &&
-            ctx.existing(target.name.name) &&
-            st.where !== undefined
-          ) {
-            if (!isTautology(st.where) && !narrows(st.where)) {
-              ctx.report("large-dml", {
-                message: `UPDATE on ${target.name.name} touches every row its condition matches (no value narrows it): a whole-table backfill in one statement, row locks held until it ends`,
-                hint: "backfill in batches by primary key range (WHERE id BETWEEN … AND …), in its own migration",
-                at: target.name.start,
-              });
-            }
+          const backfill = backfillTarget(ctx, st);
+          if (backfill !== undefined) {
+            ctx.report("large-dml", {
+              message: `UPDATE on ${backfill.name.name} touches every row its condition matches (no value narrows it): a whole-table backfill in one statement, row locks held until it ends`,
+              hint: "backfill in batches by primary key range (WHERE id BETWEEN … AND …), in its own migration",
+              at: backfill.name.start,
+            });
           }
           return;
         }

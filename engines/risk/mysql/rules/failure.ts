@@ -1,5 +1,6 @@
 // Statements that fail, or do something other than meant, on MySQL/MariaDB.
 
+import { duplicateColumns } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
 import type { ColumnDef } from "../../tokens/model.ts";
 import { schemaChecks } from "../../tokens/schema.ts";
@@ -66,28 +67,6 @@ function typeProblem(engine: TokenCtx["engine"], c: ColumnDef): { message: strin
   return undefined;
 }
 
-function duplicates(
-  ctx: TokenCtx,
-  list: Array<{ name: string; pos: number }>,
-  what: string,
-  level: "High" | "Medium",
-  hint: string,
-): void {
-  const seen = new Set<string>();
-  for (const item of list) {
-    const k = key(item.name);
-    if (seen.has(k)) {
-      ctx.report("duplicate-column", {
-        level,
-        message: `column ${item.name} appears twice in ${what}`,
-        hint,
-        at: item.pos,
-      });
-    }
-    seen.add(k);
-  }
-}
-
 const DATE_TYPES = new Set(["date", "datetime", "timestamp"]);
 
 function notNullNoDefault(ctx: TokenCtx, table: string, c: ColumnDef): void {
@@ -132,28 +111,26 @@ export const failureRules: TokenRule[] = [
         if (p !== undefined) ctx.report("unsupported-type", { ...p, at: c.typePos });
       }
       if (st.kind === "create-table") {
-        duplicates(
-          ctx,
-          st.columns,
-          `CREATE TABLE ${st.table.name}`,
-          "High",
-          "keep one; the server rejects the statement (error 1060)",
-        );
+        duplicateColumns(ctx, st.columns, {
+          what: `CREATE TABLE ${st.table.name}`,
+          level: "High",
+          hint: "keep one; the server rejects the statement (error 1060)",
+        });
       } else if (st.kind === "insert") {
-        duplicates(
-          ctx,
-          st.columns,
-          "the INSERT column list",
-          "High",
-          "keep one; the server rejects the statement (error 1110)",
-        );
+        duplicateColumns(ctx, st.columns, {
+          what: "the INSERT column list",
+          level: "High",
+          hint: "keep one; the server rejects the statement (error 1110)",
+        });
       } else if (st.kind === "update") {
-        duplicates(
+        duplicateColumns(
           ctx,
           st.sets.map((s) => ({ name: s.column.join("."), pos: s.pos })),
-          "the SET list (MySQL applies both, left to right: the last one wins)",
-          "Medium",
-          "assign each column once",
+          {
+            what: "the SET list (MySQL applies both, left to right: the last one wins)",
+            level: "Medium",
+            hint: "assign each column once",
+          },
         );
       } else if (st.kind === "alter-table") {
         const table = st.table.name;

@@ -1,7 +1,11 @@
 // Design and hygiene: keys, indexes, types and names that cost later; renames that break clients.
 
+import { indexHygiene } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
 import type { ColumnDef, KeyDef, Stmt } from "../../tokens/model.ts";
+
+/** Keys the index-coverage check does not compare. */
+const UNCHECKED_KEYS: ReadonlyArray<KeyDef["kind"]> = ["primary", "fulltext", "spatial"];
 
 const MAX_IDENT = 64;
 const SMALL_INTS = new Set(["int", "integer", "mediumint", "smallint", "tinyint"]);
@@ -61,49 +65,6 @@ function names(ctx: TokenCtx, list: Array<{ name: string; pos: number; what: str
   }
 }
 
-function indexHygiene(ctx: TokenCtx, table: string, k: KeyDef, at: number, siblings: readonly KeyDef[] = []): void {
-  if (k.kind === "foreign" || k.kind === "check") return;
-  const cols = k.columns.map(key);
-  const dup = cols.find((c, i) => c !== "(expr)" && cols.indexOf(c) !== i);
-  if (dup !== undefined) {
-    ctx.report("index-hygiene", {
-      message: `column ${dup} appears twice in the index`,
-      hint: "list each column once",
-      at,
-    });
-    return;
-  }
-  if (
-    k.partial === true ||
-    cols.includes("(expr)") ||
-    k.prefixed ||
-    k.kind === "primary" ||
-    k.kind === "fulltext" ||
-    k.kind === "spatial"
-  )
-    return;
-  const t = key(table);
-  // Keys declared earlier in the same statement count too.
-  const earlier = siblings
-    .filter((x) => x.kind === "index" || x.kind === "unique" || x.kind === "primary")
-    .map((x) => ({
-      name: x.name ?? x.columns.join("_"),
-      table: t,
-      columns: x.columns.map(key),
-      unique: x.kind !== "index",
-    }));
-  const same = [...ctx.script.indexes, ...earlier].find(
-    (x) => x.table === t && x.columns.length >= cols.length && cols.every((c, i) => x.columns[i] === c),
-  );
-  if (same !== undefined && (k.kind !== "unique" || (same.unique && same.columns.length === cols.length))) {
-    ctx.report("index-hygiene", {
-      message: `index on ${table} (${cols.join(", ")}) is covered by ${same.name} (${same.columns.join(", ")})`,
-      hint: "drop the redundant index: it slows writes and costs space",
-      at,
-    });
-  }
-}
-
 function idempotence(ctx: TokenCtx, st: Stmt): void {
   if (st.kind === "create-table" && !st.ifNotExists && !st.orReplace && !st.temporary) {
     ctx.report("non-idempotent", {
@@ -149,7 +110,14 @@ export const hygieneRules: TokenRule[] = [
           const advice = typeAdvice(c, c.primary || pk.has(key(c.name)), ctx.engine);
           if (advice !== undefined) ctx.report("type-hygiene", { ...advice, at: c.typePos });
         }
-        for (const [i, k] of st.keys.entries()) indexHygiene(ctx, st.table.name, k, k.pos, st.keys.slice(0, i));
+        for (const [i, k] of st.keys.entries())
+          indexHygiene(ctx, {
+            table: st.table.name,
+            key: k,
+            at: k.pos,
+            siblings: st.keys.slice(0, i),
+            unchecked: UNCHECKED_KEYS,
+          });
         const charset = st.options.find((o) => o.name === "CHARSET" && (o.value === "UTF8" || o.value === "UTF8MB3"));
         if (charset !== undefined) {
           ctx.report("type-hygiene", {
@@ -170,12 +138,13 @@ export const hygieneRules: TokenRule[] = [
             names(ctx, [{ name: a.col.name, pos: a.col.pos, what: "column" }]);
             const advice = typeAdvice(a.col, a.op === "add-column" && a.col.primary, ctx.engine);
             if (advice !== undefined) ctx.report("type-hygiene", { ...advice, at: a.col.typePos });
-          } else if (a.op === "add-key") indexHygiene(ctx, st.table.name, a.key, a.pos);
+          } else if (a.op === "add-key")
+            indexHygiene(ctx, { table: st.table.name, key: a.key, at: a.pos, unchecked: UNCHECKED_KEYS });
           else if (a.op === "rename-table") names(ctx, [{ name: a.to.name, pos: a.to.start, what: "table" }]);
         }
       } else if (st.kind === "create-index") {
         names(ctx, [{ name: st.name, pos: st.key.pos, what: "index" }]);
-        indexHygiene(ctx, st.table.name, st.key, st.table.start);
+        indexHygiene(ctx, { table: st.table.name, key: st.key, at: st.table.start, unchecked: UNCHECKED_KEYS });
       } else if (st.kind === "rename-table") {
         for (const [i, p] of st.pairs.entries()) {
           names(ctx, [{ name: p.to.name, pos: p.to.start, what: "table" }]);

@@ -1,7 +1,8 @@
 // Data loss on SQLite: statements that delete rows, tables or columns, and rebuilds that lose data.
 
+import { backfillTarget } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
-import { isTautology, narrows } from "../../tokens/expr.ts";
+import { isTautology } from "../../tokens/expr.ts";
 import type { Stmt } from "../../tokens/model.ts";
 
 const SCHEMA_TABLE = /^sqlite_(master|schema|temp_master|temp_schema)$/i;
@@ -57,19 +58,13 @@ export const destructiveRules: TokenRule[] = [
               at: target.name.start,
             });
           }
-          if (
-            st.kind === "update" &&
-            target !== undefined &&
-            ctx.existing(target.name.name) &&
-            st.where !== undefined
-          ) {
-            if (!isTautology(st.where) && !narrows(st.where)) {
-              ctx.report("large-dml", {
-                message: `UPDATE on ${target.name.name} touches every row its condition matches (no value narrows it), holding the database's write lock while it runs`,
-                hint: "backfill in batches by rowid / primary key range, in its own migration",
-                at: target.name.start,
-              });
-            }
+          const backfill = backfillTarget(ctx, st);
+          if (backfill !== undefined) {
+            ctx.report("large-dml", {
+              message: `UPDATE on ${backfill.name.name} touches every row its condition matches (no value narrows it), holding the database's write lock while it runs`,
+              hint: "backfill in batches by rowid / primary key range, in its own migration",
+              at: backfill.name.start,
+            });
           }
           return;
         }

@@ -1,6 +1,7 @@
 // Statements that fail, or store something other than meant, on SQLite.
 
-import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
+import { duplicateColumns } from "../../tokens/checks.ts";
+import { key, type TokenRule } from "../../tokens/context.ts";
 import type { ColumnDef } from "../../tokens/model.ts";
 import { schemaChecks } from "../../tokens/schema.ts";
 
@@ -42,27 +43,6 @@ function typeProblem(c: ColumnDef, strict: boolean): { message: string; hint: st
   return undefined;
 }
 
-function duplicates(
-  ctx: TokenCtx,
-  list: Array<{ name: string; pos: number }>,
-  what: string,
-  level: "High" | "Medium",
-  hint: string,
-): void {
-  const seen = new Set<string>();
-  for (const item of list) {
-    const k = key(item.name);
-    if (seen.has(k))
-      ctx.report("duplicate-column", {
-        level,
-        message: `column ${item.name} appears twice in ${what}`,
-        hint,
-        at: item.pos,
-      });
-    seen.add(k);
-  }
-}
-
 /** What SQLite's ALTER TABLE ADD COLUMN refuses (its documented restrictions), or undefined. */
 function addColumnRefusal(c: ColumnDef): string | undefined {
   if (c.primary) return "a PRIMARY KEY column";
@@ -99,22 +79,22 @@ export const failureRules: TokenRule[] = [
           const p = typeProblem(c, strict);
           if (p !== undefined) ctx.report("unsupported-type", { ...p, at: c.typePos });
         }
-        duplicates(ctx, st.columns, `CREATE TABLE ${st.table.name}`, "High", "keep one; SQLite rejects the statement");
+        duplicateColumns(ctx, st.columns, {
+          what: `CREATE TABLE ${st.table.name}`,
+          level: "High",
+          hint: "keep one; SQLite rejects the statement",
+        });
       } else if (st.kind === "insert") {
-        duplicates(
-          ctx,
-          st.columns,
-          "the INSERT column list (SQLite keeps the first value and ignores the second)",
-          "Medium",
-          "list each column once",
-        );
+        duplicateColumns(ctx, st.columns, {
+          what: "the INSERT column list (SQLite keeps the first value and ignores the second)",
+          level: "Medium",
+          hint: "list each column once",
+        });
       } else if (st.kind === "update") {
-        duplicates(
+        duplicateColumns(
           ctx,
           st.sets.map((s) => ({ name: s.column.join("."), pos: s.pos })),
-          "the SET list (SQLite applies the last one)",
-          "Medium",
-          "assign each column once",
+          { what: "the SET list (SQLite applies the last one)", level: "Medium", hint: "assign each column once" },
         );
       } else if (st.kind === "alter-table") {
         const table = st.table.name;

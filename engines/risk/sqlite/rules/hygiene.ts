@@ -1,7 +1,11 @@
 // Design and hygiene on SQLite: keys, types, names; renames that break clients; triggers and opaque SQL.
 
+import { indexHygiene } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
 import type { ColumnDef, KeyDef, Stmt } from "../../tokens/model.ts";
+
+/** Keys the index-coverage check does not compare. */
+const UNCHECKED_KEYS: ReadonlyArray<KeyDef["kind"]> = ["primary"];
 
 function typeAdvice(c: ColumnDef, strict: boolean): { message: string; hint: string } | undefined {
   const t = c.type;
@@ -36,40 +40,6 @@ function typeAdvice(c: ColumnDef, strict: boolean): { message: string; hint: str
     };
   }
   return undefined;
-}
-
-function indexHygiene(ctx: TokenCtx, table: string, k: KeyDef, at: number, siblings: readonly KeyDef[] = []): void {
-  if (k.kind === "foreign" || k.kind === "check") return;
-  const cols = k.columns.map(key);
-  const dup = cols.find((c, i) => c !== "(expr)" && cols.indexOf(c) !== i);
-  if (dup !== undefined) {
-    ctx.report("index-hygiene", {
-      message: `column ${dup} appears twice in the index`,
-      hint: "list each column once",
-      at,
-    });
-    return;
-  }
-  if (k.partial === true || cols.includes("(expr)") || k.prefixed || k.kind === "primary") return;
-  const t = key(table);
-  const earlier = siblings
-    .filter((x) => x.kind === "index" || x.kind === "unique" || x.kind === "primary")
-    .map((x) => ({
-      name: x.name ?? x.columns.join("_"),
-      table: t,
-      columns: x.columns.map(key),
-      unique: x.kind !== "index",
-    }));
-  const same = [...ctx.script.indexes, ...earlier].find(
-    (x) => x.table === t && x.columns.length >= cols.length && cols.every((c, i) => x.columns[i] === c),
-  );
-  if (same !== undefined && (k.kind !== "unique" || (same.unique && same.columns.length === cols.length))) {
-    ctx.report("index-hygiene", {
-      message: `index on ${table} (${cols.join(", ")}) is covered by ${same.name} (${same.columns.join(", ")})`,
-      hint: "drop the redundant index: it slows writes and costs space",
-      at,
-    });
-  }
 }
 
 function reserved(ctx: TokenCtx, name: string, at: number, what: string): void {
@@ -120,10 +90,17 @@ export const hygieneRules: TokenRule[] = [
           const advice = typeAdvice(c, strict);
           if (advice !== undefined) ctx.report("type-hygiene", { ...advice, at: c.typePos });
         }
-        for (const [i, k] of st.keys.entries()) indexHygiene(ctx, st.table.name, k, k.pos, st.keys.slice(0, i));
+        for (const [i, k] of st.keys.entries())
+          indexHygiene(ctx, {
+            table: st.table.name,
+            key: k,
+            at: k.pos,
+            siblings: st.keys.slice(0, i),
+            unchecked: UNCHECKED_KEYS,
+          });
       } else if (st.kind === "create-index") {
         reserved(ctx, st.name, st.key.pos, "index");
-        indexHygiene(ctx, st.table.name, st.key, st.table.start);
+        indexHygiene(ctx, { table: st.table.name, key: st.key, at: st.table.start, unchecked: UNCHECKED_KEYS });
       } else if (st.kind === "view") {
         reserved(ctx, st.name.name, st.name.start, "view");
       } else if (st.kind === "alter-table") {
