@@ -21,6 +21,7 @@ import {
   migrationRollback,
 } from "./flow.ts";
 import { gitopsLink, gitopsLog, gitopsPr, gitopsShow, gitopsSync, gitopsUnlink } from "./gitops.ts";
+import { importCommand } from "./import.ts";
 import { apply, backupList, backupPurge, down, revert } from "./local.ts";
 import { join, login, logout, workspaceCreate, workspaceList } from "./login.ts";
 import { maskAdd, maskList, maskRemove } from "./mask.ts";
@@ -54,6 +55,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   migrationRollback,
   migrationResolve,
   migrationHistory,
+  importCommand,
   gitopsLink,
   gitopsShow,
   gitopsSync,

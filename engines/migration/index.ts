@@ -2,4 +2,5 @@
 
 export { migrationChecksum, normaliseMigrationText } from "./checksum.ts";
 export { type MigrationName, parseMigrationFileName } from "./filename.ts";
+export * from "./import/index.ts";
 export { type MigrationFile, parseMigrationFile } from "./parse.ts";
