@@ -1,6 +1,9 @@
 // Set-up shared by the agent's end-to-end tests: the real control plane (PGlite store) on the real
 // NATS JetStream with a unique stream prefix, a unique PostgreSQL target database, and Connect
 // clients with the bootstrap admin token. Everything is dropped again by close().
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import mysql from "mysql2/promise";
@@ -59,10 +62,17 @@ export interface E2E {
 }
 
 /** The target database server: PostgreSQL (default) or MariaDB. */
-export type E2ETarget = "postgresql" | "mariadb";
+export type E2ETarget = "postgresql" | "mariadb" | "sqlite";
 
 /** Creates the unique target database; returns its URL and how to drop it again. */
 async function createTarget(kind: E2ETarget, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (kind === "sqlite") {
+    const dir = await mkdtemp(join(tmpdir(), `${name}-`));
+    return {
+      url: `sqlite://${join(dir, `${name}.db`)}`,
+      drop: () => rm(dir, { recursive: true, force: true }),
+    };
+  }
   if (kind === "mariadb") {
     const admin = await mysql.createConnection({ host: "127.0.0.1", port: 3306, user: "root" });
     await admin.query(`CREATE DATABASE ${name}`);
@@ -161,7 +171,7 @@ export async function startE2E(
       await connections.addConnection({
         name: "app",
         environment,
-        engine: kind === "mariadb" ? Engine.MARIADB : Engine.POSTGRESQL,
+        engine: kind === "mariadb" ? Engine.MARIADB : kind === "sqlite" ? Engine.SQLITE : Engine.POSTGRESQL,
         agentId,
         sealedUrl: { ephemeralPublicKey: box.ephemeralPublicKey, nonce: box.nonce, ciphertext: box.ciphertext },
       });
