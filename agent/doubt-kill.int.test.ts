@@ -71,9 +71,8 @@ test("SIGKILL between statement 3 and its history write on MariaDB: resumed at 4
   await stdout.until((l) => l.includes(`${FAULT_MARKER} before-history:3`), "the fault point", 30_000);
   agentProc.kill("SIGKILL");
   await agentProc.exited;
-  for await (const _ of e2e.migrations.watchRun({ runId, afterSeq: 0n })) {
-    // Ends when the reaper has failed the run.
-  }
+  // Ends when the reaper has failed the run.
+  await e2e.untilRunEnds(runId);
   const history = () =>
     e2e.withTarget((s) => s.query("select status, statements_done, attempt from migratrix_history"));
   expect({ run: (await e2e.migrations.getRun({ runId })).run?.state, history: await history() }).toEqual({

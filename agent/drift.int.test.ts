@@ -94,10 +94,7 @@ test("after an apply through the platform the database is clean; a change behind
     engine: Engine.POSTGRESQL,
   });
   const [run] = (await e2e.migrations.runMigration({ migrationId: MIGRATION, environment: "dev" })).runs;
-  for await (const _ of e2e.migrations.watchRun({ runId: run?.id ?? "", afterSeq: 0n })) {
-    // Until the run ends.
-  }
-  expect((await e2e.migrations.getRun({ runId: run?.id ?? "" })).run?.state).toBe(RunState.COMPLETED);
+  expect((await e2e.untilRunEnds(run?.id ?? ""))?.state).toBe(RunState.COMPLETED);
 
   const clean = await drift.checkDrift({ environment: "dev" });
   expect(clean.reports.map(view)).toEqual([
@@ -172,14 +169,7 @@ test("a completed rollback (revert run) sets the expected schema too", async () 
     engine: Engine.POSTGRESQL,
   });
   /** Waits for the stage's unfinished runs to end. */
-  const settle = async (runs: { id: string; state: RunState }[] = []) => {
-    for (const run of runs) {
-      if (run.state !== RunState.PENDING && run.state !== RunState.IN_PROGRESS) continue;
-      for await (const _ of e2e.migrations.watchRun({ runId: run.id, afterSeq: 0n })) {
-        // Until the run ends.
-      }
-    }
-  };
+  const settle = (runs: { id: string; state: RunState }[] = []) => e2e.settleRuns(runs);
   await settle((await e2e.flows.promote({ flow: "drift", migrationId: id, stage: "dev" })).stage?.runs);
   // The apply absorbed what was changed by hand before it: its after-schema is the new baseline.
   const applied = await drift.checkDrift({ environment: "dev" });

@@ -36,12 +36,7 @@ afterAll(async () => {
 
 /** Follows every active run of the stage to its end, then reads the stage again. */
 async function settle(migrationId: string, stage: StageStatus | undefined) {
-  for (const run of stage?.runs ?? []) {
-    if (run.state !== RunState.PENDING && run.state !== RunState.IN_PROGRESS) continue;
-    for await (const _ of e2e.migrations.watchRun({ runId: run.id, afterSeq: 0n })) {
-      // The stream ends when the run is over; the store then holds the stage's new state too.
-    }
-  }
+  await e2e.settleRuns(stage?.runs);
   const res = await e2e.flows.getFlow({ name: "one", migrationId });
   const s = res.stages[0];
   return {

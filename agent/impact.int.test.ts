@@ -56,9 +56,7 @@ test("PROD's approval request shows what the migration changed on DEV", async ()
   const before = await e2e.flows.getFlow({ name: "main", migrationId });
   const promoted = await e2e.flows.promote({ flow: "main", migrationId, stage: "dev" });
   const runId = promoted.stage?.runs[0]?.id ?? "";
-  for await (const _ of e2e.migrations.watchRun({ runId, afterSeq: 0n })) {
-    // Until the run ends.
-  }
+  await e2e.untilRunEnds(runId);
   const after = await e2e.flows.getFlow({ name: "main", migrationId });
   const [dev, prod] = after.stages;
   expect({

@@ -27,7 +27,7 @@ import type { Session } from "../engines/types.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { ConnectionService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
 import { FlowService } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
-import { AuditService, MigrationService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { AuditService, MigrationService, type Run, RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { type Agent, createAgent } from "./agent.ts";
 import { Collector } from "./test-support.ts";
 import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
@@ -58,6 +58,10 @@ export interface E2E {
   snapshot(): Promise<unknown>;
   /** True when another session can take the runner's per-target lock right now. */
   lockIsFree(): Promise<boolean>;
+  /** Follows a run's event stream until the run ends (the stream closes), then reads the run. */
+  untilRunEnds(runId: string): Promise<Run | undefined>;
+  /** Follows every Pending or InProgress run of a stage status to its end. */
+  settleRuns(runs: readonly { id: string; state: RunState }[] | undefined): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -140,6 +144,13 @@ export async function startE2E(
   const audit = createClient(AuditService, transport);
   const engine = getEngine(kind);
 
+  const untilRunEnds = async (runId: string) => {
+    for await (const _ of migrations.watchRun({ runId, afterSeq: 0n })) {
+      // The stream ends when the run is over; the store then holds its final state.
+    }
+    return (await migrations.getRun({ runId })).run;
+  };
+
   const withTarget = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
     const session = await engine.driver.connect(targetUrl);
     try {
@@ -190,6 +201,12 @@ export async function startE2E(
         if (ok) await engine.migrate.unlock(s, { key });
         return ok;
       }),
+    untilRunEnds,
+    async settleRuns(runs) {
+      for (const run of runs ?? []) {
+        if (run.state === RunState.PENDING || run.state === RunState.IN_PROGRESS) await untilRunEnds(run.id);
+      }
+    },
     async close() {
       await control.stop();
       // Best effort: a failed set-up may not have created the streams at all.

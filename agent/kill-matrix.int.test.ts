@@ -98,13 +98,6 @@ for (const kind of ["postgresql", "mariadb"] as const) {
           [migrationId],
         ),
       );
-    const untilEnd = async (runId: string) => {
-      for await (const _ of e2e.migrations.watchRun({ runId, afterSeq: 0n })) {
-        // The stream ends when the run does.
-      }
-      return (await e2e.migrations.getRun({ runId })).run;
-    };
-
     test.each(points(kind))(
       "$fault",
       async ({ fault, k, committed }) => {
@@ -129,7 +122,7 @@ for (const kind of ["postgresql", "mariadb"] as const) {
         await child.stdout.until((l) => l.includes(`${FAULT_MARKER} ${fault}`), "the fault point", 30_000);
         await child.kill();
         killed = undefined;
-        const dead = await untilEnd(runId);
+        const dead = await e2e.untilRunEnds(runId);
         const afterKill = await historyOf(migrationId);
         expect({ state: dead?.state, committed: afterKill[0]?.done }).toEqual({
           state: RunState.FAILED,
@@ -146,7 +139,7 @@ for (const kind of ["postgresql", "mariadb"] as const) {
         });
         try {
           await e2e.migrations.runMigration({ migrationId, environment: "dev" });
-          const done = await untilEnd(runId);
+          const done = await e2e.untilRunEnds(runId);
           expect({
             state: done?.state,
             history: await historyOf(migrationId),

@@ -40,12 +40,7 @@ afterAll(async () => {
 
 /** Follows the stage's active runs to their end, then reads the stage again. */
 async function settle(migrationId: string, stage: StageStatus | undefined) {
-  for (const run of stage?.runs ?? []) {
-    if (run.state !== RunState.PENDING && run.state !== RunState.IN_PROGRESS) continue;
-    for await (const _ of e2e.migrations.watchRun({ runId: run.id, afterSeq: 0n })) {
-      // Until the run ends.
-    }
-  }
+  await e2e.settleRuns(stage?.runs);
   const s = (await e2e.flows.getFlow({ name: "one", migrationId })).stages[0];
   return {
     state: RunState[s?.state ?? RunState.UNSPECIFIED],
