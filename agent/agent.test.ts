@@ -229,7 +229,7 @@ describe("agent", () => {
       {
         ...common,
         seq: 2,
-        log: { level: "info", message: "generated down script for rollback: exact, 0 backup(s) to take" },
+        log: { level: "info", message: "generated down script for rollback: exact, 0 backup(s) to take", code: "" },
       },
       { ...common, seq: 3, statementStarted: { statement: s1 } },
       { ...common, seq: 4, statementFinished: { statement: s1, durationMs: "number", rowsAffected: 0 } },
@@ -458,7 +458,7 @@ describe("agent", () => {
         attempt: 1,
         correlationId: "corr-tr",
         connection: "dev/app",
-        kind: { case: "transfer", value: { sourceConnection: "dev/app", targetConnection: "qa/app" } },
+        kind: { case: "datadiff", value: { sourceConnection: "dev/app", targetConnection: "qa/app" } },
       },
       AGENT,
     );
@@ -493,7 +493,7 @@ describe("agent", () => {
           error: {
             code: "unimplemented",
             nativeCode: "",
-            message: `job kind transfer is not handled by agent ${AGENT_VERSION}`,
+            message: `job kind datadiff is not handled by agent ${AGENT_VERSION}`,
           },
         },
       },
@@ -605,7 +605,7 @@ describe("agent", () => {
         'migratrix_agent_jobs_total{kind="apply",outcome="completed"} 3',
         'migratrix_agent_jobs_total{kind="apply",outcome="dropped"} 1',
         'migratrix_agent_jobs_total{kind="apply",outcome="failed"} 2',
-        'migratrix_agent_jobs_total{kind="transfer",outcome="rejected"} 1',
+        'migratrix_agent_jobs_total{kind="datadiff",outcome="rejected"} 1',
         "migratrix_agent_bus_connected 1",
         'migratrix_agent_statements_total{outcome="failed"} 2',
       ].filter((l) => !lines.includes(l)),

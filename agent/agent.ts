@@ -7,6 +7,7 @@ import type { Bus, Subscription } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
 import { createLogger, type Logger } from "../common/log.ts";
 import { announce, isFatalAnnounceError } from "./announce.ts";
+import type { ExplorerHooks } from "./explorer.ts";
 import type { FaultHooks } from "./faults.ts";
 import { type AgentHttpServer, type Health, startAgentHttp } from "./http.ts";
 import { createJobHandler } from "./jobs.ts";
@@ -38,6 +39,10 @@ export interface CreateAgentOptions {
   connectTimeoutMs?: number;
   /** Test hook: runner hooks that stop at a fixed point (agent/faults.ts). */
   faultHooks?: FaultHooks;
+  /** Test hook: a transfer job stops after its Nth chunk (arrow-transfer/faults.ts). */
+  transferFault?: { afterChunk: number };
+  /** Test hook: switches the explorer's session guard off (agent/explorer.ts). */
+  explorerHooks?: ExplorerHooks;
   log?: Logger;
   metrics?: AgentMetrics;
   /** Serve /healthz and /metrics on this port (0 = any free port); none when undefined. */
@@ -84,6 +89,7 @@ export function createAgent(opts: CreateAgentOptions): Agent {
     leaseRetryMs: opts.leaseRetryMs ?? 5_000,
     connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
     faultHooks: opts.faultHooks,
+    ...(opts.transferFault ? { transferFault: opts.transferFault } : {}),
     metrics,
     log,
   });
@@ -93,6 +99,7 @@ export function createAgent(opts: CreateAgentOptions): Agent {
     connectTimeoutMs: opts.connectTimeoutMs ?? 10_000,
     metrics,
     log,
+    ...(opts.explorerHooks ? { explorerHooks: opts.explorerHooks } : {}),
   });
 
   let subs: Subscription[] = [];

@@ -1,5 +1,6 @@
 // The standalone agent's configuration from its environment and command line. Every problem is
 // reported at once, by name, before anything connects.
+import { parseTransferFault } from "../arrow-transfer/faults.ts";
 import { subjectToken } from "../bus/subjects.ts";
 import { MigratrixError } from "../common/errors.ts";
 import type { LogLevel } from "../common/log.ts";
@@ -26,6 +27,8 @@ export interface AgentConfig {
   connectTimeoutMs: number;
   logLevel: LogLevel;
   fault?: FaultSpec;
+  /** Test hook MIGRATRIX_FAULT=transfer-after-chunk:N: a transfer job stops after its Nth chunk. */
+  transferFault?: { afterChunk: number };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -92,8 +95,11 @@ export function loadConfig(env: Env, flags: { vaultIterations?: string } = {}): 
   const level = (env.MIGRATRIX_LOG_LEVEL ?? "info") as LogLevel;
   if (!LEVELS.includes(level)) problems.push(`MIGRATRIX_LOG_LEVEL must be one of ${LEVELS.join(", ")}`);
   let fault: FaultSpec | undefined;
+  let transferFault: { afterChunk: number } | undefined;
   try {
-    fault = parseFault(env.MIGRATRIX_FAULT);
+    // transfer-after-chunk:N stops a transfer job (arrow-transfer/faults.ts); the rest stop migrations.
+    if (env.MIGRATRIX_FAULT?.trim().startsWith("transfer-")) transferFault = parseTransferFault(env.MIGRATRIX_FAULT);
+    else fault = parseFault(env.MIGRATRIX_FAULT);
   } catch (err) {
     problems.push((err as Error).message);
   }
@@ -124,6 +130,7 @@ export function loadConfig(env: Env, flags: { vaultIterations?: string } = {}): 
     connectTimeoutMs: int("MIGRATRIX_CONNECT_TIMEOUT_MS", 10_000, 1),
     logLevel: level,
     fault,
+    ...(transferFault ? { transferFault } : {}),
   };
   if (config.port > 65535) problems.push(`MIGRATRIX_AGENT_PORT=${config.port} is not a port`);
   if (problems.length > 0) {

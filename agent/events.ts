@@ -10,6 +10,8 @@ import { type DbError, DbErrorSchema } from "../proto/gen/migratrix/agent/v1/eng
 import {
   type DirtyTarget,
   DirtyTargetSchema,
+  type GeneratedRollback,
+  GeneratedRollbackSchema,
   type JobEvent,
   JobEventSchema,
   RunFinishedSchema,
@@ -107,7 +109,29 @@ export function toDbError(err: unknown): DbError {
 
 export function rejected(err: unknown): JobEventKind {
   const e = MigratrixError.from(err);
-  return { case: "rejected", value: create(RunRejectedSchema, { error: toDbError(e), dirty: dirtyOf(e) }) };
+  return {
+    case: "rejected",
+    value: create(RunRejectedSchema, {
+      error: toDbError(e),
+      dirty: dirtyOf(e),
+      rollbackChanged: rollbackChangedOf(e),
+    }),
+  };
+}
+
+/** The pre-flight's new down script when it differs from the approved one (agent/run.ts). */
+function rollbackChangedOf(e: MigratrixError): GeneratedRollback | undefined {
+  const d = e.detail.rollbackChanged;
+  if (typeof d !== "object" || d === null) return undefined;
+  const v = d as Record<string, unknown>;
+  const text = (k: string) => (typeof v[k] === "string" ? (v[k] as string) : "");
+  return create(GeneratedRollbackSchema, {
+    sql: text("sql"),
+    checksum: text("checksum"),
+    reversibility: text("reversibility"),
+    notes: Array.isArray(v.notes) ? v.notes.filter((n): n is string => typeof n === "string") : [],
+    approvedChecksum: text("approvedChecksum"),
+  });
 }
 
 /** The runner's detail of a refusal on a dirty target (engines/runner/plan.ts dirtyRejection). */

@@ -1,14 +1,14 @@
-// Explorer sessions per engine: one statement inside a transaction the agent itself makes
+// Explorer sessions per engine: statements inside a transaction the agent itself makes
 // read-only when asked (PostgreSQL SET TRANSACTION READ ONLY, MariaDB START TRANSACTION READ ONLY,
 // SQLite opened readonly + PRAGMA query_only), with the result columns traced to their source
 // table columns where the driver tells (postgres.js RowDescription table OID + attnum, mysql2
 // orgTable/orgName; bun:sqlite does not expose sqlite3_column_table_name, so SQLite has none).
-import { Database } from "bun:sqlite";
 import mysql from "mysql2/promise";
 import postgres from "postgres";
 import { MigratrixError } from "../common/errors.ts";
-import { type EngineId, getEngine, parseMysqlUrl, parseSqliteUrl } from "../engines/index.ts";
+import { type EngineId, getEngine, parseMysqlUrl } from "../engines/index.ts";
 import type { OutputColumn } from "./explorer-mask.ts";
+import { openSqliteSession } from "./explorer-sqlite.ts";
 
 export interface RunOptions {
   sql: string;
@@ -31,9 +31,39 @@ export interface CatalogColumn {
   column: string;
 }
 
+/** "table" or "schema.table" as the caller wrote it. */
+export interface TableName {
+  schema?: string;
+  name: string;
+}
+
+export interface TableInfo {
+  /** The table's name quoted by the dialect, ready for SQL text. */
+  sqlName: string;
+  columns: string[];
+  /** Primary key columns in key order; empty when the table has none. */
+  primaryKey: string[];
+}
+
+export interface SessionOptions {
+  readOnly: boolean;
+  timeoutMs: number;
+  /**
+   * Layer 2: the database-level read-only session (read-only transaction, query_only). Always on
+   * outside tests; a test switches it off to prove the read credential alone stops writes.
+   */
+  guard: boolean;
+  /** Layer 3: the session runs on the connection's read-only credential (SQLite: readonly open). */
+  readCredential: boolean;
+}
+
 export interface ExplorerSession {
   readonly traces: boolean;
-  begin(opts: { readOnly: boolean; timeoutMs: number }): Promise<void>;
+  /** The row-locking clause of a SELECT ("" where the engine has none: SQLite locks the file). */
+  readonly forUpdate: string;
+  /** The n-th (1-based) bound parameter's placeholder. */
+  placeholder(n: number): string;
+  begin(opts: SessionOptions): Promise<void>;
   /** Columns are known before any row is read, so masking decisions precede the rows. */
   run(opts: RunOptions): Promise<Execution>;
   /** Definitions of the views among these names. */
@@ -42,6 +72,8 @@ export interface ExplorerSession {
   columnsOf(names: readonly string[]): Promise<CatalogColumn[]>;
   /** User-defined functions among these names: they may read any table, masked columns included. */
   userFunctions(names: readonly string[]): Promise<string[]>;
+  /** The table's columns and primary key; undefined when there is no such table. */
+  tableInfo(table: TableName): Promise<TableInfo | undefined>;
   /** Commits a write; a read-only transaction is always rolled back. */
   finish(commit: boolean): Promise<void>;
   close(): Promise<void>;
@@ -49,10 +81,20 @@ export interface ExplorerSession {
 
 const errorsOf = (engine: EngineId) => getEngine(engine).errors;
 
+/** A driver value as text, the way a console shows it. */
+export function cellText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return String(v);
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
+  if (v instanceof Uint8Array) return `\\x${Buffer.from(v).toString("hex")}`;
+  return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+}
+
 export function openExplorerSession(engine: EngineId, url: string, connectTimeoutMs: number): Promise<ExplorerSession> {
   if (engine === "postgresql") return openPostgres(url, connectTimeoutMs);
   if (engine === "mysql" || engine === "mariadb") return openMysql(engine, url, connectTimeoutMs);
-  if (engine === "sqlite") return openSqlite(url);
+  if (engine === "sqlite") return openSqliteSession(url);
   throw new MigratrixError("unimplemented", `the explorer does not support ${engine} connections`);
 }
 
@@ -75,11 +117,14 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Expl
   };
   const q = (text: string, params: unknown[] = []) =>
     guard(text, () => sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]));
+  const quote = getEngine("postgresql").dialect.quoteIdent;
   return {
     traces: true,
-    async begin({ readOnly, timeoutMs }) {
+    forUpdate: " FOR UPDATE",
+    placeholder: (n) => `$${n}`,
+    async begin({ readOnly, timeoutMs, guard }) {
       await q("BEGIN");
-      if (readOnly) await q("SET TRANSACTION READ ONLY");
+      if (readOnly && guard) await q("SET TRANSACTION READ ONLY");
       await q(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
     },
     async run(opts) {
@@ -166,6 +211,26 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Expl
       );
       return rows.map((r) => String(r.name));
     },
+    async tableInfo(table) {
+      const sqlName = table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name);
+      const rows = await q(
+        `select a.attname as name,
+                coalesce((select k.n from pg_index i, unnest(i.indkey) with ordinality as k(attnum, n)
+                           where i.indrelid = a.attrelid and i.indisprimary and k.attnum = a.attnum), 0)::int as pk
+           from pg_attribute a
+          where a.attrelid = to_regclass($1) and a.attnum > 0 and not a.attisdropped order by a.attnum`,
+        [sqlName],
+      );
+      if (rows.length === 0) return undefined;
+      return {
+        sqlName,
+        columns: rows.map((r) => String(r.name)),
+        primaryKey: rows
+          .filter((r) => r.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((r) => String(r.name)),
+      };
+    },
     async finish(commit) {
       await q(commit ? "COMMIT" : "ROLLBACK");
     },
@@ -205,13 +270,16 @@ async function openMysql(engine: "mysql" | "mariadb", url: string, connectTimeou
     }
   };
   const inList = (names: readonly string[]) => names.map(() => "?").join(", ");
+  const quote = getEngine(engine).dialect.quoteIdent;
   return {
     traces: true,
-    async begin({ readOnly, timeoutMs }) {
+    forUpdate: " FOR UPDATE",
+    placeholder: () => "?",
+    async begin({ readOnly, timeoutMs, guard }) {
       // MariaDB: max_statement_time in seconds; MySQL: max_execution_time (SELECT only), in ms.
       if (engine === "mariadb") await q(`SET SESSION max_statement_time = ${Math.max(0.001, timeoutMs / 1000)}`);
       else await q(`SET SESSION max_execution_time = ${Math.max(1, Math.floor(timeoutMs))}`);
-      await q(readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION");
+      await q(readOnly && guard ? "START TRANSACTION READ ONLY" : "START TRANSACTION");
     },
     async run(opts) {
       // Bounds what the server sends for a SELECT; one row more tells truncation.
@@ -244,7 +312,7 @@ async function openMysql(engine: "mysql" | "mariadb", url: string, connectTimeou
         `SELECT table_name, view_definition FROM information_schema.views WHERE table_schema = DATABASE() AND table_name IN (${inList(names)})`,
         [...names],
       );
-      for (const r of rows as unknown[][]) out.set(String(r[0]), String(r[1]));
+      for (const r of rows as unknown[][]) out.set(String(r[0]), String(r[1] ?? ""));
       return out;
     },
     async columnsOf(names) {
@@ -263,106 +331,30 @@ async function openMysql(engine: "mysql" | "mariadb", url: string, connectTimeou
       );
       return (rows as unknown[][]).map((r) => String(r[0]));
     },
+    async tableInfo(table) {
+      const [rows] = await q(
+        `SELECT c.column_name, COALESCE(k.ordinal_position, 0) FROM information_schema.columns c
+           LEFT JOIN information_schema.key_column_usage k ON k.table_schema = c.table_schema
+            AND k.table_name = c.table_name AND k.column_name = c.column_name AND k.constraint_name = 'PRIMARY'
+          WHERE c.table_schema = COALESCE(?, DATABASE()) AND c.table_name = ? ORDER BY c.ordinal_position`,
+        [table.schema ?? null, table.name],
+      );
+      const list = rows as unknown[][];
+      if (list.length === 0) return undefined;
+      return {
+        sqlName: table.schema ? `${quote(table.schema)}.${quote(table.name)}` : quote(table.name),
+        columns: list.map((r) => String(r[0])),
+        primaryKey: list
+          .filter((r) => Number(r[1]) > 0)
+          .sort((a, b) => Number(a[1]) - Number(b[1]))
+          .map((r) => String(r[0])),
+      };
+    },
     async finish(commit) {
       await q(commit ? "COMMIT" : "ROLLBACK");
     },
     async close() {
       await conn.end();
-    },
-  };
-}
-
-async function openSqlite(url: string): Promise<ExplorerSession> {
-  const t = parseSqliteUrl(url);
-  const errors = errorsOf("sqlite");
-  let db: Database | undefined;
-  let readOnly = true;
-  const open = () => {
-    if (!db) throw new MigratrixError("internal", "SQLite explorer session used before begin");
-    return db;
-  };
-  const guard = <T>(text: string, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (e) {
-      throw errors.toMigratrixError(e, { sql: text });
-    }
-  };
-  return {
-    traces: false,
-    async begin(opts) {
-      readOnly = opts.readOnly || t.mode === "ro";
-      // The file is opened read-only at the SQLite level for reads: no statement can write it.
-      db = guard("open", () => new Database(t.path, { readonly: readOnly, create: false, safeIntegers: true }));
-      if (readOnly) db.run("PRAGMA query_only = ON");
-      db.run("BEGIN");
-    },
-    async run(opts) {
-      const d = open();
-      const stmt = guard(opts.sql, () => d.prepare(opts.sql));
-      const names = stmt.columnNames;
-      if (names.length === 0) {
-        const changes = guard(opts.sql, () => stmt.run(...opts.params).changes);
-        return { columns: [], batches: (async function* () {})(), rowsAffected: () => changes };
-      }
-      const declared = stmt.declaredTypes;
-      const columns: OutputColumn[] = names.map((name, i) => ({ name, type: declared[i] ?? "" }));
-      async function* batches(): AsyncGenerator<unknown[][]> {
-        let batch: unknown[][] = [];
-        let seen = 0;
-        // iterate() reads row by row (bounded memory) but keys rows by name: duplicate names need values().
-        const unique = new Set(names).size === names.length;
-        const rows: Iterable<unknown[]> = unique
-          ? (function* () {
-              for (const r of guard(opts.sql, () => stmt.iterate(...opts.params)) as Iterable<
-                Record<string, unknown>
-              >) {
-                yield names.map((n) => r[n]);
-              }
-            })()
-          : guard(opts.sql, () => stmt.values(...opts.params));
-        try {
-          for (const row of rows) {
-            batch.push(row);
-            seen++;
-            if (batch.length >= opts.batchRows) {
-              yield batch;
-              batch = [];
-            }
-            if (seen > opts.maxRows) break;
-          }
-        } catch (e) {
-          // A step can fail mid-way (a runtime error in a later row): mapped like any other.
-          throw errors.toMigratrixError(e, { sql: opts.sql });
-        }
-        if (batch.length > 0) yield batch;
-      }
-      return { columns, batches: batches(), rowsAffected: () => 0 };
-    },
-    async viewDefinitions(names) {
-      const out = new Map<string, string>();
-      const d = open();
-      for (const name of names) {
-        const row = d.query("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?").get(name) as {
-          sql: string;
-        } | null;
-        if (row) out.set(name, row.sql);
-      }
-      return out;
-    },
-    async columnsOf() {
-      // Unused: SQLite results are not traced, so the name rule covers every column.
-      return [];
-    },
-    async userFunctions() {
-      // SQL cannot define functions in SQLite.
-      return [];
-    },
-    async finish(commit) {
-      open().run(commit && !readOnly ? "COMMIT" : "ROLLBACK");
-    },
-    async close() {
-      db?.close();
     },
   };
 }

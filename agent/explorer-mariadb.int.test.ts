@@ -10,8 +10,16 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { subjects } from "../bus/subjects.ts";
 import { tables } from "../control/store/index.ts";
 import { AgentReplySchema, AgentRequestSchema } from "../proto/gen/migratrix/agent/v1/agent_pb.ts";
+import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import type { Agent } from "./agent.ts";
-import { codeOf, type ExplorerClient, explorerClient, personWith, runQuery } from "./explorer-support.ts";
+import {
+  addSealedConnection,
+  codeOf,
+  type ExplorerClient,
+  explorerClient,
+  personWith,
+  runQuery,
+} from "./explorer-support.ts";
 import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
 
 let dir: string;
@@ -19,6 +27,7 @@ let e2e: E2E;
 let agent: Agent;
 let admin: ExplorerClient;
 let viewer: ExplorerClient;
+let readUser: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "mx-explorer-maria-"));
@@ -32,6 +41,7 @@ beforeAll(async () => {
     agentId: `agent-expmaria-${e2e.suffix}`,
   });
   await e2e.addTargetConnection(agent.agentId, "prod");
+  readUser = `mx_ro_${e2e.suffix}`;
   await e2e.withTarget(async (s) => {
     await s.exec(
       "create table users (id int primary key, name varchar(50) not null, email varchar(100), ssn varchar(20))",
@@ -42,6 +52,16 @@ beforeAll(async () => {
     );
     await s.exec("insert into orders values (10, 1, 5.50), (11, 2, 7.25)");
     await s.exec("create view contacts as select id, email as contact from users");
+    await s.exec(`create user '${readUser}'@'%' identified by 'pw'`);
+    await s.exec(`grant select on ${db()}.* to '${readUser}'@'%'`);
+  });
+  // PROD reads run on a SELECT-only user (the read credential), never root.
+  await addSealedConnection(e2e, agent.agentId, {
+    name: "app",
+    environment: "prod",
+    engine: Engine.MARIADB,
+    url: `mariadb://${readUser}:pw@127.0.0.1:3306/${db()}`,
+    readOnly: true,
   });
   admin = explorerClient(e2e.url, e2e.adminToken);
   viewer = explorerClient(
@@ -54,6 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.stop();
+  await e2e?.withTarget((s) => s.exec(`drop user if exists '${readUser}'@'%'`)).catch(() => undefined);
   await e2e?.close();
   await rm(dir, { recursive: true, force: true });
 }, 30_000);

@@ -3,6 +3,8 @@
 // the stream into one whole result.
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { seal } from "../common/sealedbox.ts";
+import type { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { AccessService } from "../proto/gen/migratrix/control/v1/access_pb.ts";
 import { ExplorerService } from "../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import { IdentityService } from "../proto/gen/migratrix/control/v1/identity_pb.ts";
@@ -48,6 +50,25 @@ export async function personWith(
   return (await identity.acceptInvite({ code, password: "correct horse battery" })).secret;
 }
 
+/** Seals a URL to the agent and adds it through the API (readOnly: the connection's read credential). */
+export async function addSealedConnection(
+  e2e: E2E,
+  agentId: string,
+  c: { name: string; environment: string; engine: Engine; url: string; readOnly?: boolean },
+): Promise<void> {
+  const me = (await e2e.connections.listAgents({})).agents.find((a) => a.id === agentId);
+  if (!me) throw new Error(`agent ${agentId} did not announce itself`);
+  const box = seal(new TextEncoder().encode(c.url), me.publicKey);
+  await e2e.connections.addConnection({
+    name: c.name,
+    environment: c.environment,
+    engine: c.engine,
+    agentId,
+    sealedUrl: box,
+    readOnly: c.readOnly ?? false,
+  });
+}
+
 export interface QueryResult {
   columns: { name: string; source: string; masked: string }[];
   rows: (string | null)[][];
@@ -80,6 +101,33 @@ export async function runQuery(
       out.truncated = msg.truncated;
       out.rowsAffected = Number(msg.rowsAffected);
       out.kind = msg.kind;
+    }
+  }
+  return out;
+}
+
+/** Each statement's result of a multi-statement query, in order. */
+export async function runStatements(
+  client: ExplorerClient,
+  connection: string,
+  sql: string,
+  opts: { limit?: number; timeoutMs?: number } = {},
+): Promise<QueryResult[]> {
+  const out: QueryResult[] = [];
+  for await (const msg of client.query({ connection, sql, limit: opts.limit ?? 0, timeoutMs: opts.timeoutMs ?? 0 })) {
+    let r = out[msg.statement];
+    if (!r) {
+      r = { columns: [], rows: [], rowCount: 0, truncated: false, rowsAffected: 0, kind: "" };
+      out[msg.statement] = r;
+    }
+    if (msg.columns.length > 0)
+      r.columns = msg.columns.map((c) => ({ name: c.name, source: c.source, masked: c.masked }));
+    for (const row of msg.rows) r.rows.push(row.cells.map((c) => (c.value.case === "text" ? c.value.value : null)));
+    if (msg.statementDone) {
+      r.rowCount = Number(msg.rowCount);
+      r.truncated = msg.truncated;
+      r.rowsAffected = Number(msg.rowsAffected);
+      r.kind = msg.kind;
     }
   }
   return out;

@@ -11,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import postgres from "postgres";
 import { subjects } from "../bus/subjects.ts";
 import { seal } from "../common/sealedbox.ts";
 import { listAudit } from "../control/audit/index.ts";
@@ -18,7 +19,14 @@ import { tables } from "../control/store/index.ts";
 import { AgentReplySchema, AgentRequestSchema } from "../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import type { Agent } from "./agent.ts";
-import { codeOf, type ExplorerClient, explorerClient, personWith, runQuery } from "./explorer-support.ts";
+import {
+  addSealedConnection,
+  codeOf,
+  type ExplorerClient,
+  explorerClient,
+  personWith,
+  runQuery,
+} from "./explorer-support.ts";
 import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
 
 let dir: string;
@@ -30,6 +38,7 @@ let editorDev: ExplorerClient;
 let viewerDev: ExplorerClient;
 let nobody: ExplorerClient;
 let key: Buffer;
+let readRole: string;
 
 const hmac = (v: string) => createHmac("sha256", key).update(v).digest("hex").slice(0, 16);
 
@@ -46,6 +55,7 @@ beforeAll(async () => {
   });
   await e2e.addTargetConnection(agent.agentId, "dev");
   await e2e.addTargetConnection(agent.agentId, "prod");
+  readRole = `mx_explorer_ro_${e2e.suffix}`;
   await e2e.withTarget(async (s) => {
     await s.exec("create table users (id int primary key, name text not null, email text, ssn text, phone text)");
     await s.exec("create table orders (id int primary key, user_id int not null references users (id), total numeric)");
@@ -62,6 +72,16 @@ beforeAll(async () => {
       "create function sneaky() returns int language sql volatile as 'insert into orders values (13, 1, 0) returning 1'",
     );
     await s.exec("comment on column users.name is 'MARKER-COMMENT-7731'");
+    await s.exec(`create role ${readRole} login password 'pw'`);
+    await s.exec(`grant select on all tables in schema public to ${readRole}`);
+  });
+  // PROD reads run on a SELECT-only role (the read credential), never the owner.
+  await addSealedConnection(e2e, agent.agentId, {
+    name: "app",
+    environment: "prod",
+    engine: Engine.POSTGRESQL,
+    url: `postgres://${readRole}:pw@127.0.0.1:5432/${new URL(e2e.targetUrl).pathname.slice(1)}`,
+    readOnly: true,
   });
   // A SQLite database on PROD as well: prod/lite.
   const lite = new Database(join(dir, "lite.db"), { create: true });
@@ -103,6 +123,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.stop();
   await e2e?.close();
+  const pg = postgres("postgres://postgres@127.0.0.1:5432/postgres", { max: 1, onnotice: () => {} });
+  await pg.unsafe(`drop role if exists ${readRole}`).catch(() => undefined);
+  await pg.end();
   await rm(dir, { recursive: true, force: true });
 }, 30_000);
 
@@ -172,7 +195,13 @@ describe("reads and roles", () => {
       "permission_denied",
     ],
     ["a viewer on DEV reading PROD", () => viewerDev, "prod/app", "select 1", "permission_denied"],
-    ["two statements", () => admin, "dev/app", "select 1; select 2", "invalid_argument"],
+    [
+      "two statements with a write on PROD",
+      () => admin,
+      "prod/app",
+      "select 1; delete from orders",
+      "permission_denied",
+    ],
   ])("%s is refused", async (_what, who, conn, sql, code) => {
     expect(await codeOf(runQuery(who(), conn, sql))).toBe(code);
   });
@@ -256,7 +285,10 @@ describe("read-only PROD", () => {
       native: "25006",
     });
     expect(await send("select nextval('ex_seq')")).toEqual({ code: "failed_precondition", native: "25006" });
-    expect(await send("select 1; delete from orders")).toEqual({ code: "invalid_argument", native: "" });
+    // Several statements run one by one in the same read-only transaction.
+    expect(await send("select 1; delete from orders")).toEqual({ code: "failed_precondition", native: "25006" });
+    // Statements that would leave the read-only transaction are refused before anything runs.
+    expect(await send("commit; delete from orders")).toEqual({ code: "permission_denied", native: "" });
     expect(await e2e.withTarget((s) => s.query("select count(*)::int as n from orders"))).toEqual([{ n: 2 }]);
   });
 

@@ -27,8 +27,10 @@ import type { Session } from "../engines/types.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { ConnectionService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
 import { FlowService } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
+import { GitOpsService } from "../proto/gen/migratrix/control/v1/gitops_pb.ts";
 import { AuditService, MigrationService, type Run, RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { type Agent, createAgent } from "./agent.ts";
+import type { ExplorerHooks } from "./explorer.ts";
 import { Collector } from "./test-support.ts";
 import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
 
@@ -51,8 +53,11 @@ export interface E2E {
   migrations: ReturnType<typeof createClient<typeof MigrationService>>;
   flows: ReturnType<typeof createClient<typeof FlowService>>;
   audit: ReturnType<typeof createClient<typeof AuditService>>;
+  gitops: ReturnType<typeof createClient<typeof GitOpsService>>;
   /** Seals the target URL to the announced agent and adds it as <environment>/app through the API. */
   addTargetConnection(agentId: string, environment?: string): Promise<void>;
+  /** Seals any URL to the announced agent and adds it as <environment>/<name> through the API. */
+  addConnection(agentId: string, c: { name: string; environment: string; url: string; engine: Engine }): Promise<void>;
   withTarget<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   /** The target's schema snapshot without its capture time. */
   snapshot(): Promise<unknown>;
@@ -104,8 +109,8 @@ export async function startE2E(
   lease: { ttlMs: number; renewMs: number },
   kind: E2ETarget = "postgresql",
   environments: EnvironmentSpec[] = [{ name: "dev", position: 1 }],
-  /** More control plane options (e.g. the scheduler's clock). */
-  controlOptions: Pick<ControlAppOptions, "clock"> = {},
+  /** More control plane options (the scheduler's clock, GitOps settings). */
+  controlOptions: Pick<ControlAppOptions, "clock" | "gitops" | "transferRetryBaseMs" | "explorerHooks"> = {},
 ): Promise<E2E> {
   const suffix = crypto.randomUUID().replaceAll("-", "").slice(0, 10);
   const prefix = `${tag}${suffix}`;
@@ -142,6 +147,7 @@ export async function startE2E(
   const migrations = createClient(MigrationService, transport);
   const flows = createClient(FlowService, transport);
   const audit = createClient(AuditService, transport);
+  const gitops = createClient(GitOpsService, transport);
   const engine = getEngine(kind);
 
   const untilRunEnds = async (runId: string) => {
@@ -149,6 +155,19 @@ export async function startE2E(
       // The stream ends when the run is over; the store then holds its final state.
     }
     return (await migrations.getRun({ runId })).run;
+  };
+
+  const addConnection: E2E["addConnection"] = async (agentId, c) => {
+    const me = (await connections.listAgents({})).agents.find((a) => a.id === agentId);
+    if (!me) throw new Error(`agent ${agentId} did not announce itself`);
+    const box = seal(new TextEncoder().encode(c.url), me.publicKey);
+    await connections.addConnection({
+      name: c.name,
+      environment: c.environment,
+      engine: c.engine,
+      agentId,
+      sealedUrl: { ephemeralPublicKey: box.ephemeralPublicKey, nonce: box.nonce, ciphertext: box.ciphertext },
+    });
   };
 
   const withTarget = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
@@ -175,18 +194,16 @@ export async function startE2E(
     migrations,
     flows,
     audit,
+    gitops,
     async addTargetConnection(agentId, environment = "dev") {
-      const me = (await connections.listAgents({})).agents.find((a) => a.id === agentId);
-      if (!me) throw new Error(`agent ${agentId} did not announce itself`);
-      const box = seal(new TextEncoder().encode(targetUrl), me.publicKey);
-      await connections.addConnection({
+      await addConnection(agentId, {
         name: "app",
         environment,
+        url: targetUrl,
         engine: kind === "mariadb" ? Engine.MARIADB : kind === "sqlite" ? Engine.SQLITE : Engine.POSTGRESQL,
-        agentId,
-        sealedUrl: { ephemeralPublicKey: box.ephemeralPublicKey, nonce: box.nonce, ciphertext: box.ciphertext },
       });
     },
+    addConnection,
     withTarget,
     snapshot: () =>
       withTarget(async (s) => {
@@ -221,7 +238,7 @@ export async function startE2E(
 /** An in-process agent on the E2E's bus and streams, with its vault at vaultPath (created if new). */
 export async function startLocalAgent(
   e2e: E2E,
-  opts: { vaultPath: string; passphrase: string; agentId: string; log?: Logger },
+  opts: { vaultPath: string; passphrase: string; agentId: string; log?: Logger; explorerHooks?: ExplorerHooks },
 ): Promise<Agent> {
   const vault = await openVault({
     path: opts.vaultPath,
@@ -237,6 +254,7 @@ export async function startLocalAgent(
     streamPrefix: e2e.prefix,
     ackWaitMs: 2_000,
     log: opts.log ?? createLogger({ level: "error" }),
+    ...(opts.explorerHooks ? { explorerHooks: opts.explorerHooks } : {}),
   });
   await agent.start();
   return agent;

@@ -1,8 +1,10 @@
 // Handles the agent's durable jobs (subjects.jobs). Apply and revert run under the run's lease
 // through the engines' runner, streaming every runner event as a JobEvent; introspect reads the
-// schema; any other kind is refused by name. Exactly-once comes from the lease (a terminal run is
-// never leased again) and the runner's lock and history table, not from the bus.
+// schema; transfer copies tables under the transfer job's lease (agent/transfer.ts); any other kind
+// is refused by name. Exactly-once comes from the lease (a terminal run is never leased again) and
+// the runner's lock and history table, not from the bus.
 import { create, fromBinary } from "@bufbuild/protobuf";
+import type { TransferSender } from "../arrow-transfer/index.ts";
 import type { Bus, BusMessage } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
 import type { Logger } from "../common/log.ts";
@@ -19,10 +21,11 @@ import {
   rejected,
 } from "./events.ts";
 import type { FaultHooks } from "./faults.ts";
-import type { LeaseClient } from "./lease.ts";
+import type { HeldLease, LeaseClient } from "./lease.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import { executeScript } from "./run.ts";
 import { lookupConnection, withTarget } from "./targets.ts";
+import { runTransferJob } from "./transfer.ts";
 import type { Vault } from "./vault.ts";
 import { AGENT_VERSION } from "./version.ts";
 
@@ -35,6 +38,8 @@ export interface JobHandlerOptions {
   leaseRetryMs: number;
   connectTimeoutMs: number;
   faultHooks?: FaultHooks;
+  /** Test hook: a transfer job stops after its Nth chunk (arrow-transfer/faults.ts). */
+  transferFault?: { afterChunk: number };
   metrics: AgentMetrics;
   log: Logger;
 }
@@ -47,6 +52,8 @@ const OUTCOMES = {
 
 export function createJobHandler(opts: JobHandlerOptions) {
   let inFlight = 0;
+  /** Sending sides of cross-agent transfers served in the background (agent/transfer.ts). */
+  const senders = new Map<string, TransferSender>();
 
   const streamFor = (job: Job, fencingToken: bigint): RunEventStream =>
     createRunEventStream({
@@ -66,13 +73,11 @@ export function createJobHandler(opts: JobHandlerOptions) {
     await msg.term(err.message);
   }
 
-  async function runScript(
-    msg: BusMessage,
-    job: Job,
-    direction: "apply" | "revert",
-    body: ApplyJob | RevertJob,
-    log: Logger,
-  ): Promise<void> {
+  /**
+   * The job's lease, or undefined when it cannot be had now: the job is then offered again later
+   * (authority unreachable, held elsewhere) or dropped (a terminal or superseded run or transfer).
+   */
+  async function takeLease(msg: BusMessage, job: Job, kind: string, log: Logger): Promise<HeldLease | undefined> {
     let decision: Awaited<ReturnType<LeaseClient["acquire"]>>;
     try {
       decision = await opts.leases.acquire(
@@ -82,25 +87,35 @@ export function createJobHandler(opts: JobHandlerOptions) {
     } catch (err) {
       // The lease authority is unreachable: the job stays queued and comes back.
       log.warn("lease request failed; job will be retried", { error: MigratrixError.from(err).message });
-      opts.metrics.jobs.inc({ kind: direction, outcome: "retried" });
+      opts.metrics.jobs.inc({ kind, outcome: "retried" });
       await msg.nak(opts.leaseRetryMs);
-      return;
+      return undefined;
     }
     if (!decision.granted) {
       if (decision.retry) {
         log.info("run is leased elsewhere; job will be retried", { reason: decision.reason });
-        opts.metrics.jobs.inc({ kind: direction, outcome: "retried" });
+        opts.metrics.jobs.inc({ kind, outcome: "retried" });
         await msg.nak(opts.leaseRetryMs);
       } else {
         // A terminal or superseded run: this delivery is a duplicate and must never run.
         log.info("job dropped: run not leasable", { reason: decision.reason });
-        opts.metrics.jobs.inc({ kind: direction, outcome: "dropped" });
+        opts.metrics.jobs.inc({ kind, outcome: "dropped" });
         await msg.ack();
       }
-      return;
+      return undefined;
     }
+    return decision.lease;
+  }
 
-    const { lease } = decision;
+  async function runScript(
+    msg: BusMessage,
+    job: Job,
+    direction: "apply" | "revert",
+    body: ApplyJob | RevertJob,
+    log: Logger,
+  ): Promise<void> {
+    const lease = await takeLease(msg, job, direction, log);
+    if (!lease) return;
     const events = streamFor(job, lease.fencingToken);
     const runLog = log.child({ fencingToken: lease.fencingToken });
     const started = performance.now();
@@ -235,6 +250,11 @@ export function createJobHandler(opts: JobHandlerOptions) {
           return await runScript(msg, job, "revert", job.kind.value, log);
         case "introspect":
           return await introspect(msg, job, log);
+        case "transfer":
+          return await runTransferJob(
+            { ...opts, takeLease, streamFor, refuse, senders },
+            { msg, job, body: job.kind.value, log },
+          );
         default:
           return await refuse(
             msg,

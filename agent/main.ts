@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     requestTimeoutMs: config.requestTimeoutMs,
     connectTimeoutMs: config.connectTimeoutMs,
     faultHooks: config.fault ? faultHooks(config.fault) : undefined,
+    ...(config.transferFault ? { transferFault: config.transferFault } : {}),
     httpPort: config.port,
     httpHostname: config.host,
     log,

@@ -1,6 +1,6 @@
-// Interactive requests to this agent (subjects.agentRpc): introspect, store_secret and
-// test_connection. Answered with one AgentReply frame; failures travel as AgentReply.error so the
-// caller keeps the engine's native code. Nothing here is persisted on the bus.
+// Interactive requests to this agent (subjects.agentRpc): introspect, store_secret, test_connection
+// and import_history. Answered with one AgentReply frame; failures travel as AgentReply.error so
+// the caller keeps the engine's native code. Nothing here is persisted on the bus.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import type { BusRequest, ReplyStream } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
@@ -18,8 +18,11 @@ import {
   type StoreSecretRequest,
   TestConnectionReplySchema,
 } from "../proto/gen/migratrix/agent/v1/agent_pb.ts";
+import { backupRequest } from "./backups.ts";
 import { hideSecret, toDbError } from "./events.ts";
-import { createExplorer } from "./explorer.ts";
+import { createExplorer, type ExplorerHooks } from "./explorer.ts";
+import { checkReadOnlyCredential } from "./explorer-credential.ts";
+import { importHistory } from "./import-history.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import { lookupConnection, withTarget } from "./targets.ts";
 import type { Vault } from "./vault.ts";
@@ -32,6 +35,8 @@ export interface RpcHandlerOptions {
   log: Logger;
   /** The bus's max_payload: explorer result frames stay well under it (default 1 MiB, NATS's). */
   maxPayload?: number;
+  /** Test hook: the explorer's session guard, read at every query. */
+  explorerHooks?: ExplorerHooks;
 }
 
 type ReplyKind = AgentReply["kind"];
@@ -49,6 +54,7 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
     connectTimeoutMs,
     log: opts.log,
     maxPayload: opts.maxPayload ?? 1024 * 1024,
+    ...(opts.explorerHooks ? { hooks: opts.explorerHooks } : {}),
   });
 
   async function storeSecret(req: StoreSecretRequest, log: Logger): Promise<ReplyKind> {
@@ -74,10 +80,29 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
           `connection ${info.environment}/${info.name} is declared ${engine} but its URL is for ${urlEngine}`,
         );
       }
+      const ref = `${info.environment}/${info.name}`;
+      if (req.readOnly) {
+        // A read credential joins the connection it reads for: same engine, checked to be unable to write.
+        const owner = lookupConnection(vault, agentId, ref);
+        if (owner.engine !== engine) {
+          throw new MigratrixError(
+            "invalid_argument",
+            `the read-only credential of ${ref} is for ${engine} but the connection is ${owner.engine}`,
+          );
+        }
+        const serverVersion = await withTarget({ ...owner, url }, connectTimeoutMs, (t) => t.session.serverVersion());
+        await checkReadOnlyCredential(engine, url, ref, connectTimeoutMs);
+        await vault.putConnection({ ...owner, readUrl: url });
+        log.info("read-only credential stored", { connection: ref, engine, serverVersion });
+        return {
+          case: "storeSecret",
+          value: create(StoreSecretReplySchema, { connection: info, serverVersion }),
+        };
+      }
       const conn = { name: info.name, environment: info.environment, engine, url };
       const serverVersion = await withTarget(conn, connectTimeoutMs, (t) => t.session.serverVersion());
       await vault.putConnection(conn);
-      log.info("connection stored", { connection: `${info.environment}/${info.name}`, engine, serverVersion });
+      log.info("connection stored", { connection: ref, engine, serverVersion });
       return {
         case: "storeSecret",
         value: create(StoreSecretReplySchema, { connection: info, serverVersion }),
@@ -102,6 +127,8 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
       }
       case "storeSecret":
         return storeSecret(req.kind.value, log);
+      case "editRow":
+        return { case: "editRow", value: await explorer.editRow(req.kind.value, log) };
       case "testConnection": {
         const conn = lookupConnection(vault, agentId, req.kind.value.connection);
         const started = performance.now();
@@ -111,6 +138,14 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
           value: create(TestConnectionReplySchema, { serverVersion, latencyMs: performance.now() - started }),
         };
       }
+      case "importHistory":
+        return {
+          case: "importHistory",
+          value: await importHistory(req.kind.value, { vault, agentId, connectTimeoutMs, log }),
+        };
+      case "backupList":
+      case "backupPurge":
+        return { case: "backups", value: await backupRequest(req.kind, { vault, agentId, connectTimeoutMs, log }) };
       default:
         throw new MigratrixError("unimplemented", `agent ${agentId} does not handle this request kind`);
     }
@@ -126,10 +161,11 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
     }
     const kind = decoded.kind.case ?? "unknown";
     const log = opts.log.child({ correlationId: decoded.correlationId, rpc: kind });
-    if (decoded.kind.case === "query") {
-      // Explorer queries stream several frames; a refusal or failure is one error frame.
+    if (decoded.kind.case === "query" || decoded.kind.case === "browse") {
+      // Explorer queries and browse pages stream several frames; a refusal or failure is one error frame.
       try {
-        await explorer.query(decoded.kind.value, reply, log);
+        if (decoded.kind.case === "query") await explorer.query(decoded.kind.value, reply, log);
+        else await explorer.browse(decoded.kind.value, reply, log);
         opts.metrics.rpc.inc({ kind, outcome: "ok" });
       } catch (err) {
         const e = MigratrixError.from(err);

@@ -4,13 +4,17 @@ import { create } from "@bufbuild/protobuf";
 import { MigratrixError } from "../common/errors.ts";
 import {
   armRollback,
+  BACKUP_SKIPPED,
   composeHooks,
+  type DownScript,
   generatesRollback,
+  ROLLBACK_CHANGED,
   type RunHooks,
   type RunnerEvent,
   type RunResult,
   runMigration,
   storedDownScript,
+  summarizeDown,
 } from "../engines/index.ts";
 import {
   DbErrorSchema,
@@ -119,31 +123,42 @@ async function plan(
     if (!generatesRollback(target.engine)) {
       return { sql: script.sql, lineOffset, ...(opts.faultHooks ? { hooks: opts.faultHooks } : {}) };
     }
-    const notes: string[] = [];
+    const notes: Notice[] = [];
     const armed = await armRollback(target.engine, target.session, {
       migrationId: script.migrationId,
       up: script.sql,
       firstLine: lineOffset,
-      onNotice: (m) => {
-        notes.push(m);
+      allowWithoutBackup: script.allowWithoutBackup,
+      ...(script.maxBackupRows > 0 ? { maxRows: script.maxBackupRows } : {}),
+      onNotice: (message, kind) => {
+        notes.push({ message, skipped: kind === "skipped" });
       },
     });
     // Said first in the run's log. A resumed run keeps the script stored when the run first
     // started: the one generated now sees a schema its first statements already changed.
     const say: RunHooks = {
       beforeRun: (ctx) => {
-        notes.unshift(
-          ctx.resumeFrom > 0
-            ? `resuming at statement ${ctx.resumeFrom + 1}: the down script generated when this migration first started stays the rollback`
-            : `generated down script for rollback: ${armed.down.reversibility}, ${armed.down.backups.length} backup(s) to take`,
-        );
+        notes.unshift({
+          message:
+            ctx.resumeFrom > 0
+              ? `resuming at statement ${ctx.resumeFrom + 1}: the down script generated when this migration first started stays the rollback`
+              : `generated down script for rollback: ${armed.down.reversibility}, ${armed.down.backups.length} backup(s) to take`,
+          skipped: false,
+        });
       },
     };
     return {
       sql: script.sql,
       lineOffset,
-      // Backups first: a refused backup stops the run before a fault point or a statement is reached.
-      hooks: composeHooks(say, armed.hooks, noticesToLog(opts, notes), opts.faultHooks),
+      // The approved script first, then backups: either refusal stops the run before a fault point
+      // or a statement is reached.
+      hooks: composeHooks(
+        say,
+        approvedRollback(script, armed.down),
+        armed.hooks,
+        noticesToLog(opts, notes),
+        opts.faultHooks,
+      ),
     };
   }
   if (script.sql.trim() !== "") {
@@ -166,14 +181,44 @@ async function plan(
   };
 }
 
+interface Notice {
+  message: string;
+  /** A backup the stage's policy let the run go on without: a warning the control plane audits. */
+  skipped: boolean;
+}
+
 /** Hooks that put the backup notices collected so far on the run's event stream, in order. */
-function noticesToLog(opts: ExecuteScriptOptions, notes: string[]): RunHooks {
+function noticesToLog(opts: ExecuteScriptOptions, notes: Notice[]): RunHooks {
   const flush = async () => {
-    for (const m of notes.splice(0)) {
-      await opts.events.emit({ case: "log", value: create(LogLineSchema, { level: "info", message: m }) });
+    for (const n of notes.splice(0)) {
+      const line = n.skipped
+        ? { level: "warn", message: n.message, code: BACKUP_SKIPPED }
+        : { level: "info", message: n.message };
+      await opts.events.emit({ case: "log", value: create(LogLineSchema, line) });
     }
   };
   return { beforeStatement: flush, afterRun: flush };
+}
+
+/**
+ * Pre-flight of generated rollback: the down script generated now from the target's live schema
+ * must be the one approvers signed. A different one stops the run before any change; the refusal
+ * carries the new script so the control plane can show it for re-approval. A resumed run is not
+ * compared: its first statements already changed the schema the script is generated from.
+ */
+function approvedRollback(script: MigrationScript, down: DownScript): RunHooks {
+  return {
+    beforeRun: (ctx) => {
+      if (script.expectedDownChecksum === "" || ctx.resumeFrom > 0) return;
+      const now = summarizeDown(down);
+      if (now.checksum === script.expectedDownChecksum) return;
+      throw new MigratrixError(
+        "failed_precondition",
+        `migration ${script.migrationId}: ${ROLLBACK_CHANGED} (the target's schema gives ${now.reversibility} down script ${now.checksum.slice(0, 12)}, approved ${script.expectedDownChecksum.slice(0, 12)})`,
+        { rollbackChanged: { ...now, approvedChecksum: script.expectedDownChecksum } },
+      );
+    },
+  };
 }
 
 export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResult> {
@@ -182,7 +227,7 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
   // Applies and reverts both report their schema impact (the after-snapshot is the expected schema).
   const hooks = composeHooks(p.hooks, schemaImpactHooks(opts.target, opts.events));
   let noted = p.note === undefined;
-  return runMigration({
+  const result = await runMigration({
     engine: opts.target.engine,
     session: opts.target.session,
     migration: {
@@ -192,6 +237,9 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
       sql: p.sql,
       noTransaction: opts.script.noTransaction,
       lineOffset: p.lineOffset,
+      ...(opts.direction === "revert" && opts.script.upSql
+        ? { up: { sql: opts.script.upSql, lineOffset: opts.script.upFirstLine || 1 } }
+        : {}),
     },
     direction: opts.direction,
     runId: opts.job.runId,
@@ -220,6 +268,10 @@ export async function executeScript(opts: ExecuteScriptOptions): Promise<RunResu
       }
     },
   });
+  // A changed rollback stopped the run before any statement: a refusal that waits for re-approval.
+  return result.outcome === "failed" && result.error?.detail.rollbackChanged !== undefined
+    ? { ...result, outcome: "rejected" }
+    : result;
 }
 
 function inDoubtOf(r: InDoubtResolution): { inDoubt?: "rerun" | "skip" } {

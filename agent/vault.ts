@@ -24,10 +24,12 @@ export interface VaultConnection {
   engine: EngineId;
   /** The secret: a connection URL with credentials. Never logged, never sent to control. */
   url: string;
+  /** The read-only credential (a SELECT-only role) explorer reads on protected environments use. */
+  readUrl?: string;
 }
 
 /** What may leave the agent about a connection. */
-export type ConnectionMeta = Omit<VaultConnection, "url">;
+export type ConnectionMeta = Omit<VaultConnection, "url" | "readUrl">;
 
 export interface Vault {
   readonly path: string;
@@ -35,6 +37,11 @@ export interface Vault {
   readonly publicKey: Uint8Array;
   /** Opens a box sealed to this agent's public key; the private key never leaves the vault. */
   openSealed(box: SealedBox): Uint8Array;
+  /**
+   * Keys for the per-job key agreement with another agent (transfer frames, X25519): this agent's
+   * private key goes only to that in-process derivation, never out of the process.
+   */
+  peerKeys(peerPublicKey: Uint8Array): { privateKey: Uint8Array; peerPublicKey: Uint8Array };
   connections(): ConnectionMeta[];
   /** Looks a connection up by its reference "<environment>/<name>", as jobs name it. */
   connection(ref: string): VaultConnection | undefined;
@@ -275,6 +282,7 @@ export async function openVault(opts: OpenVaultOptions): Promise<Vault> {
     agentId: body.agentId,
     publicKey,
     openSealed: (box) => openSealed(box, privateKey),
+    peerKeys: (peerPublicKey) => ({ privateKey, peerPublicKey }),
     connections: () =>
       Object.values(body.connections)
         .map(({ name, environment, engine }) => ({ name, environment, engine }))

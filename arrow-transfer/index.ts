@@ -3,6 +3,16 @@ export { arrowSchema, canonical, KIND_METADATA, makeBatch, RowChecksum } from ".
 export { CHECKPOINT_TABLE } from "./checkpoint.ts";
 export { parseTransferFault, TRANSFER_FAULT_MARKER, transferFaultHooks } from "./faults.ts";
 export {
+  type JetStreamTuning,
+  type PeerKeys,
+  type ReceiveOptions,
+  receiveTransfer,
+  type SendOptions,
+  serveTransferSource,
+  type TransferSender,
+  transferViaJetStream,
+} from "./jetstream.ts";
+export {
   type Preflight,
   type PreflightTable,
   type TableResult,

@@ -14,7 +14,7 @@ import {
   typeMapTarget,
 } from "../engines/schema/typemap.ts";
 import type { EngineId } from "../engines/types.ts";
-import { RowChecksum } from "./batch.ts";
+import { type Cell, columnValues, makeBatch, RowChecksum } from "./batch.ts";
 import { type Endpoints, openEndpoints } from "./endpoints.ts";
 import type {
   Checkpoint,
@@ -33,6 +33,8 @@ import type {
 export interface TransferHooks {
   /** After a chunk and its checkpoint committed (1-based chunk number of this run, over all tables). */
   afterChunk?(info: { table: string; chunk: number; runChunk: number }): Promise<void> | void;
+  /** Before a chunk is written (a throw stops the job before it touches the target again). */
+  beforeChunk?(info: { table: string; chunk: number }): Promise<void> | void;
 }
 
 export interface TransferOptions {
@@ -65,6 +67,17 @@ export interface TransferOptions {
   verify?: "checksum" | "count";
   /** Stop after the pre-flight report. */
   dryRun?: boolean;
+  /**
+   * With jobId: resume when the target already holds that job's checkpoints, start it otherwise
+   * (an agent job delivered again, or retried, continues where it stopped).
+   */
+  resumeIfStarted?: boolean;
+  /**
+   * Per copied column, a function applied to every value on the way (masking); undefined leaves the
+   * column as read. A table with such a column goes through Arrow, never the binary fast path, and
+   * its source checksum is taken over the transformed values.
+   */
+  transform?(table: string, column: string): ((v: Cell) => Cell) | undefined;
   onProgress?(e: ProgressEvent): void;
   hooks?: TransferHooks;
 }
@@ -217,6 +230,10 @@ async function preflight(
         problems.push(`target table ${p.target.name} already has rows (choose --on-conflict skip, upsert or truncate)`);
       }
     }
+    if (transformsOf(p, o)) {
+      fastOk = false;
+      notes.push("transformed on the way (masking): copied through Arrow");
+    }
     if (o.path === "fast" && !fastOk)
       problems.push(`table ${p.source.name}: the fast path needs PostgreSQL on both sides with identical column types`);
     rows.push({
@@ -257,12 +274,14 @@ async function preflight(
   };
 }
 
-async function checksumOf(
+export async function checksumOf(
   reader: SourceEndpoint,
   plan: TablePlan,
   limits: { rows: number; bytes: number; batchRows: number },
   canonicalJson: boolean,
 ): Promise<{ rows: number; checksum: string }> {
+  // A source served by another agent (jetstream.ts) sums its rows where they are.
+  if (reader.checksum) return reader.checksum(plan, limits, canonicalJson);
   // One engine prints equal JSON equally; across engines key order and spacing differ.
   const sum = new RowChecksum({ canonicalJson });
   if (plan.key === null) {
@@ -311,9 +330,13 @@ function targetReadPlan(p: TablePlan): TablePlan {
   };
 }
 
-export async function transfer(o: TransferOptions): Promise<TransferReport> {
+/** `open`: where the endpoints come from (default the two URLs; jetstream.ts passes a remote source). */
+export async function transfer(
+  o: TransferOptions,
+  open: () => Promise<Endpoints> = () => openEndpoints(o.from, o.to),
+): Promise<TransferReport> {
   const started = performance.now();
-  const ep = await openEndpoints(o.from, o.to);
+  const ep = await open();
   try {
     return await runJob(ep, o, started);
   } catch (e) {
@@ -332,7 +355,8 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
   if (!(limits.rows >= 1) || !(limits.bytes >= 1024)) {
     throw new MigratrixError("invalid_argument", "batch rows must be at least 1 and batch bytes at least 1024");
   }
-  const described = await ep.source.describe(o.tables);
+  const source = transformedSource(ep.source, o);
+  const described = await source.describe(o.tables);
   const missing = (o.tables ?? []).filter((t) => !described.some((d) => d.name === t || `${d.schema}.${d.name}` === t));
   if (missing.length > 0) throw new MigratrixError("not_found", `source has no table ${missing.join(", ")}`);
   if (described.length === 0) throw new MigratrixError("not_found", "the source has no table to transfer");
@@ -343,8 +367,12 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
   const checkpoints = new Map<string, Checkpoint>();
   let jobId = o.jobId ?? randomUUID();
   let created = new Set<string>();
-  if (o.resume !== undefined) {
-    jobId = o.resume;
+  let resume = o.resume;
+  if (resume === undefined && o.resumeIfStarted && o.jobId !== undefined && (await ep.target.readJob(o.jobId))) {
+    resume = o.jobId;
+  }
+  if (resume !== undefined) {
+    jobId = resume;
     const job = await ep.target.readJob(jobId);
     if (!job) throw new MigratrixError("not_found", `the target has no transfer job ${jobId} to resume`);
     const names = plans.map((p) => p.source.name).sort();
@@ -362,7 +390,7 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
 
   const { report: pre } = await preflight(ep, plans, o, {
     id: jobId,
-    resumed: o.resume !== undefined,
+    resumed: resume !== undefined,
     checkpoints,
     created,
   });
@@ -409,9 +437,9 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
       let chunkRows: number;
       if (p.key === null) {
         range = { after: null, upTo: null };
-        chunkRows = path === "fast" ? await ep.source.count(p, "source") : 0;
+        chunkRows = path === "fast" ? await source.count(p, "source") : 0;
       } else {
-        const upper = await ep.source.nextUpper(p, cp.lastKey, limits.rows);
+        const upper = await source.nextUpper(p, cp.lastKey, limits.rows);
         if (upper === null) {
           cp = { ...cp, done: true };
           await ep.target.markDone(cp);
@@ -421,11 +449,12 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
         chunkRows = upper.rows;
       }
       const next: Checkpoint = { ...cp, lastKey: range.upTo, chunks: cp.chunks + 1, done: p.key === null };
+      await o.hooks?.beforeChunk?.({ table: name, chunk: next.chunks });
       const w = { plan: p, policy, checkpoint: next };
       const r =
         path === "fast"
           ? await ep.fastChunk(w, range, info?.uniqueKey ?? null, chunkRows)
-          : await ep.target.writeChunk(w, ep.source.read(p, range, { rows: limits.batchRows, bytes: limits.bytes }));
+          : await ep.target.writeChunk(w, source.read(p, range, { rows: limits.batchRows, bytes: limits.bytes }));
       cp = { ...next, rows: cp.rows + r.rows, bytes: cp.bytes + r.bytes };
       chunksCopied++;
       runChunk++;
@@ -481,7 +510,7 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
     const back = targetReadPlan(p);
     if ((o.verify ?? "checksum") === "checksum") {
       const cross = ep.source.engine !== ep.target.engine;
-      const s = await checksumOf(ep.source, p, limits, cross);
+      const s = await checksumOf(source, p, limits, cross);
       const t = await checksumOf(ep.targetReader, back, limits, cross);
       Object.assign(r, {
         sourceRows: s.rows,
@@ -491,7 +520,7 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
       });
       r.match = s.rows === t.rows && s.checksum === t.checksum;
     } else {
-      r.sourceRows = await ep.source.count(p, "source");
+      r.sourceRows = await source.count(p, "source");
       r.targetRows = await ep.targetReader.count(back, "source");
       r.match = r.sourceRows === r.targetRows;
     }
@@ -508,3 +537,39 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
 }
 
 export type { TargetEndpoint };
+
+/** The column transforms of a table, by copied column; undefined when none applies. */
+function transformsOf(p: TablePlan, o: TransferOptions): (((v: Cell) => Cell) | undefined)[] | undefined {
+  if (!o.transform) return undefined;
+  const fns = p.mappings.map((m) => o.transform?.(p.source.name, m.column));
+  return fns.some((f) => f !== undefined) ? fns : undefined;
+}
+
+/**
+ * The source with its column transforms applied to every batch it reads, for the copy and for the
+ * source's checksum alike (the target holds the transformed values). No transform: the source as is.
+ */
+export function transformedSource(s: SourceEndpoint, o: TransferOptions): SourceEndpoint {
+  if (!o.transform) return s;
+  return {
+    engine: s.engine,
+    describe: (t) => s.describe(t),
+    count: (p, side) => s.count(p, side),
+    nextUpper: (p, after, rows) => s.nextUpper(p, after, rows),
+    close: () => s.close(),
+    read(plan, range, limits) {
+      const fns = transformsOf(plan, o);
+      const batches = s.read(plan, range, limits);
+      if (!fns) return batches;
+      return (async function* () {
+        for await (const b of batches) {
+          const cols = fns.map((f, i) => {
+            const values = columnValues(b, i);
+            return f ? values.map(f) : values;
+          });
+          yield makeBatch(b.schema, cols, b.numRows);
+        }
+      })();
+    },
+  };
+}

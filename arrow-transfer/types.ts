@@ -117,6 +117,12 @@ export interface SourceEndpoint extends BatchReader, KeyPager {
   engine: EngineId;
   describe(tables: string[] | undefined): Promise<SourceTable[]>;
   count(plan: TablePlan, side: "source"): Promise<number>;
+  /** Row count and checksum computed where the rows are (a remote source); absent: read through `read`. */
+  checksum?(
+    plan: TablePlan,
+    limits: { rows: number; bytes: number; batchRows: number },
+    canonicalJson: boolean,
+  ): Promise<{ rows: number; checksum: string }>;
   close(): Promise<void>;
 }
 

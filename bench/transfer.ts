@@ -1,12 +1,13 @@
 // bun run bench:transfer — 1,000,000 rows of (bigint, text, timestamptz, numeric, boolean, jsonb)
 // PostgreSQL → PostgreSQL, in one run: psql \copy … to stdout | psql \copy … from stdin (the
-// baseline) vs our fast path (COPY binary straight through) vs our Arrow path; then MariaDB →
+// baseline) vs our fast path (COPY binary straight through) vs our Arrow path vs the JetStream path
+// between agents (encrypted Arrow IPC frames through NATS, NATS_URL or 127.0.0.1:4222); then MariaDB →
 // PostgreSQL vs pgloader when it is installed. Prints rows/s, ratios against the targets
-// (fast ≥ 0.9×, Arrow ≥ 0.5×, vs pgloader ≥ 2×) and the peak RSS of this process.
+// (fast ≥ 0.9×, Arrow ≥ 0.5×, JetStream ≥ 0.4×, vs pgloader ≥ 2×) and the peak RSS of this process.
 // BENCH_ROWS changes the row count. Uses its own uniquely named databases and drops them.
 import mysql from "mysql2/promise";
 import postgres from "postgres";
-import { transfer } from "../arrow-transfer/index.ts";
+import { transfer, transferViaJetStream } from "../arrow-transfer/index.ts";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH_ROWS ?? 50_000);
@@ -98,11 +99,25 @@ async function pgBench(): Promise<void> {
   };
   const fast = await runOurs("fast");
   const arrow = await runOurs("arrow");
+  // Between two agents: encrypted Arrow IPC frames through JetStream (both sides in this process).
+  await resetTarget(DST);
+  const nats = await timed(() =>
+    transferViaJetStream({
+      from: `${PG}/${SRC}`,
+      to: `${PG}/${DST}`,
+      tables: ["t"],
+      batchRows: BATCH,
+      verify: "count",
+      natsUrl: process.env.NATS_URL || "nats://127.0.0.1:4222",
+    }),
+  );
+  if (!nats.value.ok) throw new Error("JetStream path: counts differ");
   console.log(line("psql \\copy | psql \\copy (text)", psql.seconds));
   console.log(line("migratrix fast path (COPY binary)", fast.seconds, psql.seconds, 0.9));
   console.log(line("migratrix Arrow path", arrow.seconds, psql.seconds, 0.5));
+  console.log(line("migratrix JetStream path (agents)", nats.seconds, psql.seconds, 0.4));
   console.log(
-    `rows in target: psql ${psqlCount}, fast ${fast.value.tables[0]?.targetRows}, arrow ${arrow.value.tables[0]?.targetRows}`,
+    `rows in target: psql ${psqlCount}, fast ${fast.value.tables[0]?.targetRows}, arrow ${arrow.value.tables[0]?.targetRows}, jetstream ${nats.value.tables[0]?.targetRows}`,
   );
   const check = await timed(() =>
     transfer({

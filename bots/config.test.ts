@@ -44,9 +44,29 @@ describe("configFromEnv", () => {
       },
     ],
     [
+      "Slack in Socket Mode, notifications off",
+      {
+        MIGRATRIX_URL: "http://cp:4000",
+        MIGRATRIX_BOT_TOKEN: "mxb",
+        SLACK_BOT_TOKEN: "xoxb-1",
+        SLACK_APP_TOKEN: "xapp-1",
+        MIGRATRIX_NOTIFICATIONS: "off",
+      },
+      {
+        migratrixUrl: "http://cp:4000",
+        notifications: false,
+        slack: { botToken: "xoxb-1", appToken: "xapp-1", migratrixToken: "mxb", port: 3000 },
+      },
+    ],
+    [
+      "a bot token where the app token belongs",
+      { MIGRATRIX_URL: "http://cp", MIGRATRIX_BOT_TOKEN: "mxb", SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xoxb-2" },
+      "bots: 1 setting problem(s):\n- SLACK_APP_TOKEN must be an app-level token (xapp-…, Basic Information → App-Level Tokens)",
+    ],
+    [
       "nothing configured",
       { MIGRATRIX_URL: "http://cp" },
-      "bots: 1 setting problem(s):\n- nothing to start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, DISCORD_TOKEN and/or DISCORD_PUBLIC_KEY for Discord",
+      "bots: 1 setting problem(s):\n- nothing to start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) for Slack, DISCORD_TOKEN and/or DISCORD_PUBLIC_KEY for Discord",
     ],
     [
       "every problem at once, no secret echoed",
@@ -54,7 +74,7 @@ describe("configFromEnv", () => {
       [
         "bots: 6 setting problem(s):",
         "- MIGRATRIX_URL is not set (the control plane, e.g. http://127.0.0.1:4000)",
-        "- SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials) but SLACK_BOT_TOKEN is",
+        "- SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials) but SLACK_BOT_TOKEN is; or set SLACK_APP_TOKEN for Socket Mode",
         "- MIGRATRIX_BOT_TOKEN (or MIGRATRIX_SLACK_BOT_TOKEN) is not set: `mx token create slack-bot --kind bot`",
         '- SLACK_PORT must be a port number 0-65535, got "99999"',
         "- MIGRATRIX_BOT_TOKEN (or MIGRATRIX_DISCORD_BOT_TOKEN) is not set: `mx token create discord-bot --kind bot`",

@@ -5,7 +5,18 @@ import { MigratrixError } from "../common/errors.ts";
 export interface BotsConfig {
   migratrixUrl: string;
   defaultFlow?: string;
-  slack?: { botToken: string; signingSecret: string; migratrixToken: string; port: number; apiUrl?: string };
+  slack?: {
+    botToken: string;
+    /** HTTP receiver (SLACK_PORT, /slack/events). */
+    signingSecret?: string;
+    /** Socket Mode instead of HTTP: the app-level token (xapp-…). */
+    appToken?: string;
+    migratrixToken: string;
+    port: number;
+    apiUrl?: string;
+  };
+  /** Off (MIGRATRIX_NOTIFICATIONS=off): the bots post no notifications; default on. */
+  notifications?: false;
   discord?: {
     migratrixToken: string;
     /** Gateway bot (messages and reactions). */
@@ -41,20 +52,34 @@ export function configFromEnv(env: Env): BotsConfig {
   let slack: BotsConfig["slack"];
   const slackToken = get("SLACK_BOT_TOKEN");
   const signingSecret = get("SLACK_SIGNING_SECRET");
-  if (slackToken || signingSecret) {
+  const appToken = get("SLACK_APP_TOKEN");
+  if (slackToken || signingSecret || appToken) {
     const migratrixToken = get("MIGRATRIX_SLACK_BOT_TOKEN") ?? shared;
     if (!slackToken)
-      problems.push("SLACK_BOT_TOKEN is not set (xoxb-…, OAuth & Permissions) but SLACK_SIGNING_SECRET is");
-    if (!signingSecret)
-      problems.push("SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials) but SLACK_BOT_TOKEN is");
+      problems.push(
+        `SLACK_BOT_TOKEN is not set (xoxb-…, OAuth & Permissions) but ${signingSecret ? "SLACK_SIGNING_SECRET" : "SLACK_APP_TOKEN"} is`,
+      );
+    if (!signingSecret && !appToken)
+      problems.push(
+        "SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials) but SLACK_BOT_TOKEN is; or set SLACK_APP_TOKEN for Socket Mode",
+      );
+    if (appToken && !appToken.startsWith("xapp-"))
+      problems.push("SLACK_APP_TOKEN must be an app-level token (xapp-…, Basic Information → App-Level Tokens)");
     if (!migratrixToken)
       problems.push(
         "MIGRATRIX_BOT_TOKEN (or MIGRATRIX_SLACK_BOT_TOKEN) is not set: `mx token create slack-bot --kind bot`",
       );
     const p = port(env, "SLACK_PORT", 3000, problems);
-    if (slackToken && signingSecret && migratrixToken) {
+    if (slackToken && (signingSecret || appToken) && migratrixToken) {
       const apiUrl = get("SLACK_API_URL");
-      slack = { botToken: slackToken, signingSecret, migratrixToken, port: p, ...(apiUrl ? { apiUrl } : {}) };
+      slack = {
+        botToken: slackToken,
+        ...(signingSecret ? { signingSecret } : {}),
+        ...(appToken ? { appToken } : {}),
+        migratrixToken,
+        port: p,
+        ...(apiUrl ? { apiUrl } : {}),
+      };
     }
   }
 
@@ -85,7 +110,7 @@ export function configFromEnv(env: Env): BotsConfig {
 
   if (problems.length === 0 && !slack && !discord) {
     problems.push(
-      "nothing to start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for Slack, DISCORD_TOKEN and/or DISCORD_PUBLIC_KEY for Discord",
+      "nothing to start: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN) for Slack, DISCORD_TOKEN and/or DISCORD_PUBLIC_KEY for Discord",
     );
   }
   if (problems.length > 0) {
@@ -95,9 +120,11 @@ export function configFromEnv(env: Env): BotsConfig {
     );
   }
   const defaultFlow = get("MIGRATRIX_DEFAULT_FLOW");
+  const notificationsOff = /^(off|0|false|no)$/i.test(get("MIGRATRIX_NOTIFICATIONS") ?? "");
   return {
     migratrixUrl: migratrixUrl ?? "",
     ...(defaultFlow ? { defaultFlow } : {}),
+    ...(notificationsOff ? { notifications: false as const } : {}),
     ...(slack ? { slack } : {}),
     ...(discord ? { discord } : {}),
   };

@@ -184,4 +184,4 @@ test("DEV → PROD with one approval by Slack button and one by Discord reaction
   const last = slackApi.calls.filter((x) => x.method === "chat.update").at(-1);
   expect(last && JSON.parse(blocksText(last))[0].text.text).toBe("prod/main apply: ✅ Completed");
   expect((await c.stage(id, "prod")).state).toBe(RunState.COMPLETED);
-});
+}, 30_000);

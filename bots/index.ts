@@ -4,9 +4,11 @@
 export type { BotsConfig } from "./config.ts";
 export { configFromEnv } from "./config.ts";
 export type { ApiConfig, ChatPlatform, ChatUser } from "./core/api.ts";
-export { chatUserHeader, clientsAs, plainError } from "./core/api.ts";
+export { botNotifications, chatUserHeader, clientsAs, plainError } from "./core/api.ts";
 export type { Command, Parsed } from "./core/commands.ts";
 export { parseCommand, USAGE } from "./core/commands.ts";
+export type { Feed, FeedOptions } from "./core/feed.ts";
+export { notificationCard, startFeed } from "./core/feed.ts";
 export type { BotContext } from "./core/handle.ts";
 export { handleText, runCommand } from "./core/handle.ts";
 export type { Card, StageRef } from "./core/view.ts";

@@ -18,6 +18,8 @@ export async function startBots(config: BotsConfig, log: Logger): Promise<Runnin
     token,
     ...(config.defaultFlow ? { defaultFlow: config.defaultFlow } : {}),
   });
+  // Each platform's bot follows its own feed; the control plane keeps the delivery positions.
+  const notifications = config.notifications === false ? {} : { notifications: {} };
   const running: RunningBots = {
     async stop() {
       await Promise.all([running.slack?.stop(), running.discord?.stop(), running.interactions?.stop()]);
@@ -28,7 +30,9 @@ export async function startBots(config: BotsConfig, log: Logger): Promise<Runnin
       const s = config.slack;
       running.slack = await startSlackBot({
         api: api(s.migratrixToken),
-        signingSecret: s.signingSecret,
+        ...(s.signingSecret ? { signingSecret: s.signingSecret } : {}),
+        ...(s.appToken ? { appToken: s.appToken } : {}),
+        ...notifications,
         botToken: s.botToken,
         port: s.port,
         hostname: "0.0.0.0",
@@ -40,6 +44,7 @@ export async function startBots(config: BotsConfig, log: Logger): Promise<Runnin
     if (d?.token) {
       running.discord = await startDiscordBot({
         api: api(d.migratrixToken),
+        ...notifications,
         token: d.token,
         log,
         ...(d.apiUrl ? { restApi: d.apiUrl } : {}),

@@ -8,42 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytes, counter, deferred, text } from "./contract-helpers.ts";
 import { createNatsBus } from "./nats.ts";
+import { type TestNatsServer as Server, startNatsServer as startServer } from "./nats-test-server.ts";
 import type { Bus } from "./types.ts";
-
-interface Server {
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Starts nats-server and resolves once it reports it is ready (its own log line is the event). */
-async function startServer(port: number, storeDir: string): Promise<Server> {
-  const proc = Bun.spawn(["nats-server", "-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir], {
-    stdout: "ignore",
-    stderr: "pipe",
-  });
-  const reader = proc.stderr.getReader();
-  const decoder = new TextDecoder();
-  let log = "";
-  let listening: number | undefined;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`nats-server exited before it was ready:\n${log}`);
-    log += decoder.decode(value);
-    listening ??= Number(/Listening for client connections on [\d.]+:(\d+)/.exec(log)?.[1] ?? Number.NaN) || undefined;
-    if (listening !== undefined && log.includes("Server is ready")) break;
-  }
-  reader.releaseLock();
-  const boundPort = listening;
-  // Keep draining its log so a full pipe can never stall the server.
-  void proc.stderr.pipeTo(new WritableStream());
-  return {
-    port: boundPort,
-    async stop() {
-      proc.kill("SIGTERM");
-      await proc.exited;
-    },
-  };
-}
 
 const storeDir = mkdtempSync(join(tmpdir(), "mx-nats-"));
 let server: Server | undefined;

@@ -5,6 +5,7 @@ import { type Client, createClient, type Interceptor, type Transport } from "@co
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { MigratrixError } from "../common/errors.ts";
 import { AccessService } from "../proto/gen/migratrix/control/v1/access_pb.ts";
+import { BackupService } from "../proto/gen/migratrix/control/v1/backup_pb.ts";
 import { DriftService } from "../proto/gen/migratrix/control/v1/drift_pb.ts";
 import { ConnectionService, EnvironmentService } from "../proto/gen/migratrix/control/v1/environment_pb.ts";
 import { ExplorerService } from "../proto/gen/migratrix/control/v1/explorer_pb.ts";
@@ -12,6 +13,8 @@ import { FlowService } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { GitOpsService } from "../proto/gen/migratrix/control/v1/gitops_pb.ts";
 import { IdentityService } from "../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { AuditService, MigrationService, SchemaService } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { NotificationService } from "../proto/gen/migratrix/control/v1/notification_pb.ts";
+import { TransferService } from "../proto/gen/migratrix/control/v1/transfer_pb.ts";
 import { credentialsPath, readCredential } from "./credentials.ts";
 import { UsageError } from "./errors.ts";
 
@@ -97,7 +100,10 @@ export interface Clients {
   flows: Client<typeof FlowService>;
   gitops: Client<typeof GitOpsService>;
   drift: Client<typeof DriftService>;
+  backups: Client<typeof BackupService>;
+  notifications: Client<typeof NotificationService>;
   explorer: Client<typeof ExplorerService>;
+  transfers: Client<typeof TransferService>;
 }
 
 function bearer(token: string): Interceptor {
@@ -124,6 +130,9 @@ export function createClients(transport: Transport): Clients {
     flows: createClient(FlowService, transport),
     gitops: createClient(GitOpsService, transport),
     drift: createClient(DriftService, transport),
+    backups: createClient(BackupService, transport),
+    notifications: createClient(NotificationService, transport),
     explorer: createClient(ExplorerService, transport),
+    transfers: createClient(TransferService, transport),
   };
 }

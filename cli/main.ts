@@ -45,6 +45,9 @@ function resolveCommand(argv: readonly string[]): Resolved | { text: string; exi
   if (own.length === 1 && single.path.length === 1) return { spec: single, args: withoutNoun };
   const second = nextWord(argv, first.index + 1);
   const verbs = own.flatMap((c) => (c.path[1] === undefined ? [] : [c.path[1]])).join(", ");
+  // A noun that is also a command taking only options (`mx transfer --from …` beside `mx transfer list`).
+  const bareOnly = own.find((c) => c.path.length === 1);
+  if (second === undefined && bareOnly !== undefined) return { spec: bareOnly, args: withoutNoun };
   if (second === undefined) {
     if (parseCommandArgs(withoutNoun, {}).global.help) return { text: nounHelp(noun, COMMANDS), exitCode: 0 };
     throw new UsageError(`'mx ${noun}' needs a command: ${verbs}`, noun);

@@ -72,6 +72,22 @@ export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
   return rawPublic(createPublicKey(privateKeyObject(privateKey)));
 }
 
+/**
+ * X25519(privateKey, peerPublicKey): the secret two key-pair holders share (used by
+ * arrow-transfer's JetStream path so two agents agree a key the control plane never sees).
+ */
+export function sharedSecret(privateKey: Uint8Array, peerPublicKey: Uint8Array): Uint8Array {
+  checkKeyLength("X25519 private key", privateKey);
+  checkKeyLength("peer public key", peerPublicKey);
+  try {
+    return new Uint8Array(
+      diffieHellman({ privateKey: privateKeyObject(privateKey), publicKey: publicKeyObject(peerPublicKey) }),
+    );
+  } catch (err) {
+    throw new MigratrixError("invalid_argument", "peer public key is not a usable X25519 key", {}, { cause: err });
+  }
+}
+
 function deriveKey(shared: Uint8Array, ephemeralPublicKey: Uint8Array, recipientPublicKey: Uint8Array): Buffer {
   const salt = Buffer.concat([ephemeralPublicKey, recipientPublicKey]);
   return Buffer.from(hkdfSync("sha256", shared, salt, SEALED_BOX_INFO, 32));

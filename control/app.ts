@@ -5,8 +5,10 @@ import { DEFAULT_STREAM_PREFIX, queueSpecs, streamNames } from "../bus/streams.t
 import type { Bus } from "../bus/types.ts";
 import { MigratrixError } from "../common/errors.ts";
 import { createLogger, type Logger } from "../common/log.ts";
+import { BACKUP_RETENTION_KIND, backupRetentionHandler } from "./backups/index.ts";
 import { type BusSide, startBusSide } from "./bus-side/serve.ts";
 import { driftScheduleHandler } from "./drift/index.ts";
+import type { ExplorerControlHooks } from "./explorer/index.ts";
 import {
   createGitOpsRuntime,
   GITOPS_SCHEDULE_KIND,
@@ -20,6 +22,7 @@ import { createRpcHandler } from "./rpc/router.ts";
 import { createRunNotifier } from "./runs/notifier.ts";
 import { type Clock, createScheduler, type Scheduler, systemClock } from "./schedules/index.ts";
 import type { Store } from "./store/index.ts";
+import { TRANSFER_KIND, transferScheduleHandler } from "./transfers/index.ts";
 
 export interface ControlAppOptions {
   store: Store;
@@ -42,10 +45,14 @@ export interface ControlAppOptions {
   agentOnlineMs?: number;
   /** Redelivery wait of an unacked job event (default 30 s). */
   eventsAckWaitMs?: number;
+  /** Back-off before a failed transfer attempt is retried: base × 2^(attempt-1) (default 5 s). */
+  transferRetryBaseMs?: number;
   /** The shared scheduler's time source (tests pass a manual clock); default the system clock. */
   clock?: Clock;
   /** GitOps: secret key (default env MIGRATRIX_SECRET_KEY), git cache dir, provider HTTP client. */
   gitops?: GitOpsOptions;
+  /** Test hook: switches the explorer's classifier off (control/explorer/query.ts). */
+  explorerHooks?: ExplorerControlHooks;
   log?: Logger;
 }
 
@@ -54,6 +61,7 @@ function buildHttp(routes: {
   metrics: () => Promise<Response>;
   rpc: (req: Request) => Promise<Response>;
   webhook: (params: { provider: string; linkId: string }, req: Request) => Promise<Response>;
+  slack: (req: Request) => Promise<Response>;
 }) {
   return (
     new Elysia()
@@ -61,6 +69,8 @@ function buildHttp(routes: {
       .get("/metrics", routes.metrics)
       // The raw body is what the provider signed: Elysia must not parse it.
       .post("/webhooks/:provider/:linkId", ({ params, request }) => routes.webhook(params, request), { parse: "none" })
+      // The Slack app's Request URL when its receiver is mounted here (bun start); raw body: it is signed.
+      .post("/slack/events", ({ request }) => routes.slack(request), { parse: "none" })
       .mount(routes.rpc)
   );
 }
@@ -75,6 +85,11 @@ export interface ControlApp {
   stop(): Promise<void>;
   /** The one scheduler loop (drift checks, transfers), running from createControlApp on. */
   scheduler: Scheduler;
+  /**
+   * Serves /slack/events with this handler (the Slack bot's verifying receiver, composed by the
+   * launcher: control never imports bots); 404 until mounted.
+   */
+  mountSlackEvents(handler: ((req: Request) => Promise<Response>) | undefined): void;
 }
 
 export async function createControlApp(opts: ControlAppOptions): Promise<ControlApp> {
@@ -112,6 +127,7 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     reaperIntervalMs: opts.reaperIntervalMs ?? 5_000,
     eventsAckWaitMs: opts.eventsAckWaitMs,
     agentOnlineMs: opts.agentOnlineMs,
+    transferRetryBaseMs: opts.transferRetryBaseMs,
   });
 
   const agentRequestTimeoutMs = opts.agentRequestTimeoutMs ?? 30_000;
@@ -122,7 +138,9 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     clock,
     handlers: {
       drift: driftScheduleHandler({ db, bus: opts.bus, agentRequestTimeoutMs }),
+      [BACKUP_RETENTION_KIND]: backupRetentionHandler({ db, bus: opts.bus, agentRequestTimeoutMs }),
       [GITOPS_SCHEDULE_KIND]: gitopsScheduleHandler(gitopsDeps),
+      [TRANSFER_KIND]: transferScheduleHandler({ db, bus: opts.bus }),
     },
   });
   scheduler.start();
@@ -137,6 +155,7 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     agentOnlineMs: opts.agentOnlineMs ?? 120_000,
     watchPollMs: opts.watchPollMs ?? 1_000,
     passwordCost: opts.passwordCost,
+    ...(opts.explorerHooks ? { explorerHooks: opts.explorerHooks } : {}),
     shutdownSignal: shutdown.signal,
     gitops,
     scheduler,
@@ -162,12 +181,14 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     });
   };
 
+  let slackEvents: ((req: Request) => Promise<Response>) | undefined;
   const app = buildHttp({
     health,
     metrics: async () =>
       new Response(await metrics.registry.metrics(), { headers: { "content-type": metrics.registry.contentType } }),
     rpc: (req) => rpc(req) ?? Promise.resolve(new Response("not found", { status: 404 })),
     webhook: (params, req) => handleWebhook(gitopsDeps, params, req),
+    slack: (req) => slackEvents?.(req) ?? Promise.resolve(new Response("not found", { status: 404 })),
   });
 
   let server: ReturnType<typeof Bun.serve> | undefined;
@@ -186,5 +207,8 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
       await busSide.stop();
     },
     scheduler,
+    mountSlackEvents(handler) {
+      slackEvents = handler;
+    },
   };
 }

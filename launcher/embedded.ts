@@ -21,6 +21,7 @@ import {
   type Store,
   writeBootstrapTokens,
 } from "../control/index.ts";
+import { type ChatOnControl, startChatOnControl } from "./chat.ts";
 
 export type Env = Record<string, string | undefined>;
 
@@ -48,6 +49,8 @@ export interface Embedded {
   control: ControlApp;
   /** The local agent; absent when NATS_URL is set (the agent then runs on its own). */
   agent?: Agent;
+  /** The Slack bot when SLACK_* are set: /slack/events on the control plane, or Socket Mode. */
+  chat?: ChatOnControl;
   /** Environments given a sample SQLite connection on this start. */
   samples: { environment: string; connection: string; path: string }[];
   stop(): Promise<void>;
@@ -101,6 +104,9 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const control = await createControlApp({ store, bus, streamPrefix: env.MIGRATRIX_STREAM_PREFIX, log });
     const { url } = await control.start(opts.port, opts.host ?? "127.0.0.1");
     closers.push(() => control.stop());
+    // Slack on the control plane itself when SLACK_* are set (launcher/chat.ts).
+    const chat = await startChatOnControl({ env, dir, url, adminToken, control, log });
+    if (chat) closers.push(() => chat.stop());
 
     let agent: Agent | undefined;
     const samples: Embedded["samples"] = [];
@@ -124,7 +130,19 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
       agent = localAgent;
       samples.push(...(await addSampleConnections({ dir, url, adminToken, agentId: localAgent.agentId, log })));
     }
-    return { url, dir, workspaceId: boot.workspaceId, adminToken, store, bus, control, agent, samples, stop };
+    return {
+      url,
+      dir,
+      workspaceId: boot.workspaceId,
+      adminToken,
+      store,
+      bus,
+      control,
+      agent,
+      samples,
+      ...(chat ? { chat } : {}),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

@@ -3,9 +3,13 @@
 // every call. A transport per call keeps no per-user state in the bot.
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { ConnectionService } from "../../proto/gen/migratrix/control/v1/environment_pb.ts";
+import { ExplorerService } from "../../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import { FlowService } from "../../proto/gen/migratrix/control/v1/flow_pb.ts";
+import { GitOpsService } from "../../proto/gen/migratrix/control/v1/gitops_pb.ts";
 import { IdentityService } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
-import { MigrationService } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { MigrationService, SchemaService } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { NotificationService } from "../../proto/gen/migratrix/control/v1/notification_pb.ts";
 
 export type ChatPlatform = "slack" | "discord";
 
@@ -34,29 +38,49 @@ export interface ApiClients {
   flows: Client<typeof FlowService>;
   migrations: Client<typeof MigrationService>;
   identity: Client<typeof IdentityService>;
+  connections: Client<typeof ConnectionService>;
+  schema: Client<typeof SchemaService>;
+  explorer: Client<typeof ExplorerService>;
+  gitops: Client<typeof GitOpsService>;
 }
 
 export function chatUserHeader(u: ChatUser): string {
   return `${u.platform}:${u.tenant}:${u.user}`;
 }
 
-/** Fresh clients for one chat action. */
-export function clientsAs(cfg: ApiConfig, actor: ChatUser): ApiClients {
+function transportOf(cfg: ApiConfig, actor?: ChatUser) {
   const auth: Interceptor = (next) => (req) => {
     req.header.set("authorization", `Bearer ${cfg.token}`);
-    req.header.set("mx-chat-user", chatUserHeader(actor));
+    if (actor) req.header.set("mx-chat-user", chatUserHeader(actor));
     return next(req);
   };
-  const transport = createConnectTransport({
+  return createConnectTransport({
     baseUrl: cfg.baseUrl,
     interceptors: [auth],
     ...(cfg.fetch === undefined ? {} : { fetch: cfg.fetch }),
   });
+}
+
+/** Fresh clients for one chat action. */
+export function clientsAs(cfg: ApiConfig, actor: ChatUser): ApiClients {
+  const transport = transportOf(cfg, actor);
   return {
     flows: createClient(FlowService, transport),
     migrations: createClient(MigrationService, transport),
     identity: createClient(IdentityService, transport),
+    connections: createClient(ConnectionService, transport),
+    schema: createClient(SchemaService, transport),
+    explorer: createClient(ExplorerService, transport),
+    gitops: createClient(GitOpsService, transport),
   };
+}
+
+/**
+ * The bot as itself (no chat user): only the notification feed of its token's workspace answers
+ * such calls; every other call needs the chat user who acted.
+ */
+export function botNotifications(cfg: ApiConfig): Client<typeof NotificationService> {
+  return createClient(NotificationService, transportOf(cfg));
 }
 
 const PLAIN: Partial<Record<Code, string>> = {

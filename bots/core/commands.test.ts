@@ -43,8 +43,25 @@ const cases: [string, Parsed][] = [
   ["risk", { ok: false, problem: "risk needs SQL; usage: risk [--engine E] <sql>" }],
   ["link mxl-ABCD-EFGH", { ok: true, command: { kind: "link", code: "mxl-ABCD-EFGH" } }],
   ["link", { ok: false, problem: "link needs exactly one code; usage: link <code>" }],
-  ["diff dev prod", { ok: true, command: { kind: "unavailable", what: "diff" } }],
-  ["ai how many users?", { ok: true, command: { kind: "unavailable", what: "ai" } }],
+  ["diff dev prod", { ok: true, command: { kind: "diff", source: "dev", target: "prod" } }],
+  ["diff dev/main prod/main", { ok: true, command: { kind: "diff", source: "dev/main", target: "prod/main" } }],
+  ["diff dev", { ok: false, problem: "diff needs exactly two environments, got 1 word; usage: diff <envA> <envB>" }],
+  ["ai how many users?", { ok: true, command: { kind: "ai", question: "how many users?" } }],
+  ["ai --env prod how many users?", { ok: true, command: { kind: "ai", question: "how many users?", env: "prod" } }],
+  ["ai", { ok: false, problem: "ai needs a question; usage: ai [--env E] <question>" }],
+  ["gitops log", { ok: true, command: { kind: "gitops-log" } }],
+  ["gitops log app", { ok: true, command: { kind: "gitops-log", link: "app" } }],
+  [
+    "gitops pr app 20260101_add.sql ```sql\ncreate table t (id int);\n```",
+    {
+      ok: true,
+      command: { kind: "gitops-pr", link: "app", file: "20260101_add.sql", sql: "create table t (id int);" },
+    },
+  ],
+  [
+    "gitops pr app notes.txt select 1",
+    { ok: false, problem: 'the file name must end in .sql, got "notes.txt"; usage: gitops pr <repo> <file.sql> <sql>' },
+  ],
   ["deploy x", { ok: false, problem: 'unknown command "deploy"; try "help"' }],
 ];
 

@@ -8,7 +8,11 @@ export type Command =
   | { kind: "approve" | "reject"; migration: string; env: string; comment: string; flow?: string; rollback?: boolean }
   | { kind: "risk"; sql: string; engine?: string }
   | { kind: "link"; code: string }
-  | { kind: "unavailable"; what: "diff" | "ai" };
+  /** Each side: "env" (its only connection, or the one named like the other side's) or "env/connection". */
+  | { kind: "diff"; source: string; target: string }
+  | { kind: "ai"; question: string; env?: string }
+  | { kind: "gitops-log"; link?: string }
+  | { kind: "gitops-pr"; link: string; file: string; sql: string };
 
 export type Parsed = { ok: true; command: Command } | { ok: false; problem: string };
 
@@ -21,8 +25,10 @@ export const USAGE: readonly [string, string][] = [
   ["rollback <migration> <env>", "run the down script on a stage"],
   ["risk [--engine E] <sql>", "score SQL Low → Critical (engine from the default flow)"],
   ["link <code>", "link your chat account to your Migratrix user (code from `mx link`)"],
-  ["diff <envA> <envB>", "schema diff (not available yet)"],
-  ["ai <question>", "AI SQL (not available yet)"],
+  ["diff <envA> <envB>", "schema difference of two environments (read by their agents)"],
+  ["ai [--env E] <question>", "AI-written SQL with its risk, never executed (schema of E, default the flow's first)"],
+  ["gitops log [repo]", "the GitOps changes log: syncs, refusals, pull requests"],
+  ["gitops pr <repo> <file.sql> <sql>", "open a pull request that adds the migration file to the linked repository"],
 ];
 
 const usageOf = (name: string) => USAGE.find(([u]) => u.startsWith(`${name} `) || u === name)?.[0] ?? name;
@@ -93,9 +99,45 @@ export function parseCommand(input: string): Parsed {
       if (words.length !== 1 || words[0] === undefined) return usage("link needs exactly one code");
       return { ok: true, command: { kind: "link", code: words[0] } };
     }
-    case "diff":
-    case "ai":
-      return { ok: true, command: { kind: "unavailable", what: name } };
+    case "diff": {
+      const [source, target, ...more] = words;
+      if (source === undefined || target === undefined || more.length > 0) {
+        return usage(`diff needs exactly two environments, got ${words.length} word${words.length === 1 ? "" : "s"}`);
+      }
+      return { ok: true, command: { kind: "diff", source, target } };
+    }
+    case "ai": {
+      const env = option(words, "env");
+      if (env.problem) return usage(env.problem);
+      const question = (env.value === undefined ? restText : restText.replace(/--env\s+\S+/, "")).trim();
+      if (question === "") return usage("ai needs a question");
+      return {
+        ok: true,
+        command: env.value === undefined ? { kind: "ai", question } : { kind: "ai", question, env: env.value },
+      };
+    }
+    case "gitops": {
+      const [sub, ...rest] = words;
+      if (sub === "log") {
+        if (rest.length > 1) return usage(`gitops log takes at most one repository name, got ${rest.length}`);
+        return {
+          ok: true,
+          command: rest[0] === undefined ? { kind: "gitops-log" } : { kind: "gitops-log", link: rest[0] },
+        };
+      }
+      if (sub === "pr") {
+        const m = /^pr\s+(\S+)\s+(\S+)\s+([\s\S]+)$/.exec(restText);
+        const sql = unfence(m?.[3] ?? "");
+        const prUsage = (why: string): Parsed => ({ ok: false, problem: `${why}; usage: ${usageOf("gitops pr")}` });
+        if (!m?.[1] || !m[2] || sql === "") return prUsage("gitops pr needs a repository, a file name and the SQL");
+        if (!/\.(sql|migration)$/i.test(m[2])) return prUsage(`the file name must end in .sql, got "${m[2]}"`);
+        return { ok: true, command: { kind: "gitops-pr", link: m[1], file: m[2], sql } };
+      }
+      return {
+        ok: false,
+        problem: `gitops takes log or pr; usage: ${usageOf("gitops log")} | ${usageOf("gitops pr")}`,
+      };
+    }
     default:
       return { ok: false, problem: `unknown command "${name}"; try "help"` };
   }

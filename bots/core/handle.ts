@@ -6,6 +6,7 @@ import type { Flow, StageStatus } from "../../proto/gen/migratrix/control/v1/flo
 import { type Migration, RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { type ApiClients, type ApiConfig, type ChatUser, clientsAs, plainError } from "./api.ts";
 import { type Command, parseCommand, USAGE } from "./commands.ts";
+import { aiCard, diffCard, gitopsLogCard, gitopsPrCard } from "./insight.ts";
 import { type Card, card, collapseSql, levelMark, type RiskSummary, riskSummary, type StageRef } from "./view.ts";
 
 export interface BotContext {
@@ -68,14 +69,22 @@ export async function runCommand(ctx: BotContext, cmd: Command): Promise<Card> {
         ephemeral: true,
       });
     }
-    case "unavailable":
-      return card("info", `${cmd.what} is not available yet`, {
-        lines: [
-          cmd.what === "diff"
-            ? "The control API has no schema diff call for chat yet; run `mx diff` from the CLI meanwhile."
-            : "AI-assisted SQL has not landed in the control API yet.",
-        ],
-        ephemeral: true,
+    case "diff":
+      return diffCard(api, cmd.source, cmd.target);
+    case "ai": {
+      // Without --env: the schema of the default flow's first stage (DEV, where questions are cheap).
+      const env = cmd.env ?? (await resolveFlow(api, ctx.api)).stages[0]?.environment;
+      if (!env) throw new MigratrixError("not_found", "no environment to ask about: add --env NAME");
+      return aiCard(api, env, cmd.question);
+    }
+    case "gitops-log":
+      return gitopsLogCard(api, cmd.link);
+    case "gitops-pr":
+      return gitopsPrCard(api, {
+        link: cmd.link,
+        file: cmd.file,
+        sql: cmd.sql,
+        who: ctx.actor.displayName ?? `${ctx.actor.platform} user ${ctx.actor.user}`,
       });
   }
 }

@@ -54,6 +54,8 @@ export interface Card {
   follow?: { ref: StageRef; runs: RunRef[] };
   /** Shown only to the acting user where the platform allows (errors, help). */
   ephemeral?: boolean;
+  /** Platform user ids to mention (and notify) with the card. */
+  mentions?: string[];
 }
 
 export function card(tone: Tone, title: string, rest: Partial<Omit<Card, "tone" | "title">> = {}): Card {

@@ -16,6 +16,7 @@ import {
 } from "discord.js";
 import type { Logger } from "../../common/log.ts";
 import { type ApiConfig, type ChatUser, clientsAs } from "../core/api.ts";
+import { type Feed, notificationCard, startFeed } from "../core/feed.ts";
 import { errorCard, handleText, vote } from "../core/handle.ts";
 import { followRun, progressCard, startOf } from "../core/progress.ts";
 import { type Card, stageRefCodec } from "../core/view.ts";
@@ -30,6 +31,8 @@ export interface DiscordBotOptions {
   /** REST base (default https://discord.com/api); the gateway URL comes from GET /gateway/bot. */
   restApi?: string;
   log: Logger;
+  /** Post the workspace's notifications routed to Discord (WatchNotifications); off when unset. */
+  notifications?: { retryMs?: number };
 }
 
 export interface DiscordBot {
@@ -38,6 +41,8 @@ export interface DiscordBot {
   settled(): Promise<void>;
   /** Follows runs with progress messages in a channel (slash commands over HTTP have no gateway message). */
   follow(channelId: string, f: NonNullable<Card["follow"]>, actor: ChatUser): Promise<void>;
+  /** Notifications this process posted and acknowledged. */
+  delivered(): number;
   stop(): Promise<void>;
 }
 
@@ -65,6 +70,10 @@ export async function startDiscordBot(opts: DiscordBotOptions): Promise<DiscordB
   async function send(channel: SendableChannels, c: Card, opts2: { replyTo?: string; actor?: ChatUser } = {}) {
     const sent = await channel.send({
       embeds: [toEmbed(c)],
+      // Embeds never ping: mentions go in the content, limited to exactly those users.
+      ...(c.mentions && c.mentions.length > 0
+        ? { content: c.mentions.map((u) => `<@${u}>`).join(" "), allowedMentions: { users: c.mentions } }
+        : {}),
       ...(opts2.replyTo ? { reply: { messageReference: opts2.replyTo, failIfNotExists: false } } : {}),
     });
     if (c.vote) {
@@ -154,6 +163,19 @@ export async function startDiscordBot(opts: DiscordBotOptions): Promise<DiscordB
   await client.login(opts.token);
   await ready;
   log.info("discord bot connected", { user: client.user?.id });
+  const feed: Feed | undefined = opts.notifications
+    ? startFeed({
+        api: opts.api,
+        platform: "discord",
+        log,
+        ...(opts.notifications.retryMs === undefined ? {} : { retryMs: opts.notifications.retryMs }),
+        async deliver(n) {
+          const channel = await client.channels.fetch(n.channel);
+          if (!channel?.isSendable()) throw new Error(`channel ${n.channel} is not one the bot can post in`);
+          await send(channel, notificationCard(n));
+        },
+      })
+    : undefined;
 
   return {
     client,
@@ -167,7 +189,9 @@ export async function startDiscordBot(opts: DiscordBotOptions): Promise<DiscordB
       track(done);
       await done;
     },
+    delivered: () => feed?.delivered() ?? 0,
     async stop() {
+      await feed?.stop();
       aborts.abort();
       await client.destroy();
       while (pending.size > 0) await Promise.allSettled([...pending]);

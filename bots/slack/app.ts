@@ -1,9 +1,11 @@
 // The Slack front end: a bolt App on the Bun receiver with the /migratrix slash command, the
 // Approve / Reject / Rollback buttons, and run progress posted then updated in the message's thread.
 import { App, type Logger as BoltLogger, type LogLevel as BoltLogLevel, type webApi } from "@slack/bolt";
+import { MigratrixError } from "../../common/errors.ts";
 import type { Logger } from "../../common/log.ts";
 import type { ApiConfig, ChatUser } from "../core/api.ts";
 import { clientsAs } from "../core/api.ts";
+import { type Feed, notificationCard, startFeed } from "../core/feed.ts";
 import { errorCard, handleText, rollback, vote } from "../core/handle.ts";
 import { followRun, progressCard, startOf } from "../core/progress.ts";
 import { type Card, stageRefCodec } from "../core/view.ts";
@@ -12,7 +14,15 @@ import { BunReceiver } from "./receiver.ts";
 
 export interface SlackBotOptions {
   api: ApiConfig;
-  signingSecret: string;
+  /** Verifies the HTTP receiver's requests; required unless appToken (Socket Mode) is given. */
+  signingSecret?: string;
+  /**
+   * Socket Mode: the app-level token (xapp-…, connections:write). The bot opens an outbound
+   * WebSocket (apps.connections.open) instead of serving HTTP; no signing secret is needed.
+   */
+  appToken?: string;
+  /** HTTP without a server of its own: the caller routes /slack/events to `fetch` (bun start mounts it on the control plane). */
+  mounted?: boolean;
   /** xoxb-… bot token for the Web API. */
   botToken: string;
   /** Web API base URL (default https://slack.com/api/); tests point it at a local stand-in. */
@@ -22,14 +32,20 @@ export interface SlackBotOptions {
   log: Logger;
   /** Milliseconds since the epoch, for the signature window (tests). */
   now?: () => number;
+  /** Post the workspace's notifications routed to Slack (WatchNotifications); off when unset. */
+  notifications?: { retryMs?: number };
 }
 
 export interface SlackBot {
-  /** Where Slack must send slash commands and interactivity (the app's Request URL). */
+  /** Where Slack must send slash commands and interactivity (the app's Request URL); "" when mounted or in Socket Mode. */
   url: string;
   port: number;
+  /** The HTTP receiver as a fetch handler (verifies every request); answers 404 in Socket Mode. */
+  fetch(req: Request): Promise<Response>;
   /** Resolves when every request's work (including runs being followed) is done. */
   settled(): Promise<void>;
+  /** Notifications this process posted and acknowledged. */
+  delivered(): number;
   stop(): Promise<void>;
 }
 
@@ -50,20 +66,47 @@ function boltLogger(log: Logger): BoltLogger {
 
 export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
   const log = opts.log.child({ bot: "slack" });
-  const receiver = new BunReceiver({
-    signingSecret: opts.signingSecret,
-    log,
-    ...(opts.hostname ? { hostname: opts.hostname } : {}),
-    ...(opts.now ? { now: opts.now } : {}),
-  });
-  const app = new App({
-    token: opts.botToken,
-    receiver,
-    convoStore: false,
-    logger: boltLogger(log),
-    clientOptions: opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {},
-  });
+  const clientOptions = opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {};
+  let receiver: BunReceiver | undefined;
+  let app: App;
+  if (opts.appToken) {
+    // bolt's SocketModeReceiver hands installerOptions.clientOptions to its SocketModeClient, whose
+    // WebClient calls apps.connections.open: the same Web API base as every other call.
+    app = new App({
+      token: opts.botToken,
+      appToken: opts.appToken,
+      socketMode: true,
+      convoStore: false,
+      logger: boltLogger(log),
+      clientOptions,
+      installerOptions: { clientOptions },
+    });
+  } else {
+    if (!opts.signingSecret) {
+      throw new MigratrixError(
+        "invalid_argument",
+        "the Slack bot needs a signing secret (HTTP) or an app token (Socket Mode)",
+      );
+    }
+    receiver = new BunReceiver({
+      signingSecret: opts.signingSecret,
+      log,
+      ...(opts.hostname ? { hostname: opts.hostname } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+    });
+    app = new App({ token: opts.botToken, receiver, convoStore: false, logger: boltLogger(log), clientOptions });
+  }
   const aborts = new AbortController();
+  // Listener work, tracked here because in Socket Mode no receiver of ours sees it.
+  const work = new Set<Promise<void>>();
+  const hold = (): (() => void) => {
+    const { promise, resolve } = Promise.withResolvers<void>();
+    work.add(promise);
+    return () => {
+      work.delete(promise);
+      resolve();
+    };
+  };
 
   type Client = webApi.WebClient;
 
@@ -118,49 +161,59 @@ export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
   }
 
   app.command("/migratrix", async ({ command, ack, client }) => {
-    await ack();
-    const actor: ChatUser = {
-      platform: "slack",
-      tenant: command.team_id,
-      user: command.user_id,
-      displayName: `@${command.user_name}`,
-    };
-    const result = await handleText({ api: opts.api, actor }, command.text);
-    await post(client, { channel: command.channel_id, user: command.user_id }, result, actor);
+    const release = hold();
+    try {
+      await ack();
+      const actor: ChatUser = {
+        platform: "slack",
+        tenant: command.team_id,
+        user: command.user_id,
+        displayName: `@${command.user_name}`,
+      };
+      const result = await handleText({ api: opts.api, actor }, command.text);
+      await post(client, { channel: command.channel_id, user: command.user_id }, result, actor);
+    } finally {
+      release();
+    }
   });
 
   app.action(
     new RegExp(`^(${ACTION.approve}|${ACTION.reject}|${ACTION.rollback})$`),
     async ({ ack, body, action, client }) => {
-      await ack();
-      if (body.type !== "block_actions" || action.type !== "button" || !("action_id" in action)) return;
-      const actionId = action.action_id;
-      const channel = body.channel?.id ?? body.container?.channel_id;
-      const messageTs = body.message?.ts ?? body.container?.message_ts;
-      const ref = stageRefCodec.decode(action.value);
-      if (!channel || !messageTs || !ref) {
-        log.warn("slack action without channel, message or stage reference", { action: actionId });
-        return;
-      }
-      const actor: ChatUser = {
-        platform: "slack",
-        tenant: body.team?.id ?? body.user.team_id ?? "",
-        user: body.user.id,
-        ...(body.user.username ? { displayName: `@${body.user.username}` } : {}),
-      };
-      const where = { channel, user: body.user.id, threadTs: messageTs };
-      const api = clientsAs(opts.api, actor);
+      const release = hold();
       try {
-        if (actionId === ACTION.rollback) {
-          await post(client, where, await rollback(api, ref), actor);
+        await ack();
+        if (body.type !== "block_actions" || action.type !== "button" || !("action_id" in action)) return;
+        const actionId = action.action_id;
+        const channel = body.channel?.id ?? body.container?.channel_id;
+        const messageTs = body.message?.ts ?? body.container?.message_ts;
+        const ref = stageRefCodec.decode(action.value);
+        if (!channel || !messageTs || !ref) {
+          log.warn("slack action without channel, message or stage reference", { action: actionId });
           return;
         }
-        const updated = await vote(api, ref, actionId === ACTION.approve);
-        // The approval request itself shows the new count; it stays the one message to look at.
-        await client.chat.update({ channel, ts: messageTs, ...toBlocks(updated) });
-        if (updated.follow) await follow(client, channel, messageTs, updated.follow, actor);
-      } catch (err) {
-        await post(client, where, errorCard(err));
+        const actor: ChatUser = {
+          platform: "slack",
+          tenant: body.team?.id ?? body.user.team_id ?? "",
+          user: body.user.id,
+          ...(body.user.username ? { displayName: `@${body.user.username}` } : {}),
+        };
+        const where = { channel, user: body.user.id, threadTs: messageTs };
+        const api = clientsAs(opts.api, actor);
+        try {
+          if (actionId === ACTION.rollback) {
+            await post(client, where, await rollback(api, ref), actor);
+            return;
+          }
+          const updated = await vote(api, ref, actionId === ACTION.approve);
+          // The approval request itself shows the new count; it stays the one message to look at.
+          await client.chat.update({ channel, ts: messageTs, ...toBlocks(updated) });
+          if (updated.follow) await follow(client, channel, messageTs, updated.follow, actor);
+        } catch (err) {
+          await post(client, where, errorCard(err));
+        }
+      } finally {
+        release();
       }
     },
   );
@@ -169,15 +222,40 @@ export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
     log.error("slack listener failed", { err: err.message });
   });
 
-  const bound = await receiver.start(opts.port ?? 0);
-  log.info("slack bot listening", { url: bound.url });
+  let bound = { url: "", port: 0 };
+  if (!receiver) {
+    await app.start();
+    log.info("slack bot connected in Socket Mode");
+  } else if (!opts.mounted) {
+    bound = await receiver.start(opts.port ?? 0);
+    log.info("slack bot listening", { url: bound.url });
+  }
+  const feed: Feed | undefined = opts.notifications
+    ? startFeed({
+        api: opts.api,
+        platform: "slack",
+        log,
+        ...(opts.notifications.retryMs === undefined ? {} : { retryMs: opts.notifications.retryMs }),
+        async deliver(n) {
+          await app.client.chat.postMessage({ channel: n.channel, ...toBlocks(notificationCard(n)) });
+        },
+      })
+    : undefined;
+  const settled = async () => {
+    await receiver?.settled();
+    while (work.size > 0) await Promise.allSettled([...work]);
+  };
   return {
     ...bound,
-    settled: () => receiver.settled(),
+    fetch: (req) => receiver?.fetch(req) ?? Promise.resolve(new Response("not found", { status: 404 })),
+    settled,
+    delivered: () => feed?.delivered() ?? 0,
     async stop() {
+      await feed?.stop();
       aborts.abort();
-      await receiver.stop();
-      await receiver.settled();
+      if (receiver) await receiver.stop();
+      else await app.stop();
+      await settled();
     },
   };
 }

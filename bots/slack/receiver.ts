@@ -42,7 +42,7 @@ export class BunReceiver implements Receiver {
 
   /** Starts listening; port 0 picks a free port. */
   async start(port: number): Promise<{ url: string; port: number }> {
-    this.server = Bun.serve({ port, hostname: this.opts.hostname ?? "127.0.0.1", fetch: (req) => this.handle(req) });
+    this.server = Bun.serve({ port, hostname: this.opts.hostname ?? "127.0.0.1", fetch: (req) => this.fetch(req) });
     const bound = this.server.port ?? port;
     return { url: `http://${this.server.hostname}:${bound}${this.opts.path ?? "/slack/events"}`, port: bound };
   }
@@ -90,7 +90,8 @@ export class BunReceiver implements Receiver {
     return null;
   }
 
-  private async handle(req: Request): Promise<Response> {
+  /** One HTTP request: verified, then handed to bolt; usable without start() (mounted elsewhere). */
+  async fetch(req: Request): Promise<Response> {
     const path = new URL(req.url).pathname;
     if (req.method !== "POST" || path !== (this.opts.path ?? "/slack/events"))
       return new Response("not found", { status: 404 });

@@ -162,9 +162,9 @@ describe("slash command", () => {
     ]);
   });
 
-  test("unknown and incomplete commands, diff and ai answer in plain words", async () => {
+  test("unknown and incomplete commands answer in plain words", async () => {
     const answers = [];
-    for (const text of ["frobnicate", "approve 123", "diff dev prod"])
+    for (const text of ["frobnicate", "approve 123", "diff dev"])
       answers.push(blockTexts((await slash(text, ALICE))[0]));
     expect(answers).toEqual([
       ["Unknown or incomplete command", 'unknown command "frobnicate"; try "help"'],
@@ -172,10 +172,7 @@ describe("slash command", () => {
         "Unknown or incomplete command",
         "approve needs a migration and an environment; usage: approve <migration> <env> [--rollback] [comment]",
       ],
-      [
-        "diff is not available yet",
-        "The control API has no schema diff call for chat yet; run `mx diff` from the CLI meanwhile.",
-      ],
+      ["Unknown or incomplete command", "diff needs exactly two environments, got 1 word; usage: diff <envA> <envB>"],
     ]);
   });
 

@@ -1,15 +1,17 @@
 // Test set-up for the bots: a real control plane (PGlite store, in-process bus) listening on a
 // port-0 HTTP server, a DEV → PROD flow (PROD needs 2 approvals), people with roles, bot tokens,
 // and an agent simulated at the protocol level that executes the jobs.
-import { createClient, type Interceptor } from "@connectrpc/connect";
+import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { createMemoryBus } from "../../bus/index.ts";
 import { execute, addPerson as flowsAddPerson, type Person } from "../../control/flows/testing.ts";
+import type { GitOpsOptions } from "../../control/gitops/index.ts";
 import { openStore, type Store } from "../../control/store/index.ts";
 import { type Harness, jobInbox, simulatedAgent, startHarness } from "../../control/test-harness.ts";
 import { Engine } from "../../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { FlowService, StagePolicy } from "../../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { IdentityService, TokenKind } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
+import { NotificationService } from "../../proto/gen/migratrix/control/v1/notification_pb.ts";
 import type { ChatUser } from "../core/api.ts";
 import { chatUserHeader } from "../core/api.ts";
 
@@ -34,6 +36,10 @@ export interface TestControl {
     name: string;
     stages: { environment: string; connections?: string[]; rollbackApprovals?: number }[];
   }): Promise<void>;
+  /** NotificationService as the workspace admin (routes). */
+  notifications: Client<typeof NotificationService>;
+  /** FlowService as the workspace admin. */
+  admin: Client<typeof FlowService>;
   /** Executes the next job the agent receives; failAt fails that statement. */
   runNextJob(opts?: { failAt?: number }): Promise<string>;
   stage(migration: string, env: string): Promise<{ state: number; approvals: string; votes: string[] }>;
@@ -62,13 +68,16 @@ export const SQL = [
   "",
 ].join("\n");
 
-export async function startControl(): Promise<TestControl> {
+export async function startControl(opts: { gitops?: GitOpsOptions } = {}): Promise<TestControl> {
   const store = await openStore({});
   const h = await startHarness({
     store,
     bus: createMemoryBus(),
     passwordCost: { memoryCost: 1024, timeCost: 1 },
     leaseTtlMs: 30_000,
+    ...(opts.gitops ? { gitops: opts.gitops } : {}),
+    // Run watches and the notification feed re-read the store this often.
+    watchPollMs: 20,
     reaperIntervalMs: 60_000,
   });
   const { url } = await h.control.start(0);
@@ -102,6 +111,11 @@ export async function startControl(): Promise<TestControl> {
     slackBotToken,
     discordBotToken,
     addPerson: (email, grants) => flowsAddPerson(h, email, grants),
+    notifications: createClient(
+      NotificationService,
+      createConnectTransport({ baseUrl: url, interceptors: [withToken(h.adminToken)] }),
+    ),
+    admin,
     linkCode,
     async link(person, who, botToken) {
       await identity(botToken, chatUserHeader(who)).linkChatIdentity({ code: await linkCode(person) });

@@ -1,5 +1,9 @@
 // Test stand-in for https://slack.com/api/: records every Web API call the bot makes (method, token,
 // arguments with blocks decoded) and answers like Slack; waitFor resolves when a matching call lands.
+// It also serves Socket Mode: apps.connections.open hands out its own WebSocket, which says hello
+// and carries envelopes the test sends, resolving each with the client's acknowledgement.
+import type { ServerWebSocket } from "bun";
+
 export interface SlackCall {
   method: string;
   token: string;
@@ -13,6 +17,20 @@ export interface SlackApiStandIn {
   url: string;
   calls: SlackCall[];
   waitFor(match: (c: SlackCall) => boolean, what: string, timeoutMs?: number): Promise<SlackCall>;
+  /**
+   * A test hook at a fixed point: the next call matching `match` is held before it is recorded or
+   * answered; `reached` resolves when it arrives, `release()` lets it through.
+   */
+  hold(match: (method: string, args: Record<string, unknown>) => boolean): { reached: Promise<void>; release(): void };
+  /** Socket Mode: the WebSocket apps.connections.open hands out. */
+  socket: {
+    /** Resolves when a client has connected (hello sent). */
+    connected(): Promise<void>;
+    /** Connections open now. */
+    open(): number;
+    /** Sends an envelope (slash_commands, interactive, events_api); resolves with the client's ack payload. */
+    send(type: string, payload: unknown): Promise<unknown>;
+  };
   stop(): Promise<void>;
 }
 
@@ -27,6 +45,11 @@ function decode(form: Record<string, string>): Record<string, unknown> {
 export function startSlackApi(team = "T1"): SlackApiStandIn {
   const calls: SlackCall[] = [];
   const waiters: { match: (c: SlackCall) => boolean; resolve: (c: SlackCall) => void }[] = [];
+  const holds: {
+    match: (method: string, args: Record<string, unknown>) => boolean;
+    arrived: () => void;
+    gate: Promise<void>;
+  }[] = [];
   let ts = 1_700_000_000;
   const answer = (method: string, args: Record<string, unknown>): Record<string, unknown> => {
     switch (method) {
@@ -44,22 +67,62 @@ export function startSlackApi(team = "T1"): SlackApiStandIn {
         return { ok: true, channel: args.channel, ts: `${++ts}.000100`, message: { text: args.text } };
       case "chat.update":
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case "apps.connections.open":
+        // Socket Mode: the WebSocket this stand-in serves at /socket.
+        return { ok: true, url: `ws://127.0.0.1:${server.port}/socket` };
       case "chat.postEphemeral":
         return { ok: true, message_ts: `${++ts}.000200` };
       default:
         return { ok: false, error: "unknown_method" };
     }
   };
+  const sockets = new Set<ServerWebSocket<unknown>>();
+  const connected = Promise.withResolvers<void>();
+  const acks = new Map<string, (payload: unknown) => void>();
   const server = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
-    async fetch(req) {
+    websocket: {
+      open(ws) {
+        sockets.add(ws);
+        ws.send(
+          JSON.stringify({
+            type: "hello",
+            num_connections: sockets.size,
+            debug_info: { host: "stand-in", approximate_connection_time: 3600 },
+            connection_info: { app_id: "A1" },
+          }),
+        );
+        connected.resolve();
+      },
+      message(_ws, data) {
+        const frame = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+        const done = frame.envelope_id ? acks.get(frame.envelope_id) : undefined;
+        if (frame.envelope_id && done) {
+          acks.delete(frame.envelope_id);
+          done(frame.payload ?? null);
+        }
+      },
+      close(ws) {
+        sockets.delete(ws);
+      },
+    },
+    async fetch(req, srv) {
+      if (new URL(req.url).pathname === "/socket") {
+        return srv.upgrade(req) ? undefined : new Response("upgrade failed", { status: 400 });
+      }
       const method = new URL(req.url).pathname.replace(/^\/api\//, "");
       const raw = await req.text();
       const type = req.headers.get("content-type") ?? "";
       const args = type.includes("json")
         ? (JSON.parse(raw) as Record<string, unknown>)
         : decode(Object.fromEntries(new URLSearchParams(raw)));
+      const held = holds.find((h) => h.match(method, args));
+      if (held) {
+        holds.splice(holds.indexOf(held), 1);
+        held.arrived();
+        await held.gate;
+      }
       const token = (req.headers.get("authorization") ?? "").replace(/^Bearer /, "");
       const result = answer(method, args);
       const call = { method, token, args, result };
@@ -90,7 +153,26 @@ export function startSlackApi(team = "T1"): SlackApiStandIn {
         });
       });
     },
+    socket: {
+      connected: () => connected.promise,
+      open: () => sockets.size,
+      send(type, payload) {
+        const envelopeId = crypto.randomUUID();
+        const { promise, resolve } = Promise.withResolvers<unknown>();
+        acks.set(envelopeId, resolve);
+        const frame = JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: true });
+        for (const ws of sockets) ws.send(frame);
+        return promise;
+      },
+    },
+    hold(match) {
+      const reached = Promise.withResolvers<void>();
+      const gate = Promise.withResolvers<void>();
+      holds.push({ match, arrived: reached.resolve, gate: gate.promise });
+      return { reached: reached.promise, release: gate.resolve };
+    },
     async stop() {
+      for (const ws of sockets) ws.close(1000, "stand-in stopping");
       await server.stop(true);
     },
   };

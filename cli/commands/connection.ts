@@ -54,10 +54,17 @@ export const connectionAdd = defineCommand({
       description: "postgres://…, mysql://…, mariadb://…, sqlite:///path (required; never shown or sent in clear)",
     },
     agent: { type: "string", value: "ID", description: "serving agent (needed when several are online)" },
+    "read-only": {
+      type: "boolean",
+      description: "the URL is the read-only credential (a SELECT-only role) of the existing connection NAME",
+    },
   },
   details: [
     "The engine comes from the URL scheme. The URL is encrypted on this machine to the agent's",
     "public key (X25519 + AES-256-GCM); only that agent can read it.",
+    "With --read-only the URL becomes the read credential of connection NAME: explorer reads on a",
+    "protected environment run on it (and are refused without one); the agent refuses a role that",
+    "is a superuser or may write.",
   ],
   async run({ out, input, clients }) {
     const name = input.positionals[0] ?? "";
@@ -66,7 +73,12 @@ export const connectionAdd = defineCommand({
     const engine = await engineOfUrl(url);
     const { engineToProto } = await loadEngines();
     const api = clients();
-    const agent = await pickAgent(api, input.string("agent"));
+    const readOnly = input.flag("read-only");
+    // A read credential goes to the agent already serving the connection.
+    const serving = readOnly
+      ? (await api.connections.listConnections({ environment })).connections.find((c) => c.name === name)?.agentId
+      : undefined;
+    const agent = await pickAgent(api, input.string("agent") ?? serving);
     const sealed = seal(new TextEncoder().encode(url), agent.publicKey);
     const res = await api.connections.addConnection({
       name,
@@ -78,6 +90,7 @@ export const connectionAdd = defineCommand({
         nonce: sealed.nonce,
         ciphertext: sealed.ciphertext,
       },
+      readOnly,
     });
     if (out.json) {
       out.document(protoJson(AddConnectionResponseSchema, res));
@@ -85,7 +98,7 @@ export const connectionAdd = defineCommand({
     }
     const conn = res.connection;
     out.line(
-      `added connection ${out.paint("bold", `${conn?.environment ?? environment}/${conn?.name ?? name}`)}` +
+      `${readOnly ? "added the read-only credential of connection" : "added connection"} ${out.paint("bold", `${conn?.environment ?? environment}/${conn?.name ?? name}`)}` +
         ` (${engine}) served by agent ${agent.id}`,
     );
     out.line(`  url     ${redactSecrets(url)}`);

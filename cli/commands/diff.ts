@@ -208,6 +208,7 @@ function sqlDocument(result: DiffResult): string {
     ...(result.verify ? [`-- verified on a scratch copy of the target: ${result.verify.verified ? "yes" : "NO"}`] : []),
     ...p.withheld.map((w) => `-- withheld (needs --allow-drop): ${w}`),
     ...p.unsupported.map((u) => `-- not in the script: ${u}`),
+    ...(p.diff.notes ?? []).map((n) => `-- ${n.object}: ${n.note}`),
   ];
   return `${notes.join("\n")}\n-- UP\n${p.sql}-- DOWN\n${p.down}`;
 }
@@ -248,7 +249,9 @@ export const diff = defineCommand({
   },
   details: [
     "SOURCE and TARGET: a database URL, an ENV/CONNECTION name (read by its agent), a snapshot .json",
-    "(mx snapshot --objects) or a DDL .sql (with --engine).",
+    "(mx snapshot --objects) or a DDL .sql (with --engine). They may be of different engines (MariaDB/MySQL,",
+    "PostgreSQL, SQLite): equivalent types are no difference, the script is in TARGET's dialect, and what",
+    "TARGET's engine cannot hold is listed with what was done instead.",
     "The sync script turns TARGET into SOURCE; its down script turns it back.",
     "Noise filters (on by default): generated-names, whitespace, column-order, collation, auto-increment.",
     "Exit 0: no differences; 1: differences; 2: an error (or --verify found the script does not sync).",
@@ -299,9 +302,14 @@ async function runDiff(cwd: string, out: Output, input: ParsedInput, clients: ()
   const differs = result.plan.diff.changes.length > 0;
   if (input.flag("verify") && differs) {
     const adapter = await adapterFor(tgt.snapshot.engine);
-    const server = input.string("scratch") ?? tgt.url ?? src.url;
+    // The scratch database is of the target's engine: the source's server serves only when it is one too.
+    const sameEngine = src.url !== undefined && engines.engineIdFromUrl(src.url) === tgt.snapshot.engine;
+    const server = input.string("scratch") ?? tgt.url ?? (sameEngine ? src.url : undefined);
     if (!server && tgt.snapshot.engine !== "sqlite") {
-      throw new UsageError("--verify needs a server for the scratch database: give --scratch URL", "diff");
+      throw new UsageError(
+        `--verify needs a ${tgt.snapshot.engine} server for the scratch database: give --scratch URL`,
+        "diff",
+      );
     }
     result.verify = await d.verifyPlan(result.plan, {
       ...opts,

@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
+import { InDoubtResolution } from "../../proto/gen/migratrix/agent/v1/job_pb.ts";
 import { StagePolicy } from "../../proto/gen/migratrix/control/v1/flow_pb.ts";
-import { parseEnvCounts, parseStage } from "./flow.ts";
+import { parseEnvCounts, parseStage, resolveChoice } from "./flow.ts";
 
 test.each([
   ["dev", { environment: "dev", connections: [], requiredApprovals: 0, policy: StagePolicy.MANUAL }],
@@ -25,5 +26,31 @@ test("--rollback-approvals ENV=N[,ENV=N]", () => {
   expect(parseEnvCounts(undefined, "--rollback-approvals")).toEqual([]);
   expect(() => parseEnvCounts("prod:2", "--rollback-approvals")).toThrow(
     "--rollback-approvals wants ENV=N[,ENV=N], got 'prod:2'",
+  );
+});
+
+test("mx migration resolve: one of --resume, --skip, --rollback; answers go with --rollback", () => {
+  const none = { resume: false, skip: false, rollback: false, tookEffect: false, notApplied: false };
+  expect(resolveChoice({ ...none, resume: true })).toEqual({ resolution: InDoubtResolution.RERUN, rollback: false });
+  expect(resolveChoice({ ...none, skip: true })).toEqual({ resolution: InDoubtResolution.SKIP, rollback: false });
+  expect(resolveChoice({ ...none, rollback: true })).toEqual({
+    resolution: InDoubtResolution.UNSPECIFIED,
+    rollback: true,
+  });
+  expect(resolveChoice({ ...none, rollback: true, tookEffect: true })).toEqual({
+    resolution: InDoubtResolution.SKIP,
+    rollback: true,
+  });
+  expect(resolveChoice({ ...none, rollback: true, notApplied: true })).toEqual({
+    resolution: InDoubtResolution.RERUN,
+    rollback: true,
+  });
+  expect(() => resolveChoice(none)).toThrow("give exactly one of --resume, --skip or --rollback");
+  expect(() => resolveChoice({ ...none, resume: true, rollback: true })).toThrow("give exactly one of");
+  expect(() => resolveChoice({ ...none, skip: true, tookEffect: true })).toThrow(
+    "--took-effect and --not-applied go with --rollback",
+  );
+  expect(() => resolveChoice({ ...none, rollback: true, tookEffect: true, notApplied: true })).toThrow(
+    "give --took-effect or --not-applied, not both",
   );
 });

@@ -12,7 +12,7 @@ import {
   type StageStatus,
   StageStatusSchema,
 } from "../../proto/gen/migratrix/control/v1/flow_pb.ts";
-import { type Run, RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
+import { type RollbackScript, type Run, RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { OptionSpec } from "../args.ts";
 import { UsageError } from "../errors.ts";
 import { formatTime, type Output, paintState, protoJson } from "../output.ts";
@@ -55,10 +55,17 @@ function printFlow(out: Output, flow: Flow | undefined): void {
       s.environment,
       s.connections.join(", "),
       s.policy === StagePolicy.AUTO ? "auto" : "manual",
-      String(s.requiredApprovals),
+      `${s.requiredApprovals}${s.riskApprovals > 0 ? ` (+${s.riskApprovals} at High risk)` : ""}${s.blockCritical ? ", no Critical" : ""}`,
       s.approverEmails.length > 0 ? s.approverEmails.join(", ") : `role: ${s.approverRoles.join(", ")}`,
     ]),
   );
+  const lenient = flow.stages.filter((s) => s.allowWithoutBackup).map((s) => s.environment);
+  if (lenient.length > 0) {
+    out.line(out.paint("yellow", `runs without a backup where none can be taken on: ${lenient.join(", ")}`));
+  }
+  for (const s of flow.stages.filter((x) => x.maxBackupRows > 0)) {
+    out.line(out.paint("dim", `backups on ${s.environment} are limited to ${s.maxBackupRows} row(s) per statement`));
+  }
 }
 
 function printStage(out: Output, s: StageStatus): void {
@@ -86,6 +93,29 @@ function printStage(out: Output, s: StageStatus): void {
     out.line(out.paint("dim", "  schema impact on the previous stage:"));
     for (const line of s.schemaImpact.split("\n")) out.line(`    ${line}`);
   }
+  // The generated rollback a vote signs, while the stage waits for votes or a promotion.
+  if ((s.state === RunState.QUEUED || s.state === RunState.PENDING) && s.operation === "apply") {
+    printRollbackScripts(out, s.rollbackScripts);
+  }
+}
+
+/** The generated down scripts a vote signs (issue 5): one block per distinct script. */
+export function printRollbackScripts(out: Output, scripts: readonly RollbackScript[], withStage = false): void {
+  const seen = new Map<string, RollbackScript[]>();
+  for (const r of scripts) seen.set(r.checksum, [...(seen.get(r.checksum) ?? []), r]);
+  for (const group of seen.values()) {
+    const r = group[0];
+    if (!r) continue;
+    const where = group.map((g) => (withStage ? `${g.flow}/${g.stage}/${g.connection}` : g.connection)).join(", ");
+    out.line(
+      out.paint(
+        "dim",
+        `  generated rollback for ${where}: ${r.reversibility}, ${r.origin === "preflight" ? "regenerated at pre-flight" : "generated at creation"} (${r.source}; ${r.checksum.slice(0, 12)})`,
+      ),
+    );
+    for (const n of r.notes) out.line(`    -- ${n}`);
+    for (const line of r.sql.split("\n")) out.line(`    ${line}`);
+  }
 }
 
 export const flowCreate = defineCommand({
@@ -102,6 +132,26 @@ export const flowCreate = defineCommand({
       type: "string",
       value: "ENV=N[,ENV=N]",
       description: "approvals a rollback needs on a stage (default 0: whoever may roll back runs it at once)",
+    },
+    "allow-without-backup": {
+      type: "string",
+      value: "ENV[,ENV]",
+      description: "stages that run on where a backup cannot be taken (shown in the run log, audited)",
+    },
+    "max-backup-rows": {
+      type: "string",
+      value: "ENV=N[,ENV=N]",
+      description: "largest backup (rows) one statement may take on a stage (default 1000000)",
+    },
+    "risk-approvals": {
+      type: "string",
+      value: "ENV=N[,ENV=N]",
+      description: "extra approvals a migration whose risk is High or Critical needs on a stage",
+    },
+    "block-critical": {
+      type: "string",
+      value: "ENV[,ENV]",
+      description: "stages that refuse a Critical migration (protected environments always do)",
     },
   },
   details: [
@@ -121,10 +171,30 @@ export const flowCreate = defineCommand({
         throw new UsageError(`--approvers ${approvers}: name a stage ENV=EMAIL,EMAIL`, "flow create");
       stage.approverEmails = emails.split(",").filter(Boolean);
     }
-    for (const [env, n] of parseEnvCounts(input.string("rollback-approvals"), "--rollback-approvals")) {
+    const stageNamed = (env: string, flag: string) => {
       const stage = stages.find((s) => s.environment === env);
-      if (!stage) throw new UsageError(`--rollback-approvals: ${env} is not a stage of this flow`, "flow create");
-      stage.rollbackApprovals = n;
+      if (!stage) throw new UsageError(`--${flag}: ${env} is not a stage of this flow`, "flow create");
+      return stage;
+    };
+    for (const [env, n] of parseEnvCounts(input.string("rollback-approvals"), "--rollback-approvals")) {
+      stageNamed(env, "rollback-approvals").rollbackApprovals = n;
+    }
+    for (const [env, n] of parseEnvCounts(input.string("risk-approvals"), "--risk-approvals")) {
+      stageNamed(env, "risk-approvals").riskApprovals = n;
+    }
+    for (const env of (input.string("allow-without-backup") ?? "").split(",").filter(Boolean)) {
+      stageNamed(env, "allow-without-backup").allowWithoutBackup = true;
+    }
+    for (const env of (input.string("block-critical") ?? "").split(",").filter(Boolean)) {
+      stageNamed(env, "block-critical").blockCritical = true;
+    }
+    for (const part of (input.string("max-backup-rows") ?? "").split(",").filter(Boolean)) {
+      const m = /^\s*([A-Za-z0-9][A-Za-z0-9_-]*)=(\d{1,9})\s*$/.exec(part);
+      const stage = stages.find((s) => s.environment === m?.[1]);
+      if (!m || !stage) {
+        throw new UsageError(`--max-backup-rows wants ENV=N for a stage of this flow, got '${part}'`, "flow create");
+      }
+      stage.maxBackupRows = Number(m[2]);
     }
     const res = await clients().flows.createFlow({ name, stages });
     if (out.json) {
@@ -278,26 +348,59 @@ function voteCommand(choice: "approve" | "reject") {
 export const migrationApprove = voteCommand("approve");
 export const migrationReject = voteCommand("reject");
 
+/** The operator's choice for `mx migration resolve`, from its flags. */
+export function resolveChoice(f: {
+  resume: boolean;
+  skip: boolean;
+  rollback: boolean;
+  tookEffect: boolean;
+  notApplied: boolean;
+}): { resolution: InDoubtResolution; rollback: boolean } {
+  const usage = (m: string) => new UsageError(m, "migration resolve");
+  if ([f.resume, f.skip, f.rollback].filter(Boolean).length !== 1) {
+    throw usage("give exactly one of --resume, --skip or --rollback");
+  }
+  if ((f.tookEffect || f.notApplied) && !f.rollback) throw usage("--took-effect and --not-applied go with --rollback");
+  if (f.tookEffect && f.notApplied) throw usage("give --took-effect or --not-applied, not both");
+  const resolution =
+    f.resume || f.notApplied
+      ? InDoubtResolution.RERUN
+      : f.skip || f.tookEffect
+        ? InDoubtResolution.SKIP
+        : InDoubtResolution.UNSPECIFIED;
+  return { resolution, rollback: f.rollback };
+}
+
 export const migrationResolve = defineCommand({
   path: ["migration", "resolve"],
-  summary: "answer for a run left in doubt (a statement that may have committed unrecorded) and resume it",
+  summary: "answer for a run left in doubt (a statement that may have committed unrecorded): resume it or roll it back",
   args: ["RUN_ID"],
   options: {
     resume: { type: "boolean", description: "the statement did not take effect: run it again" },
     skip: { type: "boolean", description: "the statement took effect: count it as done" },
+    rollback: { type: "boolean", description: "roll the migration back on that database instead of resuming" },
+    "took-effect": { type: "boolean", description: "with --rollback: the statement took effect, undo it too" },
+    "not-applied": { type: "boolean", description: "with --rollback: the statement did not take effect" },
   },
   details: [
     "Only for a statement introspection could not decide (the run's error names it); the runner",
-    "decides CREATE/DROP TABLE, CREATE/DROP INDEX and ADD/DROP COLUMN by itself.",
+    "decides CREATE/DROP TABLE, CREATE/DROP INDEX and ADD/DROP COLUMN by itself, so --rollback",
+    "alone is enough for those. In a flow, --rollback is the stage's Rollback with its approval rules.",
   ],
   async run(ctx) {
-    const resume = ctx.input.flag("resume");
-    const skip = ctx.input.flag("skip");
-    if (resume === skip) throw new UsageError("give exactly one of --resume or --skip", "migration resolve");
+    const { resolution, rollback } = resolveChoice({
+      resume: ctx.input.flag("resume"),
+      skip: ctx.input.flag("skip"),
+      rollback: ctx.input.flag("rollback"),
+      tookEffect: ctx.input.flag("took-effect"),
+      notApplied: ctx.input.flag("not-applied"),
+    });
     const res = await ctx.clients().migrations.resolveRun({
       runId: ctx.input.positionals[0] ?? "",
-      resolution: resume ? InDoubtResolution.RERUN : InDoubtResolution.SKIP,
+      resolution,
+      rollback,
     });
+    if (res.message) ctx.out.note(res.message);
     return res.run ? finish(ctx.out, await followAll(ctx, [res.run])) : 0;
   },
 });

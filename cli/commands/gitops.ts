@@ -204,7 +204,7 @@ export const gitopsPr = defineCommand({
 
 export const gitopsLog = defineCommand({
   path: ["gitops", "log"],
-  summary: "the changes log: syncs, refusals, pull requests, rejected webhooks",
+  summary: "the changes log: syncs, refusals, pull requests, rejected webhooks, imports",
   args: ["[NAME]"],
   options: { limit: { type: "string", value: "N", description: "how many (default 50)" } },
   async run({ out, input, clients }) {
@@ -217,7 +217,7 @@ export const gitopsLog = defineCommand({
     }
     out.table(
       ["AT", "LINK", "KIND", "COMMIT", "SUMMARY"],
-      res.events.map((e) => [formatTime(e.at), e.link, e.kind, e.commit.slice(0, 12) || "-", e.summary]),
+      res.events.map((e) => [formatTime(e.at), e.link || "-", e.kind, e.commit.slice(0, 12) || "-", e.summary]),
       { empty: "nothing yet" },
     );
     return 0;

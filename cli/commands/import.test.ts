@@ -134,9 +134,20 @@ describe("mx import", () => {
       expect({ code: r.code, err: r.err, tail: r.out.split("\n").slice(-3) }).toEqual({
         code: 0,
         err: "",
-        tail: ["created migration V1__create_users", "created migration V2__add_email", ""],
+        tail:
+          i === 0
+            ? ["created migration V1__create_users", "created migration V2__add_email", ""]
+            : ["V1__create_users was already stored", "V2__add_email was already stored", ""],
       });
     }
+    // Both imports are in the changes log.
+    const log = JSON.parse((await mx(["gitops", "log", "--json"])).out) as {
+      events: { kind: string; summary: string }[];
+    };
+    expect(log.events.map((e) => `${e.kind}: ${e.summary}`)).toEqual([
+      "import: flyway flyway: 0 migration(s) created, 2 already stored",
+      "import: flyway flyway: 2 migration(s) created, 0 already stored",
+    ]);
     const shown = await mx(["migration", "show", "V1__create_users", "--json"]);
     const m = (JSON.parse(shown.out) as { migration: { id: string; upSql: string; downSql: string } }).migration;
     expect({ id: m.id, up: m.upSql, down: m.downSql }).toEqual({
@@ -158,6 +169,28 @@ describe("mx import", () => {
       err: "error: already stored with other content: V2__add_email; nothing was imported (give changed migrations new file names) (failed_precondition)\n",
     });
     expect((await mx(["migration", "show", "V3__add_name"])).code).toBe(1);
+    const log = JSON.parse((await mx(["gitops", "log", "--limit", "1", "--json"])).out) as {
+      events: { kind: string; summary: string }[];
+    };
+    expect(log.events.map((e) => `${e.kind}: ${e.summary}`)).toEqual([
+      "import.failed: flyway import failed: already stored with other content: V2__add_email; nothing was imported (give changed migrations new file names)",
+    ]);
+  });
+
+  test("--env needs a connection there and names what is missing; nothing is stored", async () => {
+    const dir = folder("flyway-env", { "V7__seven.sql": "CREATE TABLE seven (id INT);\n" });
+    const none = await mx(["import", dir, "--env", "dev", "--engine", "postgresql"]);
+    const named = await mx(["import", dir, "--env", "dev", "--connection", "nope", "--engine", "postgresql"]);
+    const both = await mx(["import", dir, "--env", "dev", "--url", "postgres://x@127.0.0.1/x"]);
+    expect([none, named].map((r) => [r.code, r.err])).toEqual([
+      [
+        1,
+        "error: environment dev has no connection to read the flyway history on; add one with mx connection add (failed_precondition)\n",
+      ],
+      [1, "error: connection dev/nope not found (not_found)\n"],
+    ]);
+    expect([both.code, both.err]).toEqual([2, expect.stringContaining("give --env or --url, not both")]);
+    expect((await mx(["migration", "show", "V7__seven"])).code).toBe(1);
   });
 
   test("--url marks what golang-migrate applied; mx apply then skips it and runs the rest", async () => {

@@ -1,20 +1,25 @@
 // mx import DIR: bring a Flyway, dbmate, golang-migrate, Liquibase formatted-SQL or Atlas directory
-// into Migratrix, and with --url mark what that tool already applied on the database.
-import { resolve } from "node:path";
-import { Code, ConnectError } from "@connectrpc/connect";
-import { MigratrixError } from "../../common/errors.ts";
+// into Migratrix, and mark what that tool already applied: on a database (--url, local mode) or on
+// an environment's databases through their serving agents (--env).
+import { basename, resolve } from "node:path";
 import type { EngineId, ImportedMigration, ImportFormat, ToolHistory } from "../../engines/index.ts";
+import { ImportMigrationsResponseSchema } from "../../proto/gen/migratrix/control/v1/gitops_pb.ts";
 import type { Clients } from "../client.ts";
 import { engineOfUrl, loadEngines, parseEngine } from "../engines.ts";
 import { UsageError } from "../errors.ts";
+import { type Output, protoJson } from "../output.ts";
 import { withUrl } from "./local-run.ts";
 import { defineCommand } from "./types.ts";
 
-async function defaultEngine(api: Clients): Promise<EngineId> {
-  const { connections } = await api.connections.listConnections({ environment: "" });
+/** The engine of the first connection (of `environment`, or of the workspace). */
+async function defaultEngine(api: Clients, environment = ""): Promise<EngineId> {
+  const { connections } = await api.connections.listConnections({ environment });
   const first = connections[0];
   if (first === undefined) {
-    throw new UsageError("--engine is required: the workspace has no connections to take the engine from", "import");
+    throw new UsageError(
+      `--engine is required: ${environment ? `environment ${environment}` : "the workspace"} has no connections to take the engine from`,
+      "import",
+    );
   }
   return (await loadEngines()).engineIdFromProto(first.engine);
 }
@@ -45,8 +50,15 @@ export const importCommand = defineCommand({
     engine: {
       type: "string",
       value: "E",
-      description: "engine to split statements for (default: the --url's, else the first connection's)",
+      description:
+        "engine to split statements for (default: the --url's, else the first connection's of --env or of the workspace)",
     },
+    env: {
+      type: "string",
+      value: "NAME",
+      description: "environment: its serving agents read the tool's history table on its connections and mark",
+    },
+    connection: { type: "string", value: "C", description: "with --env: only this connection of it" },
     "dry-run": { type: "boolean", description: "print what would be created and marked; change nothing" },
   },
   details: [
@@ -54,6 +66,10 @@ export const importCommand = defineCommand({
     "With --url the tool's history table (flyway_schema_history, schema_migrations, DATABASECHANGELOG,",
     "atlas_schema_revisions) is read and the migrations it applied are written to migratrix_history as",
     "applied by import:<tool>, so they never run again there. A failed or dirty entry is refused.",
+    "With --env the same is done through the platform: the agent serving each connection of the",
+    "environment reads the history table and marks, all or nothing per connection, and the platform",
+    "records those migrations as completed there (flows show them Completed on that stage). Needs",
+    "the admin role on the environment; audited, and listed by mx gitops log.",
   ],
   async run({ io, out, input, clients }) {
     const engines = await loadEngines();
@@ -81,6 +97,23 @@ export const importCommand = defineCommand({
     const migrations = engines.importMigrations(files, format);
     const url = input.string("url");
     const dryRun = input.flag("dry-run");
+    const env = input.string("env");
+    if (env !== undefined) {
+      if (url !== undefined) throw new UsageError("give --env or --url, not both", "import");
+      return importThroughPlatform({
+        out,
+        api: clients(),
+        format,
+        dir,
+        migrations,
+        env,
+        connection: input.string("connection") ?? "",
+        engine: input.string("engine"),
+        dryRun,
+        detected: wanted === "auto",
+      });
+    }
+    if (input.string("connection") !== undefined) throw new UsageError("--connection needs --env", "import");
 
     const history: { table: string | null; tool: ToolHistory } | null =
       url === undefined
@@ -147,38 +180,27 @@ export const importCommand = defineCommand({
         : url !== undefined
           ? await engineOfUrl(url)
           : await defaultEngine(api);
-    // All or nothing: a migration already stored under one of these ids with other content stops
-    // the import before anything is created.
-    const clashes: string[] = [];
-    for (const p of planned) {
-      const stored = await api.migrations.getMigration({ id: p.id }).catch((err: unknown) => {
-        if (ConnectError.from(err).code === Code.NotFound) return undefined;
-        throw err;
-      });
-      const checksum = stored?.migration?.checksum;
-      if (checksum !== undefined && checksum !== engines.migrationChecksum(p.migration.content)) clashes.push(p.id);
-    }
-    if (clashes.length > 0) {
-      throw new MigratrixError(
-        "failed_precondition",
-        `already stored with other content: ${clashes.join(", ")}; nothing was imported (give changed migrations new file names)`,
-      );
-    }
-    const created: { id: string; checksum: string }[] = [];
-    for (const p of planned) {
-      const res = await api.migrations.createMigration({
-        fileName: p.migration.fileName,
-        content: p.migration.content,
-        engine: engines.engineToProto(engine),
-      });
-      created.push({ id: res.migration?.id ?? p.id, checksum: res.migration?.checksum ?? "" });
-      if (!out.json) out.line(`created migration ${res.migration?.id ?? p.id}`);
+    // All or nothing on the server: a migration stored under one of these ids with other content
+    // stops the import before anything is created.
+    const res = await api.gitops.importMigrations({
+      format,
+      engine: engines.engineToProto(engine),
+      files: planned.map((p) => ({ ...p.migration })),
+      source: basename(dir),
+    });
+    const created = res.migrations.map((m) => ({ id: m.migrationId, checksum: m.checksum }));
+    if (!out.json) {
+      for (const m of res.migrations) {
+        out.line(m.created ? `created migration ${m.migrationId}` : `${m.migrationId} was already stored`);
+      }
     }
     const toMark = planned.filter((p) => p.applied).map((p) => p.migration);
     const marks =
       url === undefined || toMark.length === 0
         ? []
-        : await withUrl(url, (db) => engines.markApplied(db, { format, migrations: toMark }));
+        : await withUrl(url, (db) =>
+            engines.markApplied(db, { format, entries: toMark.map((m) => engines.historyEntry(db.engine, m)) }),
+          );
     if (out.json) {
       out.document({ format, dryRun: false, historyTable: history?.table ?? null, created, marked: marks });
       return 0;
@@ -193,3 +215,64 @@ export const importCommand = defineCommand({
     return 0;
   },
 });
+
+/**
+ * mx import DIR --env NAME: the migrations are stored and the agent serving each connection of the
+ * environment reads the tool's history table there and marks what it applied (the server's
+ * ImportMigrations); this prints what was created and, per connection, what was marked.
+ */
+async function importThroughPlatform(o: {
+  out: Output;
+  api: Clients;
+  format: ImportFormat;
+  dir: string;
+  migrations: ImportedMigration[];
+  env: string;
+  connection: string;
+  engine: string | undefined;
+  dryRun: boolean;
+  detected: boolean;
+}): Promise<number> {
+  const { out } = o;
+  const engines = await loadEngines();
+  const engine = o.engine !== undefined ? await parseEngine(o.engine) : await defaultEngine(o.api, o.env);
+  const res = await o.api.gitops.importMigrations({
+    format: o.format,
+    engine: engines.engineToProto(engine),
+    files: o.migrations.map((m) => ({ ...m })),
+    environment: o.env,
+    connection: o.connection,
+    dryRun: o.dryRun,
+    source: basename(o.dir),
+  });
+  if (out.json) {
+    out.document(protoJson(ImportMigrationsResponseSchema, res));
+    return 0;
+  }
+  out.line(
+    `${o.detected ? "detected" : "format"} ${out.paint("bold", o.format)}: ${o.migrations.length} migration(s) in ${o.dir}`,
+  );
+  const marked = new Map<string, string[]>();
+  for (const c of res.connections) {
+    for (const id of [...c.marked, ...c.present]) marked.set(id, [...(marked.get(id) ?? []), c.connection]);
+  }
+  out.table(
+    ["ID", "FROM", ...(o.dryRun ? [] : ["STORED"]), "APPLIED ON"],
+    res.migrations.map((m, i) => [
+      m.migrationId,
+      o.migrations[i]?.source ?? "",
+      ...(o.dryRun ? [] : [m.created ? "created" : "already"]),
+      marked.get(m.migrationId)?.join(", ") ?? "-",
+    ]),
+    { empty: "no migrations" },
+  );
+  for (const c of res.connections) {
+    out.line(
+      c.historyTable === ""
+        ? `${c.connection}: no ${o.format} history table: nothing marked applied`
+        : `${c.connection}: ${c.historyTable}: ${o.dryRun ? "would mark" : "marked"} ${c.marked.length} applied (import:${o.format}), ${c.present.length} already marked`,
+    );
+  }
+  if (o.dryRun) out.line(out.paint("dim", "dry run: nothing created or marked"));
+  return 0;
+}

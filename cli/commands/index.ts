@@ -2,8 +2,9 @@
 
 import { grant, grantList, grantRevoke, invite, members } from "./access.ts";
 import { agentList } from "./agent.ts";
-import { ask } from "./ask.ts";
+import { ai, ask } from "./ask.ts";
 import { auditExport, auditList, auditVerify } from "./audit.ts";
+import { backupRetention } from "./backup.ts";
 import { chatList, chatUnlink, link } from "./chat.ts";
 import { connectionAdd, connectionList } from "./connection.ts";
 import { datadiff } from "./datadiff.ts";
@@ -26,11 +27,14 @@ import { apply, backupList, backupPurge, down, revert } from "./local.ts";
 import { join, login, logout, workspaceCreate, workspaceList } from "./login.ts";
 import { maskAdd, maskList, maskRemove } from "./mask.ts";
 import { migrationCreate, migrationHistory, migrationList, migrationShow } from "./migration.ts";
+import { notifyRouteList, notifyRouteRemove, notifyRouteSet } from "./notify.ts";
 import { query, queryHistory } from "./query.ts";
 import { riskAssess } from "./risk.ts";
 import { schemaShow } from "./schema.ts";
+import { tableBrowse, tableEdit, tableGrants, tableGrantWrite } from "./table.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./token.ts";
 import { transferCommand } from "./transfer.ts";
+import { transferList } from "./transfer-platform.ts";
 import type { CommandSpec } from "./types.ts";
 import { migrationRun, migrationWatch } from "./watch.ts";
 import { whoami } from "./whoami.ts";
@@ -69,7 +73,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   maskAdd,
   maskList,
   maskRemove,
+  tableBrowse,
+  tableEdit,
+  tableGrantWrite,
+  tableGrants,
   ask,
+  ai,
   riskAssess,
   auditList,
   auditVerify,
@@ -80,6 +89,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   link,
   chatList,
   chatUnlink,
+  notifyRouteSet,
+  notifyRouteList,
+  notifyRouteRemove,
   whoami,
   login,
   logout,
@@ -96,7 +108,9 @@ export const COMMANDS: readonly CommandSpec[] = [
   down,
   backupList,
   backupPurge,
+  backupRetention,
   transferCommand,
+  transferList,
   datadiff,
   snapshot,
   diff,

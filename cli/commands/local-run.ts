@@ -98,6 +98,8 @@ export async function runLocal(
       sql: o.sql,
       noTransaction: m.noTransaction,
       lineOffset: o.lineOffset,
+      // A revert decides a statement an apply that died left in doubt from the up script.
+      ...(o.direction === "revert" ? { up: { sql: m.up, lineOffset: m.upStartLine } } : {}),
     },
     direction: o.direction,
     runId,

@@ -7,8 +7,9 @@ import { MigratrixError } from "../../common/errors.ts";
 import type { DownScript, EngineId, SchemaSnapshot } from "../../engines/index.ts";
 import { loadEngines, parseEngine } from "../engines.ts";
 import { UsageError } from "../errors.ts";
+import { listOnPlatform, printBackups, purgeOnPlatform } from "./backup.ts";
 import { finishRun, type LocalDb, readMigration, runLocal, withUrl } from "./local-run.ts";
-import { defineCommand } from "./types.ts";
+import { type CommandContext, defineCommand } from "./types.ts";
 
 const URL_OPTION = { type: "string", value: "URL", description: "database URL (postgres://…): local mode" } as const;
 
@@ -160,32 +161,41 @@ export const revert = defineCommand({
   },
 });
 
+// Through the platform (--env) or straight on one database (--url).
+const PLATFORM_OPTIONS = {
+  env: { type: "string", value: "NAME", description: "an environment's databases, through their agents" },
+  connection: { type: "string", value: "NAME", description: "with --env: only this connection" },
+} as const;
+
+function platformEnv(input: CommandContext["input"], command: string): string | undefined {
+  const env = input.string("env");
+  if (env !== undefined && input.string("url") !== undefined) {
+    throw new UsageError("give either --env (through the platform) or --url (local mode), not both", command);
+  }
+  if (env === undefined && input.string("connection") !== undefined) {
+    throw new UsageError("--connection goes with --env", command);
+  }
+  return env;
+}
+
 export const backupList = defineCommand({
   path: ["backup", "list"],
-  summary: "list the backups kept in a database (local mode)",
+  summary: "list the backups kept (with their size) in an environment's databases or one database URL",
   args: [],
-  options: { url: URL_OPTION, migration: { type: "string", value: "ID", description: "only this migration's" } },
-  async run({ out, input }) {
+  options: {
+    url: URL_OPTION,
+    ...PLATFORM_OPTIONS,
+    migration: { type: "string", value: "ID", description: "only this migration's" },
+  },
+  async run(ctx) {
+    const { out, input } = ctx;
+    const env = platformEnv(input, "backup list");
+    if (env !== undefined) return listOnPlatform(ctx, env);
     const migrationId = input.string("migration");
     return withUrl(input.required("url"), async (db) => {
       const list = await (await loadEngines()).listBackups(db.engine, db.session, migrationId ? { migrationId } : {});
       if (out.json) out.document({ backups: list });
-      else {
-        out.table(
-          ["TABLE", "MIGRATION", "STMT", "KIND", "SOURCE", "ROWS", "SIZE", "CREATED"],
-          list.map((b) => [
-            b.table,
-            b.migrationId,
-            String(b.upIndex),
-            b.reason,
-            b.source,
-            String(b.rows),
-            formatBytes(b.bytes),
-            b.createdAt,
-          ]),
-          { empty: "no backups" },
-        );
-      }
+      else printBackups(out, list);
       return 0;
     });
   },
@@ -193,18 +203,28 @@ export const backupList = defineCommand({
 
 export const backupPurge = defineCommand({
   path: ["backup", "purge"],
-  summary: "drop backups by migration, by age or all (local mode)",
+  summary: "drop backups by migration or by age (--env: admins, audited; --url: also --all)",
   args: [],
   options: {
     url: URL_OPTION,
+    ...PLATFORM_OPTIONS,
     migration: { type: "string", value: "ID", description: "only this migration's backups" },
     "older-than": { type: "string", value: "AGE", description: "only backups older than AGE (30m, 12h, 7d)" },
     all: { type: "boolean", description: "every backup (needed when no filter is given)" },
   },
-  async run({ out, input }) {
+  async run(ctx) {
+    const { out, input } = ctx;
     const migrationId = input.string("migration");
     const age = input.string("older-than");
     const all = input.flag("all");
+    const env = platformEnv(input, "backup purge");
+    if (env !== undefined) {
+      if (all) throw new UsageError("--all is local mode only: purge by --migration or --older-than", "backup purge");
+      return purgeOnPlatform(ctx, env, {
+        ...(migrationId !== undefined ? { migrationId } : {}),
+        ...(age !== undefined ? { olderThanMs: parseAge(age) } : {}),
+      });
+    }
     if (migrationId === undefined && age === undefined && !all) {
       throw new UsageError("say what to purge: --migration ID, --older-than AGE or --all", "backup purge");
     }

@@ -13,6 +13,7 @@ import type { Clients } from "../client.ts";
 import { loadEngines, parseEngine } from "../engines.ts";
 import { UsageError } from "../errors.ts";
 import { formatTime, paintState, protoJson } from "../output.ts";
+import { printRollbackScripts } from "./flow.ts";
 import { defineCommand } from "./types.ts";
 
 function readMigrationFile(cwd: string, file: string): string {
@@ -69,6 +70,11 @@ export const migrationCreate = defineCommand({
       value: "E",
       description: "engine to split statements for (default: the engine of the workspace's first connection)",
     },
+    flow: {
+      type: "string",
+      value: "NAME",
+      description: "enter this flow now: without -- DOWN its down script is generated and shown for review",
+    },
   },
   details: ["The migration id is the file name without .sql, e.g. 20260101090000_create_customers."],
   async run({ io, out, input, clients }) {
@@ -78,10 +84,12 @@ export const migrationCreate = defineCommand({
     const content = readMigrationFile(io.cwd, file);
     const api = clients();
     const engine = wanted ?? (await engineOfFirstConnection(api));
+    const flow = input.string("flow");
     const res = await api.migrations.createMigration({
       fileName: basename(file),
       content,
       engine: (await loadEngines()).engineToProto(engine),
+      ...(flow ? { flow } : {}),
     });
     if (out.json) {
       out.document(protoJson(CreateMigrationResponseSchema, res));
@@ -92,6 +100,18 @@ export const migrationCreate = defineCommand({
     out.line(`  statements  ${m?.statements ?? 0} (${engine})`);
     out.line(`  checksum    ${m?.checksum ?? ""}`);
     out.line(`  risk        ${riskSummary(m)}`);
+    if (flow) {
+      // What approvers will sign: the generated rollback, read back from the flow it entered.
+      const stage = (await api.flows.getFlow({ name: flow, migrationId: m?.id ?? "" })).stages[0];
+      printRollbackScripts(out, stage?.rollbackScripts ?? []);
+      out.line(
+        out.paint(
+          "dim",
+          `next: mx migration approve ${m?.id ?? ""} --flow ${flow} --stage ${stage?.environment ?? "ENV"}`,
+        ),
+      );
+      return 0;
+    }
     out.line(out.paint("dim", `next: mx migration run ${m?.id ?? ""} --env ENV`));
     return 0;
   },
@@ -147,6 +167,10 @@ export const migrationShow = defineCommand({
     if (m.downSql.trim() !== "") {
       out.line(out.paint("bold", "-- DOWN"));
       out.line(m.downSql.trimEnd());
+    }
+    if (res.rollbackScripts.length > 0) {
+      out.line(out.paint("bold", "-- DOWN (generated)"));
+      printRollbackScripts(out, res.rollbackScripts, true);
     }
     out.line();
     out.table(

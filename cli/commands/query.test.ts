@@ -173,18 +173,18 @@ test("mx ask without ANTHROPIC_API_KEY says what to set", async () => {
 test("mx query history: the caller's queries on the environment, newest first, SHA-256 not text", async () => {
   const sql = "select name from people where id = 2";
   await mx("query", "prod/app", sql);
-  await mx("query", "prod/app", "select 1; select 2");
+  await mx("query", "prod/app", "select 1; delete from people");
   const r = await mx("query", "history", "--env", "prod", "--limit", "2", "--json");
   const { entries } = JSON.parse(r.out) as { entries: Record<string, unknown>[] };
   expect(entries.map((e): Record<string, unknown> => ({ ...e, at: undefined, durationMs: undefined }))).toEqual([
     {
       actor: expect.stringMatching(/^user:/),
       connection: "prod/app",
-      sqlSha256: new Bun.CryptoHasher("sha256").update("select 1; select 2").digest("hex"),
-      kind: "",
+      sqlSha256: new Bun.CryptoHasher("sha256").update("select 1; delete from people").digest("hex"),
+      kind: "write",
       rows: "0",
       refused: true,
-      code: "invalid_argument",
+      code: "permission_denied",
       at: undefined,
       durationMs: undefined,
     },
@@ -201,4 +201,94 @@ test("mx query history: the caller's queries on the environment, newest first, S
     },
   ]);
   expect(r.out).not.toContain("people");
+});
+
+test("mx query --env: several statements, a table each", async () => {
+  const r = await mx("query", "--env", "prod", "select 1 as a; select 2 as b, 3 as c");
+  expect({ code: r.code, out: r.out }).toEqual({
+    code: 0,
+    out: "-- statement 1\na\n1\n-- statement 2\nb  c\n2  3\n",
+  });
+  const json = await mx("query", "--env", "prod", "select 1 as a; select 2 as b", "--json");
+  const doc = JSON.parse(json.out) as { statements: { rows: string[][]; kind: string }[] };
+  expect(doc.statements.map((s) => ({ rows: s.rows, kind: s.kind }))).toEqual([
+    { rows: [["1"]], kind: "read" },
+    { rows: [["2"]], kind: "read" },
+  ]);
+});
+
+test("mx table browse pages by primary key; mx table edit is refused on PROD without a write grant", async () => {
+  const first = await mx("table", "browse", "people", "--env", "prod", "--limit", "1");
+  expect({ code: first.code, out: first.out, err: first.err }).toEqual({
+    code: 0,
+    out: "id  name           email\n1   Ada, Countess  ada@example.com\n",
+    err: `1 rows; next page: --after '["1"]'\n`,
+  });
+  const next = await mx("table", "browse", "people", "--env", "prod", "--after", '["1"]', "--json");
+  expect(JSON.parse(next.out)).toEqual({
+    columns: [
+      { name: "id", masked: "" },
+      { name: "name", masked: "" },
+      { name: "email", masked: "" },
+    ],
+    rows: [["2", "Bob", null]],
+    keyColumns: ["id"],
+    nextAfter: [],
+  });
+  const edit = await mx(
+    "table",
+    "edit",
+    "people",
+    "--env",
+    "prod",
+    "--op",
+    "update",
+    "--key",
+    '{"id": 2}',
+    "--old",
+    '{"name": "Bob"}',
+    "--set",
+    '{"name": "Robert"}',
+  );
+  expect({ code: edit.code === 0, err: edit.err.includes("read-only for the explorer") }).toEqual({
+    code: false,
+    err: true,
+  });
+  expect((await mx("table", "grants", "--env", "prod")).out).toBe("no write grants\n");
+  const db = new Database(join(dir, "app.db"), { readonly: true });
+  expect(db.query("select name from people where id = 2").get()).toEqual({ name: "Bob" });
+  db.close();
+});
+
+test("mx ai --env is mx ask: without ANTHROPIC_API_KEY it says what to set", async () => {
+  const saved = process.env.ANTHROPIC_API_KEY;
+  delete process.env.ANTHROPIC_API_KEY;
+  try {
+    const r = await mx("ai", "--env", "prod", "how many people?");
+    expect({ code: r.code === 0, says: r.err.includes("set ANTHROPIC_API_KEY") }).toEqual({ code: false, says: true });
+  } finally {
+    if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
+  }
+});
+
+test("mx connection add --read-only registers the read credential of an existing connection", async () => {
+  const url = `sqlite://${join(dir, "app.db")}`;
+  const missing = await mx("connection", "add", "nope", "--env", "prod", "--read-only", "--url", url);
+  expect({ ok: missing.code === 0, says: missing.err.includes("add the connection first") }).toEqual({
+    ok: false,
+    says: true,
+  });
+  const r = await mx("connection", "add", "app", "--env", "prod", "--read-only", "--url", url);
+  expect({ code: r.code, first: r.out.split("\n")[0] }).toEqual({
+    code: 0,
+    first: "added the read-only credential of connection prod/app (sqlite) served by agent agent-query",
+  });
+  const list = JSON.parse((await mx("connection", "list", "--env", "prod", "--json")).out) as {
+    connections: { name: string; readCredential?: boolean }[];
+  };
+  expect(list.connections.map((c) => ({ name: c.name, readCredential: c.readCredential }))).toEqual([
+    { name: "app", readCredential: true },
+  ]);
+  // Reads go on working through it.
+  expect((await mx("query", "prod/app", "select count(*) as n from people", "--format", "csv")).out).toBe("n\n2\n");
 });

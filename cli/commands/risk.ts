@@ -138,7 +138,11 @@ export const riskAssess = defineCommand({
   summary: "score a SQL script's risk per statement (offline)",
   args: ["FILE|-"],
   options: {
-    engine: { type: "string", value: "E", description: "postgresql, mysql, mariadb or sqlite" },
+    engine: {
+      type: "string",
+      value: "E",
+      description: "postgresql, mysql, mariadb, sqlite, sqlserver, oracle or clickhouse",
+    },
     schema: {
       type: "string",
       value: "FILE|URL|ENV/CONN",

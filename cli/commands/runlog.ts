@@ -140,6 +140,10 @@ export class RunLogPrinter {
       }
       case RunState.REJECTED:
         return `${state}${run.error === undefined ? "" : `: ${describeDbError(run.error)}`}`;
+      case RunState.PENDING:
+        // Waiting (the refusal above says for what): a changed generated rollback to approve.
+        if (run.error !== undefined) return `${state}: nothing ran; it runs when promoted again once approved`;
+        return `${state}: ${run.statementsDone}/${total} statements so far`;
       default:
         return `${state}: ${run.statementsDone}/${total} statements so far`;
     }

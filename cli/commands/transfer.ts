@@ -1,10 +1,10 @@
 // mx transfer --from URL --to URL: copies tables between databases in local mode (the CLI connects
 // itself) through arrow-transfer, with a progress line, resume by job id and a verification report.
-// Connection names (the platform path through agents and JetStream) come with the agent job.
-import type { ProgressEvent, TransferReport } from "../../arrow-transfer/index.ts";
-import { MigratrixError } from "../../common/errors.ts";
+// With connection names (ENV/CONNECTION) the serving agent does it (transfer-platform.ts).
+import type { ProgressEvent, TransferOptions, TransferReport } from "../../arrow-transfer/index.ts";
 import { UsageError } from "../errors.ts";
 import type { Output } from "../output.ts";
+import { runPlatformTransfer } from "./transfer-platform.ts";
 import { defineCommand } from "./types.ts";
 
 type TransferModule = typeof import("../../arrow-transfer/index.ts");
@@ -91,11 +91,15 @@ function renderPreflight(out: Output, r: TransferReport): void {
 
 export const transferCommand = defineCommand({
   path: ["transfer"],
-  summary: "copy tables between two databases (local mode: URLs), resumable and verified",
+  summary: "copy tables between two databases (URLs: here; ENV/CONNECTION: by the agent), resumable and verified",
   args: [],
   options: {
-    from: { type: "string", value: "URL", description: "source database URL (postgres://, mysql://, mariadb://)" },
-    to: { type: "string", value: "URL", description: "target database URL (postgres://, mysql://, mariadb://)" },
+    from: {
+      type: "string",
+      value: "SRC",
+      description: "source: a URL (postgres://, mysql://, mariadb://, sqlite://) or ENV/CONNECTION",
+    },
+    to: { type: "string", value: "DST", description: "target: a URL or ENV/CONNECTION (both URLs or both names)" },
     tables: { type: "string", value: "A,B", description: "tables to copy (default: every table of the source)" },
     "batch-rows": {
       type: "string",
@@ -103,7 +107,16 @@ export const transferCommand = defineCommand({
       description: "rows per chunk, each committed with its checkpoint (default 50000)",
     },
     "batch-bytes": { type: "string", value: "N", description: "bytes per Arrow batch (default 16 MiB)" },
-    via: { type: "string", value: "local", description: "local (this process); nats comes with agent jobs" },
+    via: {
+      type: "string",
+      value: "local|nats",
+      description: "URLs: local (one process) or nats (through JetStream, encrypted frames, as between agents)",
+    },
+    "nats-url": {
+      type: "string",
+      value: "URL",
+      description: "--via nats: the NATS server (default $NATS_URL or 127.0.0.1:4222)",
+    },
     create: { type: "boolean", description: "create missing target tables from the mapped source schema" },
     "on-conflict": { type: "string", value: "P", description: "fail (default), skip, upsert or truncate" },
     "confirm-truncate": { type: "boolean", description: "consent to --on-conflict truncate emptying target tables" },
@@ -124,37 +137,69 @@ export const transferCommand = defineCommand({
       description: "compare checksums and counts (default) or counts",
     },
     "dry-run": { type: "boolean", description: "print the pre-flight report and move no row" },
+    schedule: {
+      type: "string",
+      value: "CRON",
+      description: "names only: run on a schedule (5 or 6 cron fields, UTC) instead of now",
+    },
   },
   details: [
     "PostgreSQL → PostgreSQL passes COPY binary straight through where column types are identical;",
     "other pairs go through Arrow record batches. Chunks follow the primary key (keyset, never OFFSET);",
     "each chunk commits with its checkpoint in the target (migratrix_transfer_checkpoint), so",
     "--resume JOB continues after the last committed chunk without duplicates.",
+    "With ENV/CONNECTION names the agent serving them copies (under RBAC and audit: reading the",
+    "source needs a role there, writing the target Editor, or Admin on a protected environment),",
+    "retries failed attempts from the last checkpoint, and masks columns under the source",
+    "environment's masking policies; --schedule creates a scheduled job (mx transfer list).",
     "Exit 0 when counts and checksums match, 1 otherwise or on error, 2 for usage errors.",
   ],
-  async run({ io, out, input }) {
+  async run({ io, out, input, clients }) {
     const from = input.required("from");
     const to = input.required("to");
-    for (const [name, v] of [
-      ["--from", from],
-      ["--to", to],
-    ] as const) {
-      if (!isUrl(v)) {
-        throw new MigratrixError(
-          "unimplemented",
-          `${name} ${v}: connection names (the platform path through agents) are not supported by transfer yet; give a URL`,
-        );
-      }
-    }
-    const via = input.string("via") ?? "local";
-    if (via !== "local") {
-      if (via === "nats")
-        throw new MigratrixError("unimplemented", "--via nats needs agent transfer jobs, not in this version");
-      throw new UsageError(`--via must be local or nats, got '${via}'`, "transfer");
+    const named = !isUrl(from) && !isUrl(to);
+    if (!named && (!isUrl(from) || !isUrl(to))) {
+      throw new UsageError("--from and --to must both be URLs (local mode) or both ENV/CONNECTION names", "transfer");
     }
     const policyText = input.string("on-conflict") ?? "fail";
     if (!(POLICIES as readonly string[]).includes(policyText)) {
       throw new UsageError(`--on-conflict must be one of ${POLICIES.join(", ")}, got '${policyText}'`, "transfer");
+    }
+    const tablesOption = input
+      .string("tables")
+      ?.split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    if (named) {
+      for (const flag of ["resume", "job", "override", "enum-as", "path", "verify", "batch-bytes"] as const) {
+        if (input.string(flag) !== undefined)
+          throw new UsageError(`--${flag} is for URLs (local mode); the agent's job decides it`, "transfer");
+      }
+      if (input.flag("dry-run")) throw new UsageError("--dry-run is for URLs (local mode)", "transfer");
+      const batchRowsNamed = input.uint("batch-rows");
+      return runPlatformTransfer(out, clients(), {
+        from,
+        to,
+        schedule: input.string("schedule") ?? "",
+        options: {
+          $typeName: "migratrix.control.v1.TransferOptions",
+          tables: tablesOption ?? [],
+          batchRows: batchRowsNamed ?? 0,
+          create: input.flag("create"),
+          onConflict: policyText,
+          confirmTruncate: input.flag("confirm-truncate"),
+          noKeyOk: input.flag("no-key-ok"),
+          acceptLoss: input.flag("accept-loss"),
+          via: input.string("via") ?? "",
+        },
+      });
+    }
+    if (input.string("schedule") !== undefined) {
+      throw new UsageError("--schedule needs connection names (ENV/CONNECTION): schedules never hold URLs", "transfer");
+    }
+    const via = input.string("via") ?? "local";
+    if (via !== "local" && via !== "nats") {
+      throw new UsageError(`--via must be local or nats, got '${via}'`, "transfer");
     }
     const path = input.string("path") ?? "auto";
     if (path !== "auto" && path !== "arrow" && path !== "fast") {
@@ -170,11 +215,7 @@ export const transferCommand = defineCommand({
     }
     const batchRows = input.uint("batch-rows");
     const batchBytes = input.uint("batch-bytes");
-    const tables = input
-      .string("tables")
-      ?.split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== "");
+    const tables = tablesOption;
     const overrides = parseOverrides(input.string("override"));
     const resume = input.string("resume");
     const jobId = input.string("job");
@@ -183,7 +224,10 @@ export const transferCommand = defineCommand({
     const fault = t.parseTransferFault(io.env.MIGRATRIX_FAULT);
     const write = (s: string) => io.stdout.write(s);
     let live = false;
-    const report = await t.transfer({
+    // --via nats: both sides in this process, the rows through JetStream as between two agents.
+    const natsUrl = input.string("nats-url") ?? (io.env.NATS_URL || "nats://127.0.0.1:4222");
+    const run = via === "nats" ? (o: TransferOptions) => t.transferViaJetStream({ ...o, natsUrl }) : t.transfer;
+    const report = await run({
       from,
       to,
       ...(tables && tables.length > 0 ? { tables } : {}),

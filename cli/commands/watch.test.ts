@@ -278,3 +278,52 @@ describe("a broken watch resumes from the last seq", () => {
     );
   });
 });
+
+describe("a run waiting for re-approval of its generated rollback", () => {
+  const message = "migration m1: generated rollback differs from the approved one: re-approval needed";
+  const runs: Scripted[] = [
+    {
+      run: {
+        id: "r7",
+        migrationId: "m1",
+        environment: "prod",
+        connection: "main",
+        direction: "apply",
+        statementsTotal: 1,
+        state: RunState.PENDING,
+        error: { code: "failed_precondition", message },
+      },
+      log: [
+        {
+          state: RunState.PENDING,
+          event: {
+            kind: {
+              case: "rejected",
+              value: {
+                error: { code: "failed_precondition", message },
+                rollbackChanged: { sql: "ALTER TABLE t ADD COLUMN c int", checksum: "c".repeat(64) },
+              },
+            },
+          },
+        },
+      ],
+    },
+  ];
+  // The stream stays open after the refusal, as the real one does while the run is Pending.
+  const control = startFakeControl((r) =>
+    r.service(MigrationService, runService(runs, { watched: [], holdAfterSeq: () => 1n })),
+  );
+  servers.push(control);
+
+  test("the watch stops at the refusal, says why, and exits 1: nothing ran", async () => {
+    const r = await mx(control.url, ["migration", "run", "m1", "--env", "prod"]);
+    expect({ code: r.code, lines: r.out.trimEnd().split("\n") }).toEqual({
+      code: 1,
+      lines: [
+        "prod/main  run r7  m1",
+        `  ✗ rejected: ERROR failed_precondition ${message}`,
+        "  Pending: nothing ran; it runs when promoted again once approved",
+      ],
+    });
+  });
+});

@@ -57,6 +57,11 @@ export async function followRun(opts: WatchOptions): Promise<Run> {
         failingSince = undefined;
         delay = baseDelay;
         opts.onEvent(res);
+        // Nothing more happens to this run until people approve the new generated rollback.
+        if (res.event?.kind.case === "rejected" && res.event.kind.value.rollbackChanged !== undefined) {
+          const { run } = await opts.api.migrations.getRun({ runId: opts.runId });
+          if (run !== undefined) return run;
+        }
       }
       const { run } = await opts.api.migrations.getRun({ runId: opts.runId });
       if (run !== undefined && (isTerminal(run.state) || isTerminal(state))) return run;
@@ -111,7 +116,10 @@ export async function followAll(ctx: CommandContext, runs: Run[]): Promise<Follo
 }
 
 export function finish(out: Output, followed: Followed[]): number {
-  const failed = followed.filter((f) => f.run.state === RunState.FAILED || f.run.state === RunState.REJECTED);
+  // A run left Pending (waiting for re-approval of its generated rollback) did not run either.
+  const failed = followed.filter(
+    (f) => f.run.state === RunState.FAILED || f.run.state === RunState.REJECTED || f.run.state === RunState.PENDING,
+  );
   if (out.json) {
     out.document({
       runs: followed.map((f) => ({

@@ -25,6 +25,14 @@ import { publishRunJob } from "../runs/prepare.ts";
 import { getRun } from "../runs/queries.ts";
 import { reapLapsedLeases } from "../runs/reaper.ts";
 import type { Db } from "../store/index.ts";
+import {
+  applyTransferEvent,
+  DEFAULT_RETRY_BASE_MS,
+  decideTransferLease,
+  isTransferJob,
+  publishDueRetries,
+  reapTransferLeases,
+} from "../transfers/index.ts";
 import { parseSubject } from "./streams.ts";
 
 export interface BusSideOptions {
@@ -42,6 +50,8 @@ export interface BusSideOptions {
   eventRetryDelayMs?: number;
   /** An agent seen within this window counts as reachable by auto promotions (default 120 s). */
   agentOnlineMs?: number;
+  /** Back-off before a failed transfer attempt is retried: base × 2^(attempt-1) (default 5 s). */
+  transferRetryBaseMs?: number;
 }
 
 export interface BusSide {
@@ -124,12 +134,16 @@ export async function startBusSide(opts: BusSideOptions): Promise<BusSide> {
       answer("lease", async (req) => {
         const msg = fromBinary(LeaseRequestSchema, req.data);
         const caller = await agentCaller(req, "bus lease", msg.correlationId || newCorrelationId());
-        const decision = await decideLease(db, {
+        const leaseInput = {
           workspaceId: caller.workspaceId,
           req: msg,
           settings: opts.lease,
           actor: `agent:${msg.agentId}`,
-        });
+        };
+        // Transfer jobs hold leases like runs (same request, their own table).
+        const decision = (await isTransferJob(db, caller.workspaceId, msg.runId))
+          ? await decideTransferLease(db, leaseInput)
+          : await decideLease(db, leaseInput);
         opts.metrics.leases.inc({
           result: decision.granted ? (msg.fencingToken === 0n ? "acquired" : "renewed") : "refused",
         });
@@ -161,6 +175,19 @@ export async function startBusSide(opts: BusSideOptions): Promise<BusSide> {
       return;
     }
     try {
+      if (await isTransferJob(db, where.workspaceId, event.runId)) {
+        const t = await applyTransferEvent(db, {
+          workspaceId: where.workspaceId,
+          subjectAgent: where.agentId,
+          event,
+          retryBaseMs: opts.transferRetryBaseMs ?? DEFAULT_RETRY_BASE_MS,
+        });
+        opts.metrics.events.inc({ outcome: t.outcome });
+        if (t.outcome === "stored") opts.notifier.notify(event.runId);
+        else log.info(`transfer event ${t.outcome}`, { jobId: event.runId, seq: event.seq, reason: t.reason });
+        await msg.ack();
+        return;
+      }
       const result = await applyJobEvent(db, { workspaceId: where.workspaceId, subjectAgent: where.agentId, event });
       opts.metrics.events.inc({ outcome: result.outcome });
       if (result.outcome === "stored") {
@@ -219,6 +246,20 @@ export async function startBusSide(opts: BusSideOptions): Promise<BusSide> {
       }
     } catch (err) {
       log.error("reaper pass failed", { error: MigratrixError.from(err).message });
+    }
+    try {
+      const now = new Date();
+      for (const id of await reapTransferLeases(db, now, opts.transferRetryBaseMs ?? DEFAULT_RETRY_BASE_MS)) {
+        opts.metrics.reaped.inc();
+        log.warn("transfer attempt failed: lease lapsed", { jobId: id });
+        opts.notifier.notify(id);
+      }
+      for (const id of await publishDueRetries(db, bus, now)) {
+        log.info("transfer retry published", { jobId: id });
+        opts.notifier.notify(id);
+      }
+    } catch (err) {
+      log.error("transfer reaper pass failed", { error: MigratrixError.from(err).message });
     }
   };
   const schedule = () => {

@@ -72,3 +72,12 @@ export async function getEnvironment(db: Db, workspaceId: string, name: string):
   if (!row) throw new MigratrixError("not_found", `environment ${name} not found`);
   return row;
 }
+
+/** The name of the environment with this id; undefined once it is gone (schedules keep ids). */
+export async function environmentNameById(db: Db, id: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ name: tables.environments.name })
+    .from(tables.environments)
+    .where(eq(tables.environments.id, id));
+  return row?.name;
+}

@@ -1,8 +1,7 @@
 // Scheduled drift checks: one "drift" schedule per environment (target = environment id) in the
 // shared scheduler; a firing checks every connection of the environment.
-import { eq } from "drizzle-orm";
 import { appendAudit } from "../audit/index.ts";
-import { getEnvironment } from "../domain/environments.ts";
+import { environmentNameById, getEnvironment } from "../domain/environments.ts";
 import {
   getSchedule,
   parseCron,
@@ -13,7 +12,6 @@ import {
   type ScheduleRow,
 } from "../schedules/index.ts";
 import type { Db } from "../store/index.ts";
-import { tables } from "../store/index.ts";
 import { checkDrift, type DriftCheckDeps } from "./check.ts";
 
 export const DRIFT_KIND = "drift";
@@ -25,19 +23,11 @@ export interface DriftScheduleView {
   lastFired: Date | null;
 }
 
-async function environmentName(db: Db, id: string): Promise<string | undefined> {
-  const [row] = await db
-    .select({ name: tables.environments.name })
-    .from(tables.environments)
-    .where(eq(tables.environments.id, id));
-  return row?.name;
-}
-
 export function driftScheduleHandler(deps: DriftCheckDeps): ScheduleHandler {
   return {
-    environmentOf: (s) => environmentName(deps.db, s.target),
+    environmentOf: (s) => environmentNameById(deps.db, s.target),
     async run({ schedule, correlationId }) {
-      const environment = await environmentName(deps.db, schedule.target);
+      const environment = await environmentNameById(deps.db, schedule.target);
       // The environment is gone: nothing to check (schedules follow environments, never names).
       if (!environment) return;
       await checkDrift(deps, {

@@ -4,7 +4,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { MigratrixError, redactSecrets } from "../../common/errors.ts";
 import { assess, type EngineId, type RiskReport, type SchemaSnapshot } from "../../engines/index.ts";
-import { classify } from "./classify.ts";
+import { classifyAll } from "./classify.ts";
 
 export interface AiConfig {
   apiKey?: string;
@@ -108,9 +108,10 @@ export async function askSql(input: {
   const report = await assess(sql, { engine: input.engine, schema: input.snapshot });
   let kind: "read" | "write" = "write";
   try {
-    kind = classify(sql, input.engine).kind;
+    // The same classifier as typed SQL: every statement, a write if any statement writes.
+    kind = classifyAll(sql, input.engine).some((c) => c.kind === "write") ? "write" : "read";
   } catch {
-    // More than one statement or unparsable: the explorer would refuse it; it stays a "write" here.
+    // Unparsable: the explorer would refuse it; it stays a "write" here.
     kind = "write";
   }
   return { sql, explanation, report, kind, model: config.model };

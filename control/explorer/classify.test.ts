@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { MigratrixError } from "../../common/errors.ts";
 import type { EngineId } from "../../engines/index.ts";
-import { classify } from "./classify.ts";
+import { classify, classifyAll } from "./classify.ts";
 
 const cases: [EngineId, string, string][] = [
   ["postgresql", "select * from users", "read"],
@@ -49,4 +49,36 @@ test.each([
     err = e;
   }
   expect(err instanceof MigratrixError ? err.code : err).toBe("invalid_argument");
+});
+
+test.each([
+  ["postgresql", "select 1; select 2", ["read", "read"]],
+  ["postgresql", "select 1; delete from t; select 2", ["read", "write:DELETE", "read"]],
+  ["postgresql", "commit; delete from t", ["write:COMMIT", "write:DELETE"]],
+  ["postgresql", "set default_transaction_read_only = off; select 1", ["write:SET", "read"]],
+  [
+    "postgresql",
+    "create function f() returns int as $$ select 1; $$ language sql; select f()",
+    ["write:CREATE", "read"],
+  ],
+  ["mariadb", "select 1; SET SESSION TRANSACTION READ WRITE", ["read", "write:SET"]],
+  ["sqlite", "PRAGMA query_only = 0; delete from t", ["write:PRAGMA assignment", "write:DELETE"]],
+] as [EngineId, string, string[]][])("%s: every statement of %p classified on its own", (engine, sql, want) => {
+  expect(classifyAll(sql, engine).map((c) => (c.kind === "read" ? "read" : `write:${c.reason}`))).toEqual(want);
+});
+
+test("classifyAll refuses SQL without a statement or that does not split", () => {
+  const code = (sql: string) => {
+    try {
+      classifyAll(sql, "postgresql");
+      return "ok";
+    } catch (e) {
+      return e instanceof MigratrixError ? e.code : "other";
+    }
+  };
+  expect([code(""), code("-- nothing"), code("select 'unclosed")]).toEqual([
+    "invalid_argument",
+    "invalid_argument",
+    "invalid_argument",
+  ]);
 });

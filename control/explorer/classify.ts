@@ -1,5 +1,5 @@
-// The control plane's first gate on explorer SQL: exactly one statement (split by the engine's
-// dialect), classified read or write. Anything that is not a plain read counts as a write:
+// The control plane's first gate on explorer SQL: each statement (split by the engine's dialect)
+// classified read or write. Anything that is not a plain read counts as a write:
 // DML (also inside a CTE), SELECT … INTO, locking reads, DDL, transaction control, session
 // settings that leave read-only mode, and functions that write or reach outside the database.
 // The agent's read-only transaction is the second gate; this one refuses before anything is sent.
@@ -134,7 +134,21 @@ export function singleStatement(sql: string, engine: EngineId): string {
 }
 
 export function classify(sql: string, engine: EngineId): Classification {
-  const text = singleStatement(sql, engine);
+  return classifyStatement(singleStatement(sql, engine));
+}
+
+/** Every statement of the SQL (split by the engine's dialect), each classified on its own. */
+export function classifyAll(sql: string, engine: EngineId): Classification[] {
+  const split = getEngine(engine).dialect.split(sql);
+  const problem = split.problems[0];
+  if (problem) {
+    throw new MigratrixError("invalid_argument", `SQL at ${problem.line}:${problem.column}: ${problem.message}`);
+  }
+  if (split.statements.length === 0) throw new MigratrixError("invalid_argument", "the SQL holds no statement");
+  return split.statements.map((s) => classifyStatement(s.text));
+}
+
+function classifyStatement(text: string): Classification {
   const ws = words(text);
   const first = ws.find((w) => !w.quoted)?.word.toUpperCase() ?? "";
   if (!READ_STARTS.has(first)) return { kind: "write", sql: text, reason: first || "an unknown statement" };

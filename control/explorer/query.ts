@@ -1,6 +1,7 @@
-// ExplorerService.Query's domain logic: classify, decide read-only or write by role and
-// environment, attach the caller's mask policies and the workspace key, stream the agent's frames
-// through untouched (results are never stored), and audit every query by its SQL's SHA-256.
+// ExplorerService.Query's domain logic: classify every statement, decide read-only or write by
+// role, grant and environment, pick the read-only credential on protected environments, attach the
+// caller's mask policies and the workspace key, stream the agent's frames through untouched
+// (results are never stored), and audit every query by its SQL's SHA-256.
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { subjects } from "../../bus/subjects.ts";
 import type { Bus } from "../../bus/types.ts";
@@ -11,10 +12,17 @@ import type { QueryResponseSchema } from "../../proto/gen/migratrix/control/v1/e
 import { appendAudit } from "../audit/index.ts";
 import type { ConnectionView } from "../domain/connections.ts";
 import type { EnvironmentRow } from "../domain/environments.ts";
-import { type Caller, environmentKind } from "../identity/index.ts";
+import type { Caller } from "../identity/index.ts";
 import type { Db, Role } from "../store/index.ts";
-import { classify } from "./classify.ts";
-import { listMaskPolicies, maskKey, policiesFor, writesAllowed } from "./policies.ts";
+import { checkExplorerWrite, readCredentialFor } from "./access.ts";
+import { type Classification, classifyAll } from "./classify.ts";
+import { listMaskPolicies, maskKey, policiesFor } from "./policies.ts";
+
+/** Test hooks, read at every query so a test can switch the classifier off between two queries. */
+export interface ExplorerControlHooks {
+  /** Layer 1 off: every statement counts as a read (the agent's layers must stop writes). */
+  classifierOff?: boolean;
+}
 
 export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 100_000;
@@ -34,6 +42,7 @@ export interface QueryInput {
   correlationId: string;
   /** The finer write check (authorize "explorer.write"; audits its own refusals). */
   authorizeWrite(): Promise<void>;
+  hooks?: ExplorerControlHooks;
 }
 
 type Response = MessageInitShape<typeof QueryResponseSchema>;
@@ -60,19 +69,26 @@ export async function* runQuery(q: QueryInput): AsyncGenerator<Response> {
   try {
     if (!isEngineId(conn.engine))
       throw new MigratrixError("failed_precondition", `connection ${path} has an unknown engine`);
-    const c = classify(q.sql, conn.engine);
-    outcome.kind = c.kind;
-    const isProtected = environmentKind(env) === "protected";
-    if (c.kind === "write") {
-      outcome.reason = c.reason;
-      if (isProtected && !(await writesAllowed(q.db, caller.workspaceId, env.id))) {
-        throw new MigratrixError(
-          "permission_denied",
-          `environment ${env.name} is read-only for the explorer: the statement writes (${c.reason}); an admin may allow explorer writes there`,
-        );
-      }
-      await q.authorizeWrite();
+    const statements: Classification[] = q.hooks?.classifierOff
+      ? classifyAll(q.sql, conn.engine).map((c) => ({ kind: "read", sql: c.sql }))
+      : classifyAll(q.sql, conn.engine);
+    const write = statements.find((c) => c.kind === "write");
+    const kind = write ? "write" : "read";
+    outcome.kind = kind;
+    outcome.statements = statements.length;
+    if (write) {
+      outcome.reason = write.reason;
+      await checkExplorerWrite({
+        db: q.db,
+        caller,
+        environment: env,
+        reason: write.reason ?? "",
+        authorizeWrite: q.authorizeWrite,
+      });
     }
+    // Reads on a protected environment run on the connection's read-only role (layer 3).
+    const readCredential = kind === "read" && (await readCredentialFor(q.db, conn, env));
+    outcome.readCredential = readCredential;
     const policies = policiesFor(await listMaskPolicies(q.db, caller.workspaceId, env.id), q.role);
     outcome.masks = policies.length;
     const limit = Math.min(q.limit || DEFAULT_LIMIT, MAX_LIMIT);
@@ -84,10 +100,11 @@ export async function* runQuery(q: QueryInput): AsyncGenerator<Response> {
         case: "query",
         value: {
           connection: path,
-          sql: c.sql,
+          sql: q.sql,
           params: [...q.params],
           maxRows: limit,
-          readOnly: c.kind === "read",
+          readOnly: kind === "read",
+          readCredential,
           statementTimeoutMs: timeoutMs,
           masks: policies.map((p) => ({ pattern: p.pattern, kind: p.kind, keepLast: p.keepLast })),
           maskKey: policies.some((p) => p.kind === "hash") ? await maskKey(q.db, caller.workspaceId) : new Uint8Array(),
@@ -99,7 +116,7 @@ export async function* runQuery(q: QueryInput): AsyncGenerator<Response> {
       for await (const frame of q.bus.request(
         subjects.agentRpc(caller.workspaceId, conn.agentId),
         toBinary(AgentRequestSchema, request),
-        { timeoutMs: timeoutMs + 10_000, headers: { "mx-correlation-id": q.correlationId } },
+        { timeoutMs: timeoutMs * statements.length + 10_000, headers: { "mx-correlation-id": q.correlationId } },
       )) {
         const reply = fromBinary(AgentReplySchema, frame);
         if (reply.kind.case === "error") {
@@ -114,8 +131,10 @@ export async function* runQuery(q: QueryInput): AsyncGenerator<Response> {
         const r = reply.kind.value;
         rows += r.rows.length;
         if (r.done) {
+          outcome.statementsRun = r.statement + 1;
           Object.assign(outcome, {
-            rows: Number(r.rowCount),
+            // Rows sent over all statements (a single statement: its row count).
+            rows,
             truncated: r.truncated,
             rowsAffected: Number(r.rowsAffected),
             agentMs: Math.round(r.durationMs),
@@ -131,7 +150,9 @@ export async function* runQuery(q: QueryInput): AsyncGenerator<Response> {
           truncated: r.truncated,
           durationMs: r.durationMs,
           rowsAffected: r.rowsAffected,
-          kind: c.kind,
+          kind: statements[r.statement]?.kind ?? kind,
+          statement: r.statement,
+          statementDone: r.statementDone,
         };
       }
     } catch (err) {

@@ -7,8 +7,9 @@ import { getMigration } from "../domain/migrations.ts";
 import { newCorrelationId } from "../ids.ts";
 import type { RunView } from "../runs/queries.ts";
 import type { Db } from "../store/index.ts";
-import { getFlowById } from "./definitions.ts";
+import { approvalsNeeded, getFlowById } from "./definitions.ts";
 import type { StageKey } from "./lifecycle.ts";
+import { stageApprovalChecksum } from "./rollback-scripts.ts";
 import { promote } from "./stages.ts";
 import { tally } from "./votes.ts";
 
@@ -28,8 +29,8 @@ export async function autoAdvance(db: Db, bus: Bus, keys: readonly StageKey[], o
     const stage = flow.stages.find((s) => s.position === key.position);
     if (stage?.policy !== "auto") continue;
     const migration = await getMigration(db, key.workspaceId, key.migrationId);
-    const { approvals } = await tally(db, key, migration.checksum);
-    if (approvals < stage.requiredApprovals) continue;
+    const { approvals } = await tally(db, key, await stageApprovalChecksum(db, key, migration));
+    if (approvals < approvalsNeeded(stage, migration.riskLevel)) continue;
     try {
       started.push(
         ...(await promote(

@@ -33,6 +33,29 @@ export interface StageSpec {
   allowSelfApproval: boolean;
   /** Approvals a rollback needs on this stage (0: none); omitted = 0. */
   rollbackApprovals?: number;
+  /** A backup that cannot be taken does not stop a run on this stage (issue 5); omitted = false. */
+  allowWithoutBackup?: boolean;
+  /** The largest backup (rows) a statement may take on this stage; 0 or omitted = the agent's default. */
+  maxBackupRows?: number;
+  /** Extra approvals a migration whose risk is High or Critical needs on this stage; omitted = 0. */
+  riskApprovals?: number;
+  /** Refuse a Critical migration on this stage (always so on a protected environment); omitted = false. */
+  blockCritical?: boolean;
+}
+
+const HIGH_RISK: readonly string[] = ["High", "Critical"];
+
+/** Approvals a migration needs on a stage: the stage's own, plus its risk policy's at High and above. */
+export function approvalsNeeded(
+  stage: { requiredApprovals: number; riskApprovals: number },
+  riskLevel: string,
+): number {
+  return stage.requiredApprovals + (HIGH_RISK.includes(riskLevel) ? stage.riskApprovals : 0);
+}
+
+/** Whether the stage refuses a Critical migration: a protected environment always does. */
+export function blocksCritical(stage: { blockCritical: boolean; environment: { protected: boolean } }): boolean {
+  return stage.blockCritical || stage.environment.protected;
 }
 
 export interface CreateFlowInput {
@@ -57,6 +80,7 @@ interface ResolvedStage {
   roles: string[];
   emails: string[];
   rollback: number;
+  risk: number;
 }
 
 async function resolveStage(
@@ -102,6 +126,21 @@ async function resolveStage(
       `flow ${flow} stage ${position} (${env.name}) needs ${required} approvals but names only ${emails.length} approver(s)`,
     );
   }
+  const maxBackupRows = spec.maxBackupRows ?? 0;
+  if (!Number.isInteger(maxBackupRows) || maxBackupRows < 0) {
+    invalid(
+      `flow ${flow} stage ${position} (${env.name}): the backup size limit must be a row count, got ${maxBackupRows}`,
+    );
+  }
+  const risk = spec.riskApprovals ?? 0;
+  if (!Number.isInteger(risk) || risk < 0 || risk > 100) {
+    invalid(`flow ${flow} stage ${position} (${env.name}): risk approvals must be 0 to 100, got ${risk}`);
+  }
+  if (emails.length > 0 && emails.length < required + risk) {
+    invalid(
+      `flow ${flow} stage ${position} (${env.name}) needs up to ${required + risk} approvals for a High-risk migration but names only ${emails.length} approver(s)`,
+    );
+  }
   const rollback = spec.rollbackApprovals ?? 0;
   if (!Number.isInteger(rollback) || rollback < 0 || rollback > 100) {
     invalid(`flow ${flow} stage ${position} (${env.name}): rollback approvals must be 0 to 100, got ${rollback}`);
@@ -111,7 +150,7 @@ async function resolveStage(
       `flow ${flow} stage ${position} (${env.name}) needs ${rollback} rollback approvals but names only ${emails.length} approver(s)`,
     );
   }
-  return { env, connections, required, roles, emails, rollback };
+  return { env, connections, required, roles, emails, rollback, risk };
 }
 
 export async function createFlow(db: Db, input: CreateFlowInput): Promise<FlowView> {
@@ -154,6 +193,10 @@ export async function createFlow(db: Db, input: CreateFlowInput): Promise<FlowVi
         allowSelfApproval: input.stages[i]?.allowSelfApproval ?? false,
         connectionIds: r.connections.map((c) => c.id),
         rollbackApprovals: r.rollback,
+        allowWithoutBackup: input.stages[i]?.allowWithoutBackup ?? false,
+        maxBackupRows: input.stages[i]?.maxBackupRows ?? 0,
+        riskApprovals: r.risk,
+        blockCritical: input.stages[i]?.blockCritical ?? false,
       })),
     );
     await appendAudit(tx, {
@@ -171,6 +214,10 @@ export async function createFlow(db: Db, input: CreateFlowInput): Promise<FlowVi
           policy: input.stages[i]?.policy ?? "manual",
           requiredApprovals: r.required,
           rollbackApprovals: r.rollback,
+          ...(input.stages[i]?.allowWithoutBackup ? { allowWithoutBackup: true } : {}),
+          ...(input.stages[i]?.maxBackupRows ? { maxBackupRows: input.stages[i]?.maxBackupRows } : {}),
+          ...(r.risk > 0 ? { riskApprovals: r.risk } : {}),
+          ...(input.stages[i]?.blockCritical ? { blockCritical: true } : {}),
           ...(r.emails.length > 0 ? { approverEmails: r.emails } : { approverRoles: r.roles }),
         })),
       },

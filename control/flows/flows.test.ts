@@ -539,7 +539,7 @@ describe("in doubt", () => {
     expect((await stages("doubt", id))[0]?.state).toBe("FAILED");
     expect(await failure(h.api.migrations.resolveRun({ runId: job.runId }))).toEqual({
       code: "InvalidArgument",
-      message: "resolution must be rerun (it did not take effect) or skip (it did)",
+      message: "resolution must be rerun (it did not take effect) or skip (it did), or ask for a rollback",
     });
 
     const resolved = await h.api.migrations.resolveRun({ runId: job.runId, resolution: InDoubtResolution.RERUN });
@@ -557,6 +557,50 @@ describe("in doubt", () => {
     ).toEqual({
       code: "FailedPrecondition",
       message: `cannot resolve run ${job.runId}: it is Completed; only a Failed or Rejected run is resolved`,
+    });
+  });
+});
+
+describe("in doubt, rolled back", () => {
+  test("resolve --rollback runs the stage's Rollback; the revert carries the answer and the up script", async () => {
+    const id = await newMigration("20260201000009_doubt_rb");
+    await admin.createFlow({ name: "doubtrb", stages: [{ environment: "dev", connections: ["main"] }] });
+    await admin.promote({ flow: "doubtrb", migrationId: id, stage: "dev" });
+    const { job } = await inbox.next();
+    const lease = await a1.lease(job.runId, job.attempt);
+    const r = { runId: job.runId, attempt: job.attempt, fencingToken: lease.fencingToken };
+    const message = "migration x statement 1 (line 2) on db is in doubt: …";
+    await a1.emit(r, { case: "rejected", value: { error: { code: "failed_precondition", message } } });
+    expect(await untilFinished(h, job.runId)).toBe("rejected");
+
+    const resolved = await h.api.migrations.resolveRun({
+      runId: job.runId,
+      rollback: true,
+      resolution: InDoubtResolution.SKIP,
+    });
+    expect({ direction: resolved.run?.direction, state: resolved.run?.state, message: resolved.message }).toEqual({
+      direction: "revert",
+      state: RunState.PENDING,
+      message: `rolling back ${id} on dev/main (the statement in doubt took effect)`,
+    });
+    // Nothing committed was counted (statementsDone 0), yet the operator's rollback includes it.
+    const revert = (await inbox.next()).job;
+    const script = revert.kind.case === "revert" ? revert.kind.value.script : undefined;
+    expect({ inDoubt: script?.inDoubt, up: script?.upSql.includes("create table") }).toEqual({
+      inDoubt: InDoubtResolution.SKIP,
+      up: true,
+    });
+    expect(await execute(h, a1, revert)).toBe("completed");
+    expect((await stages("doubtrb", id))[0]).toMatchObject({ state: "PENDING", operation: "revert" });
+    const audit = (await listAudit(store.db, h.workspaceId, { limit: 1000 })).find(
+      (a) => a.action === "run.resolve" && a.target === `run:${job.runId}`,
+    );
+    expect(audit?.detail).toMatchObject({ resolution: "rollback", answer: "took_effect", flow: "doubtrb" });
+    // Resolving again is refused: the apply run is still the one that failed, but a rollback of a
+    // rollback is not a thing.
+    expect(await failure(h.api.migrations.resolveRun({ runId: revert.runId, rollback: true }))).toEqual({
+      code: "FailedPrecondition",
+      message: `cannot resolve run ${revert.runId}: it is Completed; only a Failed or Rejected run is resolved`,
     });
   });
 });

@@ -14,6 +14,12 @@ export {
   stageOf,
 } from "./definitions.ts";
 export { deriveStageState, isLegal, type StageKey, stateLabel, syncStagesOfRun } from "./lifecycle.ts";
-export { type PromoteOptions, promote, rollback, type StageCall, vote } from "./stages.ts";
+export {
+  approvalChecksum,
+  type EntryOptions,
+  migrationRollbackScripts,
+  type RollbackScriptRow,
+} from "./rollback-scripts.ts";
+export { enterFlow, type PromoteOptions, promote, rollback, type StageCall, vote } from "./stages.ts";
 export { type StageStatusView, stageStatuses } from "./status.ts";
 export { type Tally, tally } from "./votes.ts";

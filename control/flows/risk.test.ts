@@ -173,3 +173,70 @@ describe("stage policy on risk", () => {
     expect(res.stage?.runs.map((r) => [r.connection, r.direction])).toEqual([["main", "apply"]]);
   });
 });
+
+describe("stage risk policy: extra approvals at High, Critical blocked where the stage says", () => {
+  let cy: Person;
+  beforeAll(async () => {
+    cy = await addPerson(h, "cy@example.com", { dev: "approver" });
+    await admin.createFlow({
+      name: "dev-strict",
+      stages: [{ environment: "dev", policy: StagePolicy.MANUAL, riskApprovals: 1, blockCritical: true }],
+    });
+  });
+
+  test("the flow shows the policy", async () => {
+    const flow = (await admin.getFlow({ name: "dev-strict" })).flow;
+    expect(flow?.stages.map((s) => [s.requiredApprovals, s.riskApprovals, s.blockCritical])).toEqual([[0, 1, true]]);
+  });
+
+  test("a High migration needs the extra approval; a Low one needs none", async () => {
+    const high = "20260101000006_high";
+    expect((await create(high, "alter table r0 alter column c type bigint;\n")).level).toEqual("High");
+    const status = await admin.getFlow({ name: "dev-strict", migrationId: high });
+    expect(status.stages.map((s) => [s.approvals, s.requiredApprovals])).toEqual([[0, 1]]);
+    expect(await failure(admin.promote({ flow: "dev-strict", migrationId: high, stage: "dev" }))).toEqual({
+      code: "FailedPrecondition",
+      message: `cannot promote migration ${high} to dev: it needs 1 approval(s) (0 + 1 because its risk is High) and has 0`,
+    });
+    await cy.flows.approve({ flow: "dev-strict", migrationId: high, stage: "dev", comment: "checked the rewrite" });
+    const approved = await admin.getFlow({ name: "dev-strict", migrationId: high });
+    expect(approved.stages.map((s) => [s.approvals, s.requiredApprovals])).toEqual([[1, 1]]);
+    // Past the approval gate: only the pre-flight stops it now (dev/main still has the Pending run
+    // of the Critical migration promoted to-dev above, which no agent ran).
+    const pending = "is still Pending there; wait for it to finish";
+    expect((await failure(admin.promote({ flow: "dev-strict", migrationId: high, stage: "dev" }))).message).toContain(
+      pending,
+    );
+    const low = "20260101000007_low";
+    expect((await create(low, "create table r7 (id bigint primary key);\n")).level).not.toMatch(/High|Critical/);
+    const lowStatus = await admin.getFlow({ name: "dev-strict", migrationId: low });
+    expect(lowStatus.stages.map((s) => [s.approvals, s.requiredApprovals])).toEqual([[0, 0]]);
+    expect((await failure(admin.promote({ flow: "dev-strict", migrationId: low, stage: "dev" }))).message).toContain(
+      pending,
+    );
+  });
+
+  test("a stage that blocks Critical refuses it on an unprotected environment", async () => {
+    const id = "20260101000008_drop";
+    await create(id, "drop table r0;\n");
+    expect(await failure(admin.promote({ flow: "dev-strict", migrationId: id, stage: "dev" }))).toEqual({
+      code: "FailedPrecondition",
+      message: `cannot promote migration ${id} to stage dev: its risk is Critical (1:1 drop-table (Critical); 1:1 missing-lock-timeout (Medium); 1:1 missing-statement-timeout (Low))`,
+    });
+  });
+
+  test("named approvers must be enough for the extra approvals", async () => {
+    expect(
+      await failure(
+        admin.createFlow({
+          name: "too-few",
+          stages: [{ environment: "prod", approverEmails: ["ann@example.com", "ben@example.com"], riskApprovals: 1 }],
+        }),
+      ),
+    ).toEqual({
+      code: "InvalidArgument",
+      message:
+        "flow too-few stage 1 (prod) needs up to 3 approvals for a High-risk migration but names only 2 approver(s)",
+    });
+  });
+});

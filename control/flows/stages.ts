@@ -11,12 +11,29 @@ import { getMigration, type MigrationRow } from "../domain/migrations.ts";
 import type { Caller } from "../identity/index.ts";
 import { prepareRun, publishRunJob } from "../runs/prepare.ts";
 import { getRun, type RunView } from "../runs/queries.ts";
-import type { Db, RunDirection, RunStateName, Tx, Vote } from "../store/index.ts";
+import type { Db, RunDirection, RunErrorJson, RunStateName, Tx, Vote } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import { voteRefusal } from "./access.ts";
-import { type FlowView, getFlow, type StageView, stageOf } from "./definitions.ts";
-import { lockStage, type MigrationStageRow, refuse, type StageKey, stateLabel, transition } from "./lifecycle.ts";
+import { approvalsNeeded, blocksCritical, type FlowView, getFlow, type StageView, stageOf } from "./definitions.ts";
+import {
+  lockStage,
+  type MigrationStageRow,
+  refuse,
+  type StageKey,
+  stateLabel,
+  syncStagesOfRun,
+  transition,
+} from "./lifecycle.ts";
 import { preflight } from "./preflight.ts";
+import {
+  approvalChecksum,
+  creationRollback,
+  type EntryOptions,
+  hasEntered,
+  stageApprovalChecksum,
+  stageRollbackScripts,
+  storeCreationRollback,
+} from "./rollback-scripts.ts";
 import { tally } from "./votes.ts";
 
 export interface StageCall {
@@ -51,13 +68,36 @@ async function load(db: Db, call: StageCall): Promise<Loaded> {
   return { flow, stage, migration, key };
 }
 
+/**
+ * The migration enters the flow: its rows on every stage, and (without -- DOWN) its generated down
+ * script from the first stage's latest schema snapshot, shown for review before anyone votes. A
+ * no-op once it entered. Promote calls it; the RPC layer calls it before a vote and at creation.
+ */
+export async function enterFlow(db: Db, call: StageCall, o: EntryOptions): Promise<void> {
+  const l = await load(db, call);
+  if (await hasEntered(db, l.key)) return;
+  const script = await creationRollback(db, l.flow, l.migration, o);
+  await db.transaction(async (tx) => {
+    const inserted = await ensureStages(tx, l, call);
+    if (inserted && script) {
+      await storeCreationRollback(tx, {
+        flow: l.flow,
+        migration: l.migration,
+        script,
+        actor: call.actor,
+        correlationId: call.correlationId,
+      });
+    }
+  });
+}
+
 /** The migration's rows on every stage of the flow: the first stage Pending, the rest Queued. */
-async function ensureStages(tx: Tx, l: Loaded, call: StageCall): Promise<void> {
+async function ensureStages(tx: Tx, l: Loaded, call: StageCall): Promise<boolean> {
   const existing = await tx
     .select({ position: tables.migrationStages.position })
     .from(tables.migrationStages)
     .where(and(eq(tables.migrationStages.flowId, l.flow.id), eq(tables.migrationStages.migrationId, l.migration.id)));
-  if (existing.length === l.flow.stages.length) return;
+  if (existing.length === l.flow.stages.length) return false;
   const inserted = await tx
     .insert(tables.migrationStages)
     .values(
@@ -86,6 +126,7 @@ async function ensureStages(tx: Tx, l: Loaded, call: StageCall): Promise<void> {
       sql: l.migration.upSql + l.migration.downSql,
     });
   }
+  return inserted.length > 0;
 }
 
 async function lockOrCreate(tx: Tx, l: Loaded, call: StageCall): Promise<MigrationStageRow> {
@@ -109,6 +150,8 @@ export interface PromoteOptions {
   /** An agent seen within this window counts as reachable. */
   agentOnlineMs: number;
   now?: Date;
+  /** Deadline of the live-schema read when the migration enters the flow here. */
+  agentRequestTimeoutMs?: number;
 }
 
 /**
@@ -116,6 +159,11 @@ export interface PromoteOptions {
  * (control/rbac: migration.promote on the stage's environment); auto promotions have no caller.
  */
 export async function promote(db: Db, bus: Bus, call: StageCall, opts: PromoteOptions): Promise<RunView[]> {
+  await enterFlow(db, call, {
+    bus,
+    correlationId: call.correlationId,
+    ...(opts.agentRequestTimeoutMs !== undefined ? { agentRequestTimeoutMs: opts.agentRequestTimeoutMs } : {}),
+  });
   const l = await load(db, call);
   const ids = await db.transaction(async (tx) => {
     const row = await lockOrCreate(tx, l, call);
@@ -136,19 +184,26 @@ export async function promote(db: Db, bus: Bus, call: StageCall, opts: PromoteOp
         `cannot promote migration ${row.migrationId} on stage ${l.stage.environment.name}: its rollback failed; run the rollback again first`,
       );
     }
-    // Stage policy: a Critical migration never reaches a protected environment, whatever the
-    // approvals; the way forward is a new, safer migration.
-    if (l.stage.environment.protected && l.migration.riskLevel === "Critical") {
+    // Stage policy: a Critical migration never reaches a protected environment (nor a stage that
+    // blocks Critical), whatever the approvals; the way forward is a new, safer migration.
+    if (l.migration.riskLevel === "Critical" && blocksCritical(l.stage)) {
       throw new MigratrixError(
         "failed_precondition",
-        `cannot promote migration ${row.migrationId} to protected environment ${l.stage.environment.name}: its risk is Critical (${riskFindings(l.migration.riskReport, ["up"]).join("; ")})`,
+        `cannot promote migration ${row.migrationId} to ${l.stage.environment.protected ? "protected environment" : "stage"} ${l.stage.environment.name}: its risk is Critical (${riskFindings(l.migration.riskReport, ["up"]).join("; ")})`,
       );
     }
-    const t = await tally(tx, l.key, l.migration.checksum);
-    if (t.approvals < l.stage.requiredApprovals) {
+    const scripts = await stageRollbackScripts(tx, l.key);
+    const signed = approvalChecksum(l.migration.checksum, scripts);
+    const t = await tally(tx, l.key, signed);
+    const needed = approvalsNeeded(l.stage, l.migration.riskLevel);
+    if (t.approvals < needed) {
+      const extra =
+        needed > l.stage.requiredApprovals
+          ? ` (${l.stage.requiredApprovals} + ${needed - l.stage.requiredApprovals} because its risk is ${l.migration.riskLevel})`
+          : "";
       throw new MigratrixError(
         "failed_precondition",
-        `cannot promote migration ${row.migrationId} to ${l.stage.environment.name}: it needs ${l.stage.requiredApprovals} approval(s) and has ${t.approvals}${t.approvers.length ? ` (${t.approvers.join(", ")})` : ""}`,
+        `cannot promote migration ${row.migrationId} to ${l.stage.environment.name}: it needs ${needed} approval(s)${extra} and has ${t.approvals}${t.approvers.length ? ` (${t.approvers.join(", ")})` : ""}`,
       );
     }
     await preflight(tx, {
@@ -158,8 +213,9 @@ export async function promote(db: Db, bus: Bus, call: StageCall, opts: PromoteOp
       agentOnlineMs: opts.agentOnlineMs,
     });
     // After a completed rollback the apply runs are Completed: re-applying is a new attempt of each.
+    // A run left Pending on a Pending stage waited for re-approval of its generated rollback.
     const restartFrom: RunStateName[] =
-      row.operation === "revert" ? ["failed", "rejected", "completed"] : ["failed", "rejected"];
+      row.operation === "revert" ? ["failed", "rejected", "completed"] : ["failed", "rejected", "pending"];
     const prepared = [];
     for (const conn of l.stage.connections) {
       prepared.push(
@@ -170,6 +226,11 @@ export async function promote(db: Db, bus: Bus, call: StageCall, opts: PromoteOp
           connection: conn,
           direction: "apply",
           restartFrom,
+          rollback: {
+            expectedDownChecksum: scripts.find((s) => s.connectionId === conn.id)?.checksum ?? null,
+            allowWithoutBackup: l.stage.allowWithoutBackup,
+            maxBackupRows: l.stage.maxBackupRows,
+          },
           actor: call.actor,
           requestedBy: call.requestedBy,
           correlationId: call.correlationId,
@@ -184,9 +245,22 @@ export async function promote(db: Db, bus: Bus, call: StageCall, opts: PromoteOp
       correlationId: call.correlationId,
       doing: "promote",
       patch: { operation: "apply", checksum: l.migration.checksum },
-      detail: { flow: l.flow.name, approvals: t.approvers, checksum: l.migration.checksum },
+      detail: {
+        flow: l.flow.name,
+        approvals: t.approvers,
+        checksum: l.migration.checksum,
+        ...(scripts.length > 0 ? { approvalChecksum: signed } : {}),
+        ...(l.stage.allowWithoutBackup ? { allowWithoutBackup: true } : {}),
+        ...(l.stage.maxBackupRows > 0 ? { maxBackupRows: l.stage.maxBackupRows } : {}),
+      },
       sql: l.migration.upSql,
     });
+    // Every database of the stage already has it Completed (mx import --env marked it applied, or
+    // another flow ran it): nothing starts, so the stage is derived from those runs now.
+    if (prepared.length > 0 && prepared.every((p) => !p.started)) {
+      const run = { workspaceId: call.workspaceId, migrationId: l.migration.id, correlationId: call.correlationId };
+      await syncStagesOfRun(tx, { ...run, environmentId: l.stage.environmentId }, call.actor);
+    }
     return prepared;
   });
   return startAll(db, bus, l, ids);
@@ -235,7 +309,10 @@ export async function vote(
       eq(tables.approvals.userId, caller.userId),
     );
     const [previous] = await tx.select().from(tables.approvals).where(where).for("update");
-    if (previous && previous.checksum === l.migration.checksum) {
+    // A vote on running the migration signs its generated down scripts too; one on a rollback
+    // request signs the migration (the down script that runs is the one its apply stored).
+    const signed = operation === "apply" ? await stageApprovalChecksum(tx, l.key, l.migration) : l.migration.checksum;
+    if (previous && previous.checksum === signed) {
       throw new MigratrixError(
         "already_exists",
         `${caller.email} already voted ${previous.vote} on ${operation === "revert" ? "the rollback of " : ""}${l.migration.id} at ${l.stage.environment.name} (via ${previous.via}); one vote per person`,
@@ -251,7 +328,7 @@ export async function vote(
       email: caller.email.toLowerCase(),
       vote: choice,
       comment: call.comment,
-      checksum: l.migration.checksum,
+      checksum: signed,
       via: `${caller.tokenKind}:${caller.tokenName}`,
       createdAt: new Date(),
     };
@@ -269,7 +346,7 @@ export async function vote(
         flow: l.flow.name,
         stage: l.stage.position,
         operation,
-        checksum: l.migration.checksum,
+        checksum: signed,
         comment: call.comment,
         via: values.via,
       },
@@ -334,10 +411,18 @@ export async function rollback(
           eq(tables.runs.direction, "apply"),
         ),
       );
-    // Only databases the forward run changed: a failed transactional run left nothing behind.
+    // Only databases the forward run changed: a failed transactional run left nothing behind. A run
+    // whose agent died during a statement may have committed it unrecorded: its revert decides.
     const changed = l.stage.connections.filter((c) => {
       const run = applied.find((r) => r.connectionId === c.id);
-      return run !== undefined && (run.state === "completed" || run.statementsDone > 0);
+      if (run === undefined) return false;
+      return (
+        run.state === "completed" ||
+        run.statementsDone > 0 ||
+        diedDuringStatement(run) ||
+        // mx migration resolve --rollback: the operator says it may hold the migration's changes.
+        run.inDoubtAnswer !== null
+      );
     });
     const again = row.operation === "revert";
     const prepared = [];
@@ -387,6 +472,11 @@ export async function rollback(
     return prepared;
   });
   return startAll(db, bus, l, ids);
+}
+
+/** Failed by the reaper (its agent's lease lapsed) during a statement, not by the statement's error. */
+function diedDuringStatement(run: { state: RunStateName; failedStatement: number; error: RunErrorJson | null }) {
+  return run.state === "failed" && run.failedStatement > 0 && run.error?.code === "unavailable";
 }
 
 /** The stage's open rollback request, if any. */

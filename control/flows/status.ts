@@ -4,7 +4,8 @@ import { getMigration } from "../domain/migrations.ts";
 import { listRunsOfMigration, type RunView } from "../runs/queries.ts";
 import type { Db, RunDirection, RunStateName } from "../store/index.ts";
 import { tables } from "../store/index.ts";
-import type { FlowView, StageView } from "./definitions.ts";
+import { approvalsNeeded, type FlowView, type StageView } from "./definitions.ts";
+import { approvalChecksum, type RollbackScriptRow, stageRollbackScripts } from "./rollback-scripts.ts";
 import { type Tally, tally } from "./votes.ts";
 
 export interface StageStatusView {
@@ -19,6 +20,11 @@ export interface StageStatusView {
   runs: RunView[];
   /** What the migration changed on the previous stage's databases; "" when unknown. */
   schemaImpact: string;
+  /** Generated down scripts a vote on the stage signs (issue 5), and what the vote signs. */
+  rollbackScripts: RollbackScriptRow[];
+  approvalChecksum: string;
+  /** Approvals the migration needs here: the stage's, plus its risk policy's (approvalsNeeded). */
+  requiredApprovals: number;
 }
 
 export async function stageStatuses(
@@ -38,16 +44,21 @@ export async function stageStatuses(
   for (const stage of flow.stages) {
     const row = rows.find((r) => r.position === stage.position);
     const key = { workspaceId, flowId: flow.id, migrationId: migration.id, position: stage.position };
+    const scripts = await stageRollbackScripts(db, key);
+    const signed = approvalChecksum(migration.checksum, scripts);
     out.push({
       stage,
       // Before its first promotion or vote a migration has no rows: it would enter the flow so.
       state: row?.state ?? (stage.position === 1 ? "pending" : "queued"),
       operation: row?.operation ?? "apply",
-      tally: await tally(db, key, migration.checksum),
+      tally: await tally(db, key, signed),
       rollbackTally: await tally(db, key, migration.checksum, "revert"),
       rollbackRequestedBy: row?.rollbackRequestedBy ?? "",
       runs: runs.filter((r) => stage.connectionIds.includes(r.connectionId)),
       schemaImpact: await impactOf(db, previous),
+      rollbackScripts: scripts,
+      approvalChecksum: signed,
+      requiredApprovals: approvalsNeeded(stage, migration.riskLevel),
     });
     previous = runs.filter((r) => stage.connectionIds.includes(r.connectionId));
   }

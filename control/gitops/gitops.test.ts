@@ -544,7 +544,16 @@ describe("end to end: push → webhook → migration → flow → Completed", ()
         ["20260601000001_e2e", "archived"],
       ],
       archived: "[ARCHIVED] e2e",
-      audit: ["migration.create", "migration.archive", "gitops.sync", "flow.enter", "run.pending", "stage.in_progress"],
+      // Entering the flow generates the down script of a migration without -- DOWN (issue 5).
+      audit: [
+        "migration.create",
+        "migration.archive",
+        "gitops.sync",
+        "flow.enter",
+        "rollback.generate",
+        "run.pending",
+        "stage.in_progress",
+      ],
     });
   }, 30_000);
 });

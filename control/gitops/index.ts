@@ -1,5 +1,6 @@
 // GitOps (issue 8): repository links, webhook sync of migration files, pull requests from the platform.
 export { checkBranch, checkCloneUrl, createGitReader, type GitReader } from "./git.ts";
+export { type ImportInput, type ImportResult, importMigrations } from "./import.ts";
 export {
   DEFAULT_API,
   type EventRow,

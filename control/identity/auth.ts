@@ -65,6 +65,8 @@ export interface AuthenticateOptions {
   chatUser?: string | null;
   /** Bot tokens: let an unlinked chat account through (only for linking it). */
   allowUnlinkedChat?: boolean;
+  /** Bot tokens: without an mx-chat-user header the caller is the bot itself, with no role (the notification feed). */
+  botAsItself?: boolean;
   /** last_used_at is rewritten at most this often (default 60 s) to spare a write per call. */
   lastUsedGranularityMs?: number;
   now?: Date;
@@ -186,6 +188,21 @@ async function actingFor(db: Db, token: TokenRow, workspace: WorkspaceRow, opts:
     });
     return new AuthDenied(reason, message);
   };
+  if (!opts.chatUser && opts.botAsItself) {
+    return {
+      workspaceId: workspace.id,
+      workspaceName: workspace.name,
+      workspaceKind: workspace.kind,
+      tokenId: token.id,
+      tokenName: token.name,
+      tokenKind: token.kind,
+      userId: "",
+      email: `bot:${token.name}`,
+      workspaceRole: "member",
+      grants: new Map(),
+      actor: `bot:${token.name}`,
+    };
+  }
   if (!opts.chatUser) {
     throw await deny(
       "no_chat_user",

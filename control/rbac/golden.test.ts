@@ -30,6 +30,7 @@ interface Fixture {
   env: string;
   runId: string;
   migrationId: string;
+  transferId: string;
 }
 
 /**
@@ -62,6 +63,9 @@ const REQUESTS: Record<string, (f: Fixture) => object> = {
   "DriftService/CheckDrift": (f) => ({ environment: f.env, connection: "no-such-connection" }),
   "DriftService/ListDrift": (f) => ({ environment: f.env }),
   "DriftService/SetDriftSchedule": (f) => ({ environment: f.env, cron: "not a cron" }),
+  "BackupService/ListBackups": (f) => ({ environment: f.env, connection: "no-such-connection" }),
+  "BackupService/PurgeBackups": (f) => ({ environment: f.env, connection: "no-such-connection", migrationId: "m" }),
+  "BackupService/SetBackupRetention": (f) => ({ environment: f.env, keepDays: 99_999 }),
   "ExplorerService/Query": (f) => ({ connection: `${f.env}/no-such-connection`, sql: "select 1" }),
   "ExplorerService/AskSql": (f) => ({ environment: f.env, question: "" }),
   "ExplorerService/AddMaskPolicy": (f) => ({ environment: f.env, pattern: "not a pattern", kind: "full" }),
@@ -69,8 +73,18 @@ const REQUESTS: Record<string, (f: Fixture) => object> = {
   "ExplorerService/RemoveMaskPolicy": (f) => ({ environment: f.env, id: "not-a-uuid" }),
   "ExplorerService/SetExplorerSettings": (f) => ({ environment: f.env, writesAllowed: false }),
   "ExplorerService/ListQueryHistory": (f) => ({ environment: f.env }),
+  "ExplorerService/BrowseTable": (f) => ({ connection: `${f.env}/no-such-connection`, table: "t" }),
+  "ExplorerService/EditRow": (f) => ({ connection: `${f.env}/no-such-connection`, table: "t", op: "delete" }),
+  "ExplorerService/SetWriteGrant": (f) => ({ environment: f.env, email: "nobody@example.com", granted: true }),
+  "ExplorerService/ListWriteGrants": (f) => ({ environment: f.env }),
   "AuditService/ExportAudit": () => ({ format: 99 }),
+  "GitOpsService/ImportMigrations": (f) => ({ environment: f.env, format: "bogus" }),
   "FlowService/GetFlow": () => ({ name: "no-such-flow" }),
+  "TransferService/StartTransfer": (f) => ({ from: `${f.env}/no-such-connection`, to: `${f.env}/no-such-connection` }),
+  "TransferService/GetTransfer": (f) => ({ id: f.transferId }),
+  "TransferService/WatchTransfer": (f) => ({ id: f.transferId }),
+  "TransferService/ListTransfers": (f) => ({ environment: f.env }),
+  "TransferService/RemoveTransferSchedule": (f) => ({ environment: f.env, id: crypto.randomUUID() }),
   "FlowService/Promote": (f) => ({ flow: "no-such-flow", migrationId: f.migrationId, stage: f.env }),
   "FlowService/Approve": (f) => ({ flow: "no-such-flow", migrationId: f.migrationId, stage: f.env }),
   "FlowService/Reject": (f) => ({ flow: "no-such-flow", migrationId: f.migrationId, stage: f.env }),
@@ -206,7 +220,30 @@ beforeAll(async () => {
         requestedBy: "golden",
       })
       .returning();
-    fixtures.set(kind, { env: ENV[kind], runId: run!.id, migrationId: migration.id });
+    const [transfer] = await store.db
+      .insert(tables.transferJobs)
+      .values({
+        workspaceId: h.workspaceId,
+        sourceConnectionId: conn!.id,
+        targetConnectionId: conn!.id,
+        environmentId: conn!.environmentId,
+        options: {
+          tables: [],
+          batchRows: 0,
+          create: false,
+          onConflict: "fail",
+          confirmTruncate: false,
+          noKeyOk: false,
+          acceptLoss: false,
+          via: "",
+        },
+        state: "completed",
+        trigger: "manual",
+        correlationId: "golden",
+        requestedBy: "golden",
+      })
+      .returning();
+    fixtures.set(kind, { env: ENV[kind], runId: run!.id, migrationId: migration.id, transferId: transfer!.id });
   }
 }, 60_000);
 

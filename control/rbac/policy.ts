@@ -58,6 +58,12 @@ export const ACTIONS = {
   /** Who counts toward a stage's approvals is the stage policy's (flows); viewers never vote. */
   "migration.approve": onEnv(["admin", "approver", "editor"]),
   "migration.rollback": onEnv(["admin", "editor"], ["admin"]),
+  /**
+   * mx import --env: marking migrations applied in an environment's databases from another tool's
+   * history. It records as done what no flow stage approved and no runner ran, like a direct run on
+   * a protected environment: the environment's admins only, whatever its kind.
+   */
+  "history.import": onEnv(["admin"]),
   /** Repository links (GitOps): where migrations come from and the secrets to reach them. */
   "gitops.manage": workspaceAdmin,
   /** Scheduled work on an environment (drift checks; transfers): its admins. */
@@ -68,6 +74,21 @@ export const ACTIONS = {
   "explorer.write": onEnv(["admin", "editor"], ["admin"]),
   /** Mask policies and explorer settings of an environment. */
   "explorer.manage": onEnv(["admin"]),
+  /** The backup areas' listing (what was kept, its size, no rows): like reading the schema. */
+  "backup.read": onEnv(ALL, ["admin", "approver", "editor"]),
+  /** Dropping kept rows for good: admins of the environment. */
+  "backup.purge": onEnv(["admin"]),
+  /** Chat notification routes (which channel hears what). */
+  "notifications.manage": workspaceAdmin,
+  /** The notification feed and its delivery position: chat bots only, for their token's workspace. */
+  "notifications.consume": { scope: "workspace", who: "bot" },
+  /**
+   * Data transfer (issue 7). Reading a source copies its rows out: any role on an open environment,
+   * admins and editors on a protected one. Writing a target changes its data like a direct run:
+   * editors on an open environment, admins only on a protected one (PROD).
+   */
+  "transfer.read": onEnv(ALL, ["admin", "editor"]),
+  "transfer.write": onEnv(["admin", "editor"], ["admin"]),
 } as const satisfies Record<string, Need>;
 
 export type Action = keyof typeof ACTIONS;

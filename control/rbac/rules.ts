@@ -6,6 +6,7 @@ import { MigratrixError } from "../../common/errors.ts";
 import { requireUuid } from "../ids.ts";
 import type { Db } from "../store/index.ts";
 import { tables } from "../store/index.ts";
+import { transferEnvironment } from "../transfers/index.ts";
 import type { Action } from "./policy.ts";
 
 /** A request message as the interceptor sees it: a plain object of fields. */
@@ -48,6 +49,9 @@ async function runEnv(req: RequestFields, { db, workspaceId }: Lookup): Promise<
   if (!row) throw new MigratrixError("not_found", `run ${runId} not found`);
   return row.name;
 }
+
+/** "<environment>/<connection>" in another field → environment. */
+const connectionEnvOf = (name: string) => (req: RequestFields) => field(name)(req).split("/")[0] ?? "";
 
 const S = "migratrix.control.v1.";
 
@@ -103,6 +107,13 @@ export const RULES: Readonly<Record<string, Rule | typeof PUBLIC>> = {
   [`${S}GitOpsService/SyncRepository`]: { action: "migration.create" },
   [`${S}GitOpsService/OpenPullRequest`]: { action: "migration.create" },
   [`${S}GitOpsService/ListGitOpsEvents`]: { action: "workspace.read" },
+  // Storing imported migrations is creating migrations; marking them applied on an environment
+  // needs its admins (policy.ts, history.import).
+  [`${S}GitOpsService/ImportMigrations`]: {
+    action: "history.import",
+    environment: field("environment"),
+    withoutEnvironment: "migration.create",
+  },
 
   // Explorer: reads for every role (masked); the write check is finer, in the handler.
   [`${S}ExplorerService/Query`]: { action: "explorer.query", environment: connectionEnv },
@@ -112,6 +123,16 @@ export const RULES: Readonly<Record<string, Rule | typeof PUBLIC>> = {
   [`${S}ExplorerService/RemoveMaskPolicy`]: { action: "explorer.manage", environment: field("environment") },
   [`${S}ExplorerService/SetExplorerSettings`]: { action: "explorer.manage", environment: field("environment") },
   [`${S}ExplorerService/ListQueryHistory`]: { action: "explorer.query", environment: field("environment") },
+  // Browsing is a read; an edit's write check (roles, protected environments' write grants) is in the handler.
+  [`${S}ExplorerService/BrowseTable`]: { action: "explorer.query", environment: connectionEnv },
+  [`${S}ExplorerService/EditRow`]: { action: "explorer.query", environment: connectionEnv },
+  [`${S}ExplorerService/SetWriteGrant`]: { action: "explorer.manage", environment: field("environment") },
+  [`${S}ExplorerService/ListWriteGrants`]: { action: "explorer.query", environment: field("environment") },
+
+  // Backups (issue 5): listed like the schema; purged and their retention set by admins.
+  [`${S}BackupService/ListBackups`]: { action: "backup.read", environment: field("environment") },
+  [`${S}BackupService/PurgeBackups`]: { action: "backup.purge", environment: field("environment") },
+  [`${S}BackupService/SetBackupRetention`]: { action: "schedule.manage", environment: field("environment") },
 
   [`${S}AuditService/ListAudit`]: { action: "audit.read" },
   [`${S}AuditService/VerifyAudit`]: { action: "audit.read" },
@@ -124,7 +145,31 @@ export const RULES: Readonly<Record<string, Rule | typeof PUBLIC>> = {
   [`${S}FlowService/Approve`]: { action: "migration.approve", environment: field("stage") },
   [`${S}FlowService/Reject`]: { action: "migration.approve", environment: field("stage") },
   [`${S}FlowService/Rollback`]: { action: "migration.rollback", environment: field("stage") },
+
+  // Chat notifications: routes are workspace settings; the feed and its position are the bots'.
+  [`${S}NotificationService/SetNotificationRoute`]: { action: "notifications.manage" },
+  [`${S}NotificationService/ListNotificationRoutes`]: { action: "workspace.read" },
+  [`${S}NotificationService/RemoveNotificationRoute`]: { action: "notifications.manage" },
+  [`${S}NotificationService/WatchNotifications`]: { action: "notifications.consume" },
+  [`${S}NotificationService/AckNotification`]: { action: "notifications.consume" },
+
+  // Data transfer: the rule checks writing into the target ("to"); the handler checks reading the
+  // source (transfer.read) and, for a schedule, schedule.manage on the target's environment.
+  [`${S}TransferService/StartTransfer`]: { action: "transfer.write", environment: connectionEnvOf("to") },
+  [`${S}TransferService/GetTransfer`]: { action: "run.read", environment: transferEnv },
+  [`${S}TransferService/WatchTransfer`]: { action: "run.read", environment: transferEnv },
+  [`${S}TransferService/ListTransfers`]: {
+    action: "run.read",
+    environment: field("environment"),
+    withoutEnvironment: "workspace.read",
+  },
+  [`${S}TransferService/RemoveTransferSchedule`]: { action: "schedule.manage", environment: field("environment") },
 };
+
+/** A transfer job's id → its target's environment. */
+function transferEnv(req: RequestFields, { db, workspaceId }: Lookup): Promise<string> {
+  return transferEnvironment(db, workspaceId, field("id")(req));
+}
 
 export function ruleFor(method: string): Rule | typeof PUBLIC | undefined {
   return RULES[method];
@@ -132,3 +177,12 @@ export function ruleFor(method: string): Rule | typeof PUBLIC | undefined {
 
 /** The one call a bot may make for a chat account nobody is linked to yet. */
 export const UNLINKED_CHAT_ALLOWED = `${S}IdentityService/LinkChatIdentity`;
+
+/**
+ * Calls a bot makes as itself (no mx-chat-user header): the notification feed of the bot token's
+ * workspace. The caller is then the bot with no role; everything else still needs a chat user.
+ */
+export const BOT_AS_ITSELF: ReadonlySet<string> = new Set([
+  `${S}NotificationService/WatchNotifications`,
+  `${S}NotificationService/AckNotification`,
+]);

@@ -10,6 +10,7 @@ import {
   type Access,
   type Action,
   authorize,
+  BOT_AS_ITSELF,
   PUBLIC,
   type RequestFields,
   ruleFor,
@@ -148,6 +149,7 @@ export function authInterceptor(deps: InterceptorDeps): Interceptor {
         via: `rpc ${method}`,
         chatUser: req.header.get(CHAT_USER_HEADER),
         allowUnlinkedChat: method === UNLINKED_CHAT_ALLOWED,
+        botAsItself: BOT_AS_ITSELF.has(method),
       });
       req.contextValues.set(CALLER, caller);
     } catch (err) {

@@ -1,5 +1,6 @@
 import type { Bus } from "../../bus/types.ts";
 import type { Logger } from "../../common/log.ts";
+import type { ExplorerControlHooks } from "../explorer/index.ts";
 import type { PasswordCost } from "../identity/index.ts";
 import type { RunNotifier } from "../runs/notifier.ts";
 import type { Clock, Scheduler } from "../schedules/index.ts";
@@ -22,4 +23,6 @@ export interface ServiceDeps {
   /** The shared scheduler (woken when a schedule changes) and its clock. */
   scheduler?: Scheduler;
   clock?: Clock;
+  /** Test hook: switches the explorer's classifier off (control/explorer/query.ts). */
+  explorerHooks?: ExplorerControlHooks;
 }

@@ -1,11 +1,22 @@
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { MigratrixError } from "../../common/errors.ts";
-import type { ConnectionService, EnvironmentService } from "../../proto/gen/migratrix/control/v1/environment_pb.ts";
+import type {
+  AddConnectionRequest,
+  ConnectionService,
+  EnvironmentService,
+} from "../../proto/gen/migratrix/control/v1/environment_pb.ts";
 import { callAgent } from "../bus-side/agent-rpc.ts";
 import { getAgent, listAgents } from "../domain/agents.ts";
-import { insertConnection, listConnections } from "../domain/connections.ts";
+import { type ConnectionView, insertConnection, listConnections } from "../domain/connections.ts";
 import { engineFromProto } from "../domain/engines.ts";
-import { checkName, createEnvironment, getEnvironment, listEnvironments } from "../domain/environments.ts";
+import {
+  checkName,
+  createEnvironment,
+  type EnvironmentRow,
+  getEnvironment,
+  listEnvironments,
+} from "../domain/environments.ts";
+import { readCredentialIds, registerReadCredential } from "../explorer/index.ts";
 import { callerOf, correlationOf } from "./context.ts";
 import { agentMsg, connectionMsg, environmentMsg } from "./convert.ts";
 import type { ServiceDeps } from "./deps.ts";
@@ -44,8 +55,12 @@ export function connectionService(deps: ServiceDeps): Partial<ServiceImpl<typeof
     async listConnections(req, ctx) {
       const c = callerOf(ctx);
       if (req.environment) await getEnvironment(deps.db, c.workspaceId, req.environment);
+      const withReadCredential = await readCredentialIds(deps.db, c.workspaceId);
       return {
-        connections: (await listConnections(deps.db, c.workspaceId, req.environment || undefined)).map(connectionMsg),
+        connections: (await listConnections(deps.db, c.workspaceId, req.environment || undefined)).map((x) => ({
+          ...connectionMsg(x),
+          readCredential: withReadCredential.has(x.id),
+        })),
       };
     },
     async addConnection(req, ctx) {
@@ -60,6 +75,7 @@ export function connectionService(deps: ServiceDeps): Partial<ServiceImpl<typeof
         throw new MigratrixError("invalid_argument", `connection ${env.name}/${req.name}: sealed_url is empty`);
       }
       const existing = await listConnections(deps.db, c.workspaceId, env.name);
+      if (req.readOnly) return addReadCredential(deps, ctx, { req, env, existing, engine });
       if (existing.some((x) => x.name === req.name)) {
         throw new MigratrixError("already_exists", `connection ${env.name}/${req.name} already exists`);
       }
@@ -98,4 +114,67 @@ export function connectionService(deps: ServiceDeps): Partial<ServiceImpl<typeof
       return { connection: connectionMsg(conn), serverVersion };
     },
   };
+}
+
+/**
+ * AddConnection with read_only: the sealed URL becomes the read-only credential of the existing
+ * connection (explorer reads on protected environments use it). Its agent checks the role cannot
+ * write before keeping it; the control plane records only that one exists.
+ */
+async function addReadCredential(
+  deps: ServiceDeps,
+  ctx: HandlerContext,
+  p: { req: AddConnectionRequest; env: EnvironmentRow; existing: ConnectionView[]; engine: string },
+) {
+  const c = callerOf(ctx);
+  const correlationId = correlationOf(ctx);
+  const path = `${p.env.name}/${p.req.name}`;
+  const conn = p.existing.find((x) => x.name === p.req.name);
+  if (!conn) {
+    throw new MigratrixError(
+      "not_found",
+      `connection ${path} not found: add the connection first, then its read-only credential`,
+    );
+  }
+  if (conn.engine !== p.engine) {
+    throw new MigratrixError("invalid_argument", `connection ${path} is ${conn.engine}, the credential is ${p.engine}`);
+  }
+  if (p.req.agentId !== conn.agentId) {
+    throw new MigratrixError(
+      "invalid_argument",
+      `connection ${path} is served by agent ${conn.agentId}: seal its read-only credential to that agent`,
+    );
+  }
+  const replies = await callAgent(deps.bus, {
+    workspaceId: c.workspaceId,
+    agentId: conn.agentId,
+    timeoutMs: deps.agentRequestTimeoutMs,
+    request: {
+      correlationId,
+      workspaceId: c.workspaceId,
+      kind: {
+        case: "storeSecret",
+        value: {
+          connection: { name: conn.name, environment: p.env.name, engine: p.req.engine },
+          sealedUrl: p.req.sealedUrl,
+          readOnly: true,
+        },
+      },
+    },
+  });
+  const confirmed = replies.find((r) => r.kind.case === "storeSecret")?.kind;
+  if (confirmed?.case !== "storeSecret") {
+    throw new MigratrixError("internal", `agent ${conn.agentId} answered store_secret without a confirmation`);
+  }
+  const serverVersion = confirmed.value.serverVersion;
+  await deps.db.transaction((tx) =>
+    registerReadCredential(tx, {
+      workspaceId: c.workspaceId,
+      connection: conn,
+      actor: c.actor,
+      correlationId,
+      serverVersion,
+    }),
+  );
+  return { connection: { ...connectionMsg(conn), readCredential: true }, serverVersion };
 }

@@ -14,11 +14,15 @@ import {
   addMaskPolicy,
   aiConfigFromEnv,
   askSql,
+  browseTable,
+  editRow,
   listMaskPolicies,
+  listWriteGrants,
   type MaskPolicyRow,
   queryHistory,
   removeMaskPolicy,
   runQuery,
+  setWriteGrant,
   setWritesAllowed,
 } from "../explorer/index.ts";
 import { roleOn } from "../rbac/index.ts";
@@ -57,7 +61,78 @@ export function explorerService(deps: ServiceDeps): Partial<ServiceImpl<typeof E
         authorizeWrite: async () => {
           await authorizeCall(deps.db, ctx, "explorer.write", env.name);
         },
+        ...(deps.explorerHooks ? { hooks: deps.explorerHooks } : {}),
       });
+    },
+
+    async browseTable(req, ctx) {
+      const c = callerOf(ctx);
+      const conn = await getConnectionByPath(deps.db, c.workspaceId, req.connection);
+      const env = accessOf(ctx).environment ?? (await getEnvironment(deps.db, c.workspaceId, conn.environment));
+      const page = await browseTable({
+        db: deps.db,
+        bus: deps.bus,
+        caller: c,
+        role: roleOn(c, env.id),
+        connection: conn,
+        environment: env,
+        table: req.table,
+        after: req.after,
+        limit: req.limit,
+        timeoutMs: 0,
+        correlationId: correlationOf(ctx),
+      });
+      return { columns: page.columns, rows: page.rows, keyColumns: page.keyColumns, nextAfter: page.nextAfter };
+    },
+
+    async editRow(req, ctx) {
+      const c = callerOf(ctx);
+      const conn = await getConnectionByPath(deps.db, c.workspaceId, req.connection);
+      const env = accessOf(ctx).environment ?? (await getEnvironment(deps.db, c.workspaceId, conn.environment));
+      const r = await editRow({
+        db: deps.db,
+        bus: deps.bus,
+        caller: c,
+        role: roleOn(c, env.id),
+        connection: conn,
+        environment: env,
+        table: req.table,
+        op: req.op,
+        key: req.key,
+        expected: req.expected,
+        values: req.values,
+        correlationId: correlationOf(ctx),
+        authorizeWrite: async () => {
+          await authorizeCall(deps.db, ctx, "explorer.write", env.name);
+        },
+      });
+      return { rowsAffected: BigInt(r.rowsAffected), beforeSha256: r.beforeSha256, afterSha256: r.afterSha256 };
+    },
+
+    async setWriteGrant(req, ctx) {
+      const c = callerOf(ctx);
+      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      await setWriteGrant(deps.db, {
+        workspaceId: c.workspaceId,
+        environment: env,
+        email: req.email,
+        granted: req.granted,
+        actor: c.actor,
+        correlationId: correlationOf(ctx),
+      });
+      return {};
+    },
+
+    async listWriteGrants(req, ctx) {
+      const c = callerOf(ctx);
+      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      return {
+        grants: (await listWriteGrants(deps.db, c.workspaceId, env.id)).map((g) => ({
+          email: g.email,
+          grantedBy: g.grantedBy,
+          grantedAt: timestampFromDate(g.grantedAt),
+        })),
+      };
     },
 
     async askSql(req, ctx) {

@@ -10,14 +10,17 @@ import {
   StagePolicy,
   type StageStatusSchema,
 } from "../../proto/gen/migratrix/control/v1/flow_pb.ts";
+import type { RollbackScriptSchema } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { engineToProto } from "../domain/engines.ts";
 import {
   autoAdvance,
   createFlow,
+  enterFlow,
   type FlowView,
   getFlow,
   listFlows,
   promote,
+  type RollbackScriptRow,
   rollback,
   type StageCall,
   type StageStatusView,
@@ -54,11 +57,15 @@ function flowMsg(f: FlowView): MessageInitShape<typeof FlowSchema> {
       approverEmails: s.approverEmails,
       allowSelfApproval: s.allowSelfApproval,
       rollbackApprovals: s.rollbackApprovals,
+      riskApprovals: s.riskApprovals,
+      blockCritical: s.blockCritical,
+      allowWithoutBackup: s.allowWithoutBackup,
+      maxBackupRows: s.maxBackupRows,
     })),
   };
 }
 
-function statusMsg(s: StageStatusView): MessageInitShape<typeof StageStatusSchema> {
+function statusMsg(s: StageStatusView, flowName: string): MessageInitShape<typeof StageStatusSchema> {
   const states = ["queued", "pending", "in_progress", "completed", "failed", "rejected"] as const;
   return {
     position: s.stage.position,
@@ -66,7 +73,7 @@ function statusMsg(s: StageStatusView): MessageInitShape<typeof StageStatusSchem
     state: states.indexOf(s.state) + 1,
     operation: s.operation,
     approvals: s.tally.approvals,
-    requiredApprovals: s.stage.requiredApprovals,
+    requiredApprovals: s.requiredApprovals,
     votes: [...s.tally.votes, ...s.rollbackTally.votes].map((v) => ({
       email: v.email,
       approve: v.vote === "approve",
@@ -82,6 +89,31 @@ function statusMsg(s: StageStatusView): MessageInitShape<typeof StageStatusSchem
     rollbackRequestedBy: s.rollbackRequestedBy,
     rollbackApprovals: s.rollbackTally.approvals,
     rollbackRequiredApprovals: s.stage.rollbackApprovals,
+    rollbackScripts: s.rollbackScripts.map((r) =>
+      rollbackScriptMsg(r, {
+        flow: flowName,
+        stage: s.stage.environment.name,
+        connection: s.stage.connections.find((c) => c.id === r.connectionId)?.name ?? r.connectionId,
+      }),
+    ),
+    approvalChecksum: s.approvalChecksum,
+  };
+}
+
+/** A generated down script as the API shows it, with the names of its flow, stage and database. */
+export function rollbackScriptMsg(
+  r: RollbackScriptRow,
+  names: { flow: string; stage: string; connection: string },
+): MessageInitShape<typeof RollbackScriptSchema> {
+  return {
+    ...names,
+    sql: r.downSql,
+    checksum: r.checksum,
+    reversibility: r.reversibility,
+    notes: r.notes,
+    origin: r.origin,
+    source: r.source,
+    generatedAt: timestampFromDate(r.generatedAt),
   };
 }
 
@@ -110,8 +142,14 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
     const stage = stageOf(flow, call.stage);
     const all = await stageStatuses(deps.db, call.workspaceId, flow, call.migrationId);
     const mine = all.find((s) => s.stage.position === stage.position);
-    return mine ? statusMsg(mine) : undefined;
+    return mine ? statusMsg(mine, flow.name) : undefined;
   };
+  // Entering a flow reads the first stage's live schema for the generated down script (issue 5).
+  const entry = (call: StageCall) => ({
+    bus: deps.bus,
+    agentRequestTimeoutMs: deps.agentRequestTimeoutMs,
+    correlationId: call.correlationId,
+  });
   return {
     async createFlow(req, ctx) {
       const c = callerOf(ctx);
@@ -127,6 +165,10 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
           approverEmails: s.approverEmails,
           allowSelfApproval: s.allowSelfApproval,
           rollbackApprovals: s.rollbackApprovals,
+          allowWithoutBackup: s.allowWithoutBackup,
+          maxBackupRows: s.maxBackupRows,
+          riskApprovals: s.riskApprovals,
+          blockCritical: s.blockCritical,
         })),
         actor: c.actor,
         createdBy: requesterOf(c),
@@ -138,7 +180,7 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
       const c = callerOf(ctx);
       const flow = await getFlow(deps.db, c.workspaceId, req.name);
       const stages = req.migrationId ? await stageStatuses(deps.db, c.workspaceId, flow, req.migrationId) : [];
-      return { flow: flowMsg(flow), stages: stages.map(statusMsg) };
+      return { flow: flowMsg(flow), stages: stages.map((s) => statusMsg(s, flow.name)) };
     },
     async listFlows(_req, ctx) {
       const c = callerOf(ctx);
@@ -147,7 +189,10 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
     async promote(req, ctx) {
       const c = callerOf(ctx);
       const call = stageCall(req, c, ctx);
-      await promote(deps.db, deps.bus, call, { agentOnlineMs: deps.agentOnlineMs });
+      await promote(deps.db, deps.bus, call, {
+        agentOnlineMs: deps.agentOnlineMs,
+        agentRequestTimeoutMs: deps.agentRequestTimeoutMs,
+      });
       return { stage: await statusOf(call) };
     },
     async approve(req, ctx) {
@@ -159,6 +204,7 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
         await rollback(deps.db, deps.bus, call, { whenApproved: true });
         return { stage: await statusOf(call) };
       }
+      await enterFlow(deps.db, call, entry(call));
       await vote(deps.db, { ...call, comment: req.comment }, c, "approve");
       const flow = await getFlow(deps.db, c.workspaceId, call.flow);
       const stage = stageOf(flow, call.stage);
@@ -174,6 +220,7 @@ export function flowService(deps: ServiceDeps): Partial<ServiceImpl<typeof FlowS
     async reject(req, ctx) {
       const c = callerOf(ctx);
       const call = stageCall(req, c, ctx);
+      if (!req.rollback) await enterFlow(deps.db, call, entry(call));
       await vote(deps.db, { ...call, comment: req.comment }, c, "reject", req.rollback ? "revert" : "apply");
       return { stage: await statusOf(call) };
     },

@@ -14,6 +14,7 @@ import { engineFromProto, engineToProto } from "../domain/engines.ts";
 import {
   type GitOpsRuntime,
   getLink,
+  importMigrations,
   type LinkRow,
   linkRepository,
   listEvents,
@@ -149,6 +150,22 @@ export function gitopsService(
         git: deps.gitops.git,
       });
       return { ...pr, number: BigInt(pr.number) };
+    },
+    async importMigrations(req, ctx) {
+      const c = callerOf(ctx);
+      return importMigrations(deps, {
+        workspaceId: c.workspaceId,
+        format: req.format,
+        engine: engineFromProto(req.engine, "import"),
+        files: req.files,
+        environment: req.environment,
+        connection: req.connection,
+        dryRun: req.dryRun,
+        source: req.source,
+        actor: c.actor,
+        requestedBy: requesterOf(c),
+        correlationId: correlationOf(ctx),
+      });
     },
     async listGitOpsEvents(req, ctx) {
       const c = callerOf(ctx);

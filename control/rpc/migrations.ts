@@ -4,6 +4,7 @@ import type { MigrationService } from "../../proto/gen/migratrix/control/v1/migr
 import { engineFromProto } from "../domain/engines.ts";
 import { getEnvironment } from "../domain/environments.ts";
 import { createMigration, getMigration, listMigrations } from "../domain/migrations.ts";
+import { enterFlow, getFlow, migrationRollbackScripts } from "../flows/index.ts";
 import { requesterOf } from "../identity/index.ts";
 import { getRun, listRunsOfEnvironment, listRunsOfMigration } from "../runs/queries.ts";
 import { resolveRun } from "../runs/resolve.ts";
@@ -13,6 +14,7 @@ import { watchRun } from "../runs/watch.ts";
 import { callerOf, correlationOf } from "./context.ts";
 import { migrationMsg, runMsg } from "./convert.ts";
 import type { ServiceDeps } from "./deps.ts";
+import { rollbackScriptMsg } from "./flows.ts";
 
 export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof MigrationService>> {
   return {
@@ -27,6 +29,23 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
         createdBy: requesterOf(c),
         correlationId: correlationOf(ctx),
       });
+      if (req.flow) {
+        const flow = await getFlow(deps.db, c.workspaceId, req.flow);
+        const call = {
+          workspaceId: c.workspaceId,
+          flow: flow.name,
+          migrationId: m.id,
+          stage: flow.stages[0]?.environment.name ?? "",
+          actor: c.actor,
+          requestedBy: requesterOf(c),
+          correlationId: correlationOf(ctx),
+        };
+        await enterFlow(deps.db, call, {
+          bus: deps.bus,
+          agentRequestTimeoutMs: deps.agentRequestTimeoutMs,
+          correlationId: call.correlationId,
+        });
+      }
       return { migration: migrationMsg(m) };
     },
     async getMigration(req, ctx) {
@@ -35,6 +54,9 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
       return {
         migration: migrationMsg(m),
         runs: (await listRunsOfMigration(deps.db, c.workspaceId, m.id)).map(runMsg),
+        rollbackScripts: (await migrationRollbackScripts(deps.db, c.workspaceId, m.id)).map(({ script, ...names }) =>
+          rollbackScriptMsg(script, names),
+        ),
       };
     },
     async listMigrations(_req, ctx) {
@@ -93,15 +115,16 @@ export function migrationService(deps: ServiceDeps): Partial<ServiceImpl<typeof 
     },
     async resolveRun(req, ctx) {
       const c = callerOf(ctx);
-      const run = await resolveRun(deps.db, deps.bus, {
+      const res = await resolveRun(deps.db, deps.bus, {
         workspaceId: c.workspaceId,
         runId: req.runId,
         resolution: req.resolution,
+        rollback: req.rollback,
         actor: c.actor,
         requestedBy: requesterOf(c),
         correlationId: correlationOf(ctx),
       });
-      return { run: runMsg(run) };
+      return { run: runMsg(res.run), message: res.message };
     },
   };
 }

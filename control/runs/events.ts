@@ -3,8 +3,10 @@
 // run's counters and state, auditing the end of the run in the same transaction.
 import { toJson } from "@bufbuild/protobuf";
 import { and, eq } from "drizzle-orm";
+import { BACKUP_SKIPPED, ROLLBACK_CHANGED } from "../../engines/index.ts";
 import {
   type DirtyTarget,
+  type GeneratedRollback,
   type JobEvent,
   JobEventSchema,
   RunOutcome,
@@ -12,6 +14,7 @@ import {
 import { appendAudit } from "../audit/index.ts";
 import { recordExpectedSchema, withoutSnapshot } from "../drift/expected.ts";
 import { type StageKey, syncStagesOfRun } from "../flows/lifecycle.ts";
+import { recordRegeneratedRollback } from "../flows/rollback-scripts.ts";
 import { isUuid } from "../ids.ts";
 import type { Db, RunErrorJson, RunStateName, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
@@ -36,7 +39,12 @@ export async function applyJobEvent(
   }
   return db.transaction(async (tx) => {
     const [row] = await tx
-      .select({ run: tables.runs, servingAgent: tables.connections.agentId, environment: tables.environments.name })
+      .select({
+        run: tables.runs,
+        servingAgent: tables.connections.agentId,
+        environment: tables.environments.name,
+        connection: tables.connections.name,
+      })
       .from(tables.runs)
       .innerJoin(tables.connections, eq(tables.connections.id, tables.runs.connectionId))
       .innerJoin(tables.environments, eq(tables.environments.id, tables.runs.environmentId))
@@ -48,7 +56,7 @@ export async function applyJobEvent(
     if (why) return { outcome: "stale", reason: why };
 
     const now = new Date();
-    const { patch, finalState, waiting } = transition(run, event, now);
+    const { patch, finalState, waiting, rollbackChanged } = transition(run, event, now);
     const state = patch.state ?? run.state;
     const seq = run.eventSeq + 1;
     const [stored] = await tx
@@ -82,6 +90,27 @@ export async function applyJobEvent(
       await auditEnd(tx, { ...run, ...patch }, row.environment, input.workspaceId, event);
       opened = await syncStagesOfRun(tx, run, actor);
       if (state === "completed") woken = await wakeWaitingRuns(tx, run, row.environment, actor);
+    }
+    if (rollbackChanged) {
+      await recordRegeneratedRollback(tx, {
+        run,
+        environment: row.environment,
+        connection: row.connection,
+        changed: rollbackChanged,
+        actor,
+      });
+    }
+    if (event.kind.case === "log" && event.kind.value.code === BACKUP_SKIPPED) {
+      // The stage's policy let the run go on without a backup: the choice is on the audit trail.
+      await appendAudit(tx, {
+        workspaceId: input.workspaceId,
+        actor,
+        action: "run.backup_skipped",
+        environment: row.environment,
+        target: `run:${run.id}`,
+        correlationId: event.correlationId || run.correlationId,
+        detail: { migrationId: run.migrationId, attempt: run.attempt, reason: event.kind.value.message },
+      });
     }
     if (waiting) {
       await appendAudit(tx, {
@@ -123,7 +152,7 @@ function transition(
   run: RunRow,
   event: JobEvent,
   now: Date,
-): { patch: RunPatch; finalState: boolean; waiting?: DirtyTarget } {
+): { patch: RunPatch; finalState: boolean; waiting?: DirtyTarget; rollbackChanged?: GeneratedRollback } {
   const k = event.kind;
   switch (k.case) {
     case "started":
@@ -163,6 +192,23 @@ function transition(
       };
     }
     case "rejected":
+      if (k.value.rollbackChanged) {
+        // Not an end: the run waits (Pending) for approvals of the down script its target gives.
+        const changed = k.value.rollbackChanged;
+        return {
+          patch: {
+            state: "pending",
+            error: {
+              code: "failed_precondition",
+              message: k.value.error?.message || ROLLBACK_CHANGED,
+              rollbackChanged: changed.checksum,
+            },
+            leaseExpiresAt: null,
+          },
+          finalState: false,
+          rollbackChanged: changed,
+        };
+      }
       if (k.value.dirty) {
         // Not an end: the run waits (Pending) for the migration that left the target dirty.
         const message =

@@ -9,7 +9,7 @@ import { InDoubtResolution, JobSchema } from "../../proto/gen/migratrix/agent/v1
 import { appendAudit } from "../audit/index.ts";
 import { engineToProto } from "../domain/engines.ts";
 import type { MigrationRow } from "../domain/migrations.ts";
-import type { RunDirection, RunStateName, Tx } from "../store/index.ts";
+import type { InDoubtAnswer, RunDirection, RunStateName, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import type { RunView } from "./queries.ts";
 import { runStateLabel } from "./state.ts";
@@ -22,9 +22,19 @@ export interface PrepareRunInput {
   direction: RunDirection;
   /** States of an existing run from which a new attempt starts; any other leaves it as it is. */
   restartFrom: readonly RunStateName[];
+  /**
+   * Flow stages (issue 5): the approved generated down script's checksum the agent must regenerate
+   * (null: none), and the stage's allow-without-backup policy. Carried in the run's job.
+   */
+  rollback?: { expectedDownChecksum: string | null; allowWithoutBackup: boolean; maxBackupRows: number };
   actor: string;
   requestedBy: string;
   correlationId: string;
+  /**
+   * The operator's answer for a statement in doubt (mx migration resolve). A revert without one
+   * takes its apply's: what the operator said about that apply decides what the revert undoes.
+   */
+  inDoubt?: InDoubtAnswer;
 }
 
 export interface PreparedRun {
@@ -33,9 +43,33 @@ export interface PreparedRun {
   started: boolean;
 }
 
+/** The answer recorded on the apply run of the same migration and connection, if any. */
+async function applyAnswer(tx: Tx, input: PrepareRunInput): Promise<InDoubtAnswer | null> {
+  const [row] = await tx
+    .select({ answer: tables.runs.inDoubtAnswer })
+    .from(tables.runs)
+    .where(
+      and(
+        eq(tables.runs.workspaceId, input.workspaceId),
+        eq(tables.runs.migrationId, input.migration.id),
+        eq(tables.runs.connectionId, input.connection.id),
+        eq(tables.runs.direction, "apply"),
+      ),
+    );
+  return row?.answer ?? null;
+}
+
 export async function prepareRun(tx: Tx, input: PrepareRunInput): Promise<PreparedRun> {
   const { migration, environment: env, connection: conn, direction } = input;
+  const inDoubtAnswer = input.inDoubt ?? (direction === "revert" ? await applyAnswer(tx, input) : null);
   const sql = direction === "apply" ? migration.upSql : migration.downSql;
+  const policy = input.rollback
+    ? {
+        expectedDownChecksum: input.rollback.expectedDownChecksum,
+        allowWithoutBackup: input.rollback.allowWithoutBackup,
+        maxBackupRows: input.rollback.maxBackupRows,
+      }
+    : {};
   const audit = (action: string, detail: Record<string, unknown>, id: string) =>
     appendAudit(tx, {
       workspaceId: input.workspaceId,
@@ -60,6 +94,8 @@ export async function prepareRun(tx: Tx, input: PrepareRunInput): Promise<Prepar
       statementsTotal: direction === "apply" ? migration.statements : 0,
       correlationId: input.correlationId,
       requestedBy: input.requestedBy,
+      inDoubtAnswer,
+      ...policy,
     })
     .onConflictDoNothing()
     .returning();
@@ -91,6 +127,8 @@ export async function prepareRun(tx: Tx, input: PrepareRunInput): Promise<Prepar
       failedStatement: 0,
       error: null,
       finishedAt: null,
+      inDoubtAnswer,
+      ...policy,
       correlationId: input.correlationId,
       requestedBy: input.requestedBy,
       updatedAt: new Date(),
@@ -105,12 +143,7 @@ export async function prepareRun(tx: Tx, input: PrepareRunInput): Promise<Prepar
  * start of the same target re-publishes (same msgId "<run>:<attempt>", so the stream drops true
  * duplicates).
  */
-export async function publishRunJob(
-  bus: Bus,
-  run: RunView,
-  migration: MigrationRow,
-  opts: { inDoubt?: InDoubtResolution } = {},
-): Promise<void> {
+export async function publishRunJob(bus: Bus, run: RunView, migration: MigrationRow): Promise<void> {
   const revert = run.direction === "revert";
   const script = {
     migrationId: migration.id,
@@ -119,7 +152,18 @@ export async function publishRunJob(
     checksum: migration.checksum,
     firstLine: revert ? (migration.downFirstLine ?? 1) : migration.upFirstLine,
     noTransaction: migration.noTransaction,
-    inDoubt: opts.inDoubt ?? InDoubtResolution.UNSPECIFIED,
+    inDoubt: inDoubtToProto(run.inDoubtAnswer),
+    // A revert decides a statement its apply left in doubt from the up script.
+    ...(revert ? { upSql: migration.upSql, upFirstLine: migration.upFirstLine } : {}),
+    // Issue 5: the approved generated rollback the agent's pre-flight must regenerate, and the
+    // stage's allow-without-backup policy.
+    ...(revert
+      ? {}
+      : {
+          expectedDownChecksum: run.expectedDownChecksum ?? "",
+          allowWithoutBackup: run.allowWithoutBackup,
+          maxBackupRows: run.maxBackupRows,
+        }),
   };
   const engine = engineToProto(run.engine);
   const job = create(JobSchema, {
@@ -136,4 +180,16 @@ export async function publishRunJob(
     msgId: `${run.id}:${run.attempt}`,
     headers: { "mx-correlation-id": run.correlationId },
   });
+}
+
+export function inDoubtToProto(answer: InDoubtAnswer | null): InDoubtResolution {
+  if (answer === "not_applied") return InDoubtResolution.RERUN;
+  if (answer === "took_effect") return InDoubtResolution.SKIP;
+  return InDoubtResolution.UNSPECIFIED;
+}
+
+export function inDoubtFromProto(r: InDoubtResolution): InDoubtAnswer | undefined {
+  if (r === InDoubtResolution.RERUN) return "not_applied";
+  if (r === InDoubtResolution.SKIP) return "took_effect";
+  return undefined;
 }

@@ -146,6 +146,13 @@ describe("RunMigration", () => {
         firstLine: 2,
         noTransaction: false,
         inDoubt: InDoubtResolution.UNSPECIFIED,
+        // Only a revert carries the up script (to decide a statement its apply left in doubt).
+        upSql: "",
+        upFirstLine: 0,
+        // A direct run carries no approved generated rollback and no stage backup policy.
+        expectedDownChecksum: "",
+        allowWithoutBackup: false,
+        maxBackupRows: 0,
       },
     });
     // The job went out under msgId "<run>:<attempt>": the same id again is a duplicate publish.

@@ -15,6 +15,7 @@ import * as schema from "./schema.ts";
 
 export type {
   ChatPlatform,
+  InDoubtAnswer,
   Role,
   RunDirection,
   RunErrorJson,

@@ -34,6 +34,9 @@ export type TokenKind = (typeof TOKEN_KINDS)[number];
 export const RUN_STATES = ["queued", "pending", "in_progress", "completed", "failed", "rejected"] as const;
 export type RunStateName = (typeof RUN_STATES)[number];
 export const RUN_DIRECTIONS = ["apply", "revert"] as const;
+// "undecided": a rollback was asked for without an answer (the runner decides by introspection).
+export const IN_DOUBT_ANSWERS = ["not_applied", "took_effect", "undecided"] as const;
+export type InDoubtAnswer = (typeof IN_DOUBT_ANSWERS)[number];
 export type RunDirection = (typeof RUN_DIRECTIONS)[number];
 
 export const workspaces = pgTable(
@@ -257,10 +260,19 @@ export const runs = pgTable(
     statementsDone: integer("statements_done").notNull().default(0),
     failedStatement: integer("failed_statement").notNull().default(0),
     error: jsonb("error").$type<RunErrorJson>(),
+    // The operator's answer (mx migration resolve) for a statement a run that died left in doubt,
+    // carried in this run's job: it did not take effect, or it did, or (a rollback asked for without
+    // an answer) undecided (issue 3, migration 0015).
+    inDoubtAnswer: text("in_doubt_answer", { enum: IN_DOUBT_ANSWERS }),
     correlationId: text("correlation_id").notNull(),
     requestedBy: text("requested_by").notNull(),
     // Last control-assigned event seq; strictly increasing across attempts.
     eventSeq: bigint("event_seq", { mode: "number" }).notNull().default(0),
+    // Rollback policy (issue 5), carried in the run's job: the approved generated down script's
+    // checksum the agent must regenerate (null: none to compare), and the stage's backup policy.
+    expectedDownChecksum: text("expected_down_checksum"),
+    allowWithoutBackup: boolean("allow_without_backup").notNull().default(false),
+    maxBackupRows: integer("max_backup_rows").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
     startedAt: ts("started_at"),
@@ -295,6 +307,8 @@ export interface RunErrorJson {
   column?: number;
   /** A Pending run waiting for this migration to finish on its dirty target (runs/waiting.ts). */
   waitingFor?: string;
+  /** A Pending run whose target's generated rollback differs from the approved one (issue 5). */
+  rollbackChanged?: string;
 }
 
 export const runEvents = pgTable(
@@ -397,6 +411,14 @@ export const flowStages = pgTable(
     connectionIds: jsonb("connection_ids").$type<string[]>().notNull(),
     // Approvals a rollback on this stage needs (0: none).
     rollbackApprovals: integer("rollback_approvals").notNull().default(0),
+    // Rollback policy (issue 5): a backup that cannot be taken does not stop a run on this stage.
+    allowWithoutBackup: boolean("allow_without_backup").notNull().default(false),
+    // The largest backup (rows) a statement may take on this stage; 0 = the agent's default.
+    maxBackupRows: integer("max_backup_rows").notNull().default(0),
+    // Risk policy (issue 4): extra approvals a migration whose risk is High or Critical needs here,
+    // and whether a Critical one is refused (always on a protected environment).
+    riskApprovals: integer("risk_approvals").notNull().default(0),
+    blockCritical: boolean("block_critical").notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.flowId, t.position] }),
@@ -576,6 +598,39 @@ export const explorerKeys = pgTable("explorer_keys", {
   createdAt: createdAt(),
 });
 
+// Explorer read-only credentials and write grants (issue 10, migration 0010). A connection with a
+// row here has a read-only credential in its agent's vault (a SELECT-only role): explorer reads on
+// a protected environment run on it. A write grant lets one member write through the explorer on
+// a protected environment (read-only for everyone else).
+export const explorerReadCredentials = pgTable("explorer_read_credentials", {
+  connectionId: uuid("connection_id")
+    .primaryKey()
+    .references(() => connections.id),
+  workspaceId: uuid("workspace_id")
+    .notNull()
+    .references(() => workspaces.id),
+  registeredBy: text("registered_by").notNull(),
+  registeredAt: ts("registered_at").notNull().defaultNow(),
+});
+
+export const explorerWriteGrants = pgTable(
+  "explorer_write_grants",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    grantedBy: text("granted_by").notNull(),
+    grantedAt: ts("granted_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.environmentId, t.userId] })],
+);
+
 // GitOps (issue 8): a repository linked to a workspace. Its webhook secret and provider token are
 // needed in the clear to verify signatures and call the provider, so they are kept AES-256-GCM
 // encrypted under the control plane's MIGRATRIX_SECRET_KEY (control/gitops/secrets.ts).
@@ -721,5 +776,162 @@ export const driftReports = pgTable(
   (t) => [
     index("drift_reports_connection_idx").on(t.connectionId, t.checkedAt),
     check("drift_reports_status_check", sql`${t.status} in ('clean', 'drifted', 'no_baseline', 'error')`),
+  ],
+);
+
+// Chat notifications (issue 9, control/notifications): routes from (flow, environment, kind) to a
+// Slack or Discord channel, and each platform's delivery position in the workspace's audit chain
+// (the notifications are derived from it), so a restarted bot resumes without losing or repeating.
+export const NOTIFICATION_KINDS = [
+  "approval_needed",
+  "run_completed",
+  "run_failed",
+  "rollback_completed",
+  "drift_detected",
+] as const;
+export type NotificationKindName = (typeof NOTIFICATION_KINDS)[number];
+
+export const notificationRoutes = pgTable(
+  "notification_routes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    name: text("name").notNull(),
+    platform: text("platform", { enum: CHAT_PLATFORMS }).notNull(),
+    channel: text("channel").notNull(),
+    // "" = every flow / environment; an empty kinds list = every kind.
+    flow: text("flow").notNull().default(""),
+    environment: text("environment").notNull().default(""),
+    kinds: text("kinds").array().$type<NotificationKindName[]>().notNull().default(sql`'{}'::text[]`),
+    createdBy: text("created_by").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    unique("notification_routes_name_key").on(t.workspaceId, t.name),
+    check("notification_routes_platform_check", sql`${t.platform} in ('slack', 'discord')`),
+  ],
+);
+
+export const notificationCursors = pgTable(
+  "notification_cursors",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    platform: text("platform", { enum: CHAT_PLATFORMS }).notNull(),
+    // Delivered up to and including (seq, part): seq of the audit record, part among its deliveries.
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    part: integer("part").notNull(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.platform] })],
+);
+
+// Data transfer jobs (issue 7, control/transfers): one row per job between two connections, with
+// its own lease and fencing token (like runs: the agent must hold it to copy), the latest progress
+// and the verification report. A failed attempt is retried (attempt + 1) after a back-off and
+// resumes from the target's checkpoints, whose job id is this row's id.
+export const transferJobs = pgTable(
+  "transfer_jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    sourceConnectionId: uuid("source_connection_id")
+      .notNull()
+      .references(() => connections.id),
+    targetConnectionId: uuid("target_connection_id")
+      .notNull()
+      .references(() => connections.id),
+    // The target's environment, for listing and access checks.
+    environmentId: uuid("environment_id")
+      .notNull()
+      .references(() => environments.id),
+    options: jsonb("options").$type<TransferOptionsJson>().notNull(),
+    // Columns masked on the way ("table.column" patterns of the source's policies).
+    masked: text("masked").array().notNull().default(sql`'{}'::text[]`),
+    state: text("state", { enum: RUN_STATES }).notNull(),
+    attempt: integer("attempt").notNull().default(1),
+    maxAttempts: integer("max_attempts").notNull().default(3),
+    retryAt: ts("retry_at"),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: ts("lease_expires_at"),
+    fencingToken: bigint("fencing_token", { mode: "number" }).notNull().default(0),
+    // Highest agent event seq applied in the current attempt (replays are dropped).
+    agentSeq: bigint("agent_seq", { mode: "number" }).notNull().default(0),
+    progress: jsonb("progress").$type<Record<string, unknown>>().notNull().default({}),
+    rows: bigint("rows", { mode: "number" }).notNull().default(0),
+    bytes: bigint("bytes", { mode: "number" }).notNull().default(0),
+    verified: boolean("verified").notNull().default(false),
+    report: jsonb("report").$type<Record<string, unknown>>(),
+    error: jsonb("error").$type<RunErrorJson>(),
+    trigger: text("trigger").notNull(),
+    scheduleId: uuid("schedule_id"),
+    correlationId: text("correlation_id").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    startedAt: ts("started_at"),
+    finishedAt: ts("finished_at"),
+  },
+  (t) => [
+    index("transfer_jobs_workspace_idx").on(t.workspaceId, t.createdAt),
+    index("transfer_jobs_state_idx").on(t.state, t.leaseExpiresAt),
+    check(
+      "transfer_jobs_state_check",
+      sql`${t.state} in ('queued', 'pending', 'in_progress', 'completed', 'failed', 'rejected')`,
+    ),
+  ],
+);
+
+/** What a transfer job was started with (names, never URLs). */
+export interface TransferOptionsJson {
+  tables: string[];
+  batchRows: number;
+  create: boolean;
+  onConflict: "fail" | "skip" | "upsert" | "truncate";
+  confirmTruncate: boolean;
+  noKeyOk: boolean;
+  acceptLoss: boolean;
+  via: "" | "local" | "nats";
+}
+
+// Rollback policy (issue 5): the down script Migratrix generates for a migration without -- DOWN,
+// per database of each flow stage. Written when the migration enters the flow (from the first
+// stage's latest schema snapshot), and again when an agent's pre-flight regenerates a different
+// one for its target; approvals of the stage sign these checksums with the migration's.
+export const ROLLBACK_ORIGINS = ["created", "preflight"] as const;
+export type RollbackOrigin = (typeof ROLLBACK_ORIGINS)[number];
+
+export const rollbackScripts = pgTable(
+  "rollback_scripts",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    flowId: uuid("flow_id")
+      .notNull()
+      .references(() => flows.id),
+    migrationId: text("migration_id").notNull(),
+    position: integer("position").notNull(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id),
+    downSql: text("down_sql").notNull(),
+    checksum: text("checksum").notNull(),
+    reversibility: text("reversibility").notNull(),
+    notes: jsonb("notes").$type<string[]>().notNull(),
+    origin: text("origin", { enum: ROLLBACK_ORIGINS }).notNull(),
+    // Where the schema it was generated from came from ("dev/app live schema", "agent pre-flight").
+    source: text("source").notNull(),
+    generatedAt: ts("generated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.flowId, t.migrationId, t.position, t.connectionId] }),
+    foreignKey({ columns: [t.workspaceId, t.migrationId], foreignColumns: [migrations.workspaceId, migrations.id] }),
+    check("rollback_scripts_origin_check", sql`${t.origin} in ('created', 'preflight')`),
   ],
 );

@@ -9,9 +9,11 @@ import type {
   TableSnapshot,
 } from "../schema/snapshot.ts";
 import { engineFacts } from "./engines.ts";
+import type { Equivalence } from "./equivalence.ts";
 import type { Change, DiffOptions, FieldChange, NoiseFilter, RenameHint, SchemaDiff } from "./model.ts";
 import { NOISE_FILTERS } from "./model.ts";
 import { anonymousIndexDef, globToRegExp, normalizeBody, withoutStart } from "./normalize.ts";
+import { crossEngine } from "./translate.ts";
 
 interface Ctx {
   on: Set<NoiseFilter>;
@@ -21,6 +23,8 @@ interface Ctx {
   objects: boolean;
   /** The target's name for a source path renamed by a hint. */
   renameOf(to: string): string | undefined;
+  /** Cross-engine: compare by the equivalence forms; the snapshots give enum labels. */
+  eq?: { eq: Equivalence; source: SchemaSnapshot; target: SchemaSnapshot };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -66,7 +70,36 @@ function pair<T extends { name: string }>(
   return { pairs, added: src, dropped: tgt };
 }
 
-function columnFields(c: Ctx, t: ColumnSnapshot, s: ColumnSnapshot): FieldChange[] {
+/** The fields whose equivalence forms differ, reported with each side's own value. */
+function formChanges(target: object, source: object, tf: object, sf: object, skip: readonly string[]): FieldChange[] {
+  return fieldChanges(tf, sf, skip).map((f) => ({
+    field: f.field,
+    before: Reflect.get(target, f.field) ?? null,
+    after: Reflect.get(source, f.field) ?? null,
+  }));
+}
+
+/** How a column is numbered, for the readable diff: identity, auto_increment or a serial. */
+function numbering(col: ColumnSnapshot): string | null {
+  if (col.identity) return `identity ${col.identity}`;
+  if (col.autoIncrement) return "auto_increment";
+  return col.default !== null && /^nextval\(/i.test(col.default) ? "serial" : null;
+}
+
+function columnFields(
+  c: Ctx,
+  t: ColumnSnapshot,
+  s: ColumnSnapshot,
+  tables?: { s: TableSnapshot; t: TableSnapshot },
+): FieldChange[] {
+  if (c.eq && tables) {
+    const skip = ["name", ...(c.on.has("column-order") ? ["ordinal"] : [])];
+    const tf = c.eq.eq.column(c.eq.target, tables.t, t);
+    const sf = c.eq.eq.column(c.eq.source, tables.s, s);
+    return formChanges(t, s, tf, sf, skip).map((f) =>
+      f.field === "identity" ? { ...f, before: numbering(t), after: numbering(s) } : f,
+    );
+  }
   const skip = [
     "name",
     ...(c.on.has("column-order") ? ["ordinal"] : []),
@@ -75,7 +108,8 @@ function columnFields(c: Ctx, t: ColumnSnapshot, s: ColumnSnapshot): FieldChange
   return fieldChanges(t, s, skip);
 }
 
-function indexKey(c: Ctx, ix: IndexSnapshot): string {
+function indexKey(c: Ctx, ix: IndexSnapshot, table?: TableSnapshot): string {
+  if (c.eq && table) return JSON.stringify(c.eq.eq.index(table, ix));
   if (ix.definition) return anonymousIndexDef(ix.definition, ix.name, c.quote);
   const { name: _n, comment: _c, ...rest } = ix;
   return JSON.stringify(rest);
@@ -91,6 +125,7 @@ function diffTable(c: Ctx, s: TableSnapshot, t: TableSnapshot, renamedFrom?: str
     "indexes",
     "constraints",
     "definition",
+    ...(c.eq?.eq.tableSkip ?? []),
   ]);
   if (tableFields.length > 0 || renamedFrom) {
     c.changes.push({
@@ -122,7 +157,7 @@ function diffTable(c: Ctx, s: TableSnapshot, t: TableSnapshot, renamedFrom?: str
       continue;
     }
     targetCols.delete(before.name);
-    const fields = columnFields(c, before, col);
+    const fields = columnFields(c, before, col, { s, t });
     if (fields.length > 0 || from) {
       c.changes.push({
         kind: "column",
@@ -144,7 +179,8 @@ function diffTable(c: Ctx, s: TableSnapshot, t: TableSnapshot, renamedFrom?: str
   const sk = s.constraints ?? (c.objects ? [] : undefined);
   const tk = t.constraints ?? (c.objects ? [] : undefined);
   if (sk && tk) {
-    const def = (k: ConstraintSnapshot) => `${k.kind} ${k.definition}`;
+    const eq = c.eq?.eq;
+    const def = (k: ConstraintSnapshot) => (eq ? eq.constraint(k) : `${k.kind} ${k.definition}`);
     const loose = c.on.has("generated-names") ? def : null;
     const { pairs, added, dropped } = pair(sk, tk, def, loose);
     for (const k of added)
@@ -152,7 +188,11 @@ function diffTable(c: Ctx, s: TableSnapshot, t: TableSnapshot, renamedFrom?: str
     for (const k of dropped)
       c.changes.push({ kind: "constraint", action: "dropped", ...base, name: k.name, fields: [], target: k });
     for (const [sk, tk] of pairs) {
-      const fields = fieldChanges(tk, sk, ["name"]);
+      const fields = eq
+        ? def(sk) === def(tk)
+          ? []
+          : [{ field: "definition", before: tk.definition, after: sk.definition }]
+        : fieldChanges(tk, sk, ["name"]);
       if (fields.length > 0) {
         c.changes.push({
           kind: "constraint",
@@ -189,15 +229,25 @@ function diffTable(c: Ctx, s: TableSnapshot, t: TableSnapshot, renamedFrom?: str
     base,
     s.indexes.filter((ix) => !sKeys.has(ix.name)),
     t.indexes.filter((ix) => !tKeys.has(ix.name)),
+    { s, t },
   );
 }
 
-function diffIndexes(c: Ctx, base: { schema: string; table: string }, s: IndexSnapshot[], t: IndexSnapshot[]): void {
+function diffIndexes(
+  c: Ctx,
+  base: { schema: string; table: string },
+  s: IndexSnapshot[],
+  t: IndexSnapshot[],
+  tables: { s: TableSnapshot; t: TableSnapshot },
+): void {
   // Indexes a constraint owns come and go with the constraint.
   const own = (list: IndexSnapshot[]) => list.filter((ix) => !ix.primary && !ix.constraint);
-  const key = (ix: IndexSnapshot) => indexKey(c, ix);
+  // Both lists are keyed in one table's terms; a cross-engine key needs the columns of its own side.
+  const sKey = new Map(s.map((ix) => [ix, indexKey(c, ix, tables.s)]));
+  const tKey = new Map(t.map((ix) => [ix, indexKey(c, ix, tables.t)]));
+  const key = (ix: IndexSnapshot) => sKey.get(ix) ?? tKey.get(ix) ?? indexKey(c, ix);
   const loose = c.on.has("generated-names") ? key : null;
-  const exact = (ix: IndexSnapshot) => ix.definition ?? key(ix);
+  const exact = (ix: IndexSnapshot) => (c.eq ? key(ix) : (ix.definition ?? key(ix)));
   const { pairs, added, dropped } = pair(own(s), own(t), exact, loose);
   for (const ix of added)
     c.changes.push({ kind: "index", action: "added", ...base, name: ix.name, fields: [], source: ix });
@@ -206,7 +256,9 @@ function diffIndexes(c: Ctx, base: { schema: string; table: string }, s: IndexSn
   for (const [si, ti] of pairs) {
     // Same index under another name: not a change when names are noise.
     const renamed = loose && key(si) === key(ti);
-    const fields = fieldChanges(ti, si, renamed ? ["name", "definition"] : ["name"]);
+    const fields = c.eq
+      ? formChanges(ti, si, JSON.parse(key(ti)), JSON.parse(key(si)), [])
+      : fieldChanges(ti, si, renamed ? ["name", "definition"] : ["name"]);
     if (fields.length > 0) {
       c.changes.push({ kind: "index", action: "changed", ...base, name: si.name, fields, source: si, target: ti });
     }
@@ -217,7 +269,8 @@ function objectKey(o: SchemaObjectSnapshot): string {
   return [o.kind, o.schema, o.name, o.signature ?? "", o.table ?? ""].join("\u0000");
 }
 
-function objectCompareForm(c: Ctx, o: SchemaObjectSnapshot): SchemaObjectSnapshot {
+function objectCompareForm(c: Ctx, o: SchemaObjectSnapshot): object {
+  if (c.eq) return c.eq.eq.object(o);
   let definition = o.definition;
   if (o.kind === "sequence" && c.on.has("auto-increment")) definition = withoutStart(definition);
   if (c.on.has("whitespace")) definition = normalizeBody(definition);
@@ -322,11 +375,14 @@ export function alignDatabases(source: SchemaSnapshot, target: SchemaSnapshot): 
 }
 
 export function diffSchemas(
-  source: SchemaSnapshot,
+  sourceIn: SchemaSnapshot,
   targetIn: SchemaSnapshot,
   opts: DiffOptions & { quote?: (name: string) => string } = {},
 ): SchemaDiff {
-  const target = alignDatabases(source, targetIn);
+  // Across engines the source is compared in the target's terms, by the equivalence forms.
+  const cross = crossEngine(sourceIn, targetIn);
+  const source = cross?.source ?? sourceIn;
+  const target = alignDatabases(source, cross?.target ?? targetIn);
   const off = new Set(opts.noFilter ?? []);
   const on = new Set(NOISE_FILTERS.filter((f) => !off.has(f)));
   const byTo = new Map((opts.renames ?? []).map((r: RenameHint) => [r.to, r.from]));
@@ -336,6 +392,7 @@ export function diffSchemas(
     changes: [],
     objects: source.objects !== undefined && target.objects !== undefined,
     renameOf: (to) => byTo.get(to),
+    ...(cross ? { eq: { eq: cross.eq, source, target } } : {}),
   };
 
   const sSchemas = new Set(source.schemas.map((s) => s.name));
@@ -343,7 +400,8 @@ export function diffSchemas(
     const t = target.schemas.find((x) => x.name === s.name);
     if (!t) c.changes.push({ kind: "schema", action: "added", schema: s.name, name: s.name, fields: [], source: s });
     else {
-      const fields = fieldChanges(t, s, ["name"]);
+      // Across engines a schema is only a name (PostgreSQL's public has a comment MySQL cannot hold).
+      const fields = fieldChanges(t, s, cross ? ["name", "comment"] : ["name"]);
       if (fields.length > 0)
         c.changes.push({
           kind: "schema",
@@ -406,5 +464,11 @@ export function diffSchemas(
   const changes = c.changes.filter((ch) =>
     ch.kind === "schema" || ch.kind === "extension" ? schemaIncluded(opts, keep, ch.name) : keep(changePath(ch)),
   );
-  return { sourceEngine: source.engine, targetEngine: target.engine, filters: [...on], changes };
+  return {
+    sourceEngine: sourceIn.translatedFrom ?? sourceIn.engine,
+    targetEngine: targetIn.translatedFrom ?? targetIn.engine,
+    filters: [...on],
+    changes,
+    ...(cross && cross.notes.length > 0 ? { notes: cross.notes } : {}),
+  };
 }

@@ -14,6 +14,7 @@ import type {
   TableSnapshot,
 } from "../schema/snapshot.ts";
 import type { EngineId } from "../types.ts";
+import type { TranslationNote } from "./translate.ts";
 
 /** Noise filters, all on by default; each can be switched off by name. */
 export const NOISE_FILTERS = [
@@ -110,6 +111,8 @@ export interface SchemaDiff {
   /** Filters that were on. */
   filters: NoiseFilter[];
   changes: Change[];
+  /** Cross-engine: what the target engine cannot hold as the source has it, and what was done instead. */
+  notes?: TranslationNote[];
 }
 
 /** One statement of a sync script and where it sits. */

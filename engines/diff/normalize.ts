@@ -45,7 +45,7 @@ export function normalizeBody(text: string): string {
   return out;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+export const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** An index definition with its own name taken out, so two names for one index compare equal. */
 export function anonymousIndexDef(definition: string, name: string, quote: (n: string) => string): string {
@@ -62,4 +62,75 @@ export function withoutStart(definition: string): string {
 export function globToRegExp(glob: string): RegExp {
   const body = [...glob].map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : escapeRe(ch))).join("");
   return new RegExp(`^${body}$`);
+}
+
+/** Each quoted identifier ("x", `x`, and SQLite's [x] with `brackets`) in `text` handed to `f`; string literals are left alone. */
+export function mapIdentifiers(text: string, f: (name: string) => string, opts: { brackets?: boolean } = {}): string {
+  let out = "";
+  for (let i = 0; i < text.length; ) {
+    const c = text[i] ?? "";
+    const close = c === "[" ? "]" : c;
+    if (c === "'" || c === '"' || c === "`" || (c === "[" && opts.brackets)) {
+      let j = i + 1;
+      while (j < text.length) {
+        if (text[j] === close) {
+          if (close !== "]" && text[j + 1] === close) j += 2;
+          else break;
+        } else j++;
+      }
+      const inner = text.slice(i + 1, j);
+      out += c === "'" ? text.slice(i, j + 1) : f(close === "]" ? inner : inner.replaceAll(close + close, close));
+      i = j + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** "x = ANY (ARRAY['a', 'b'])" (how PostgreSQL prints IN lists) → "x IN ('a', 'b')". */
+export function anyArrayToIn(text: string): string {
+  return text.replace(/=\s*ANY\s*\(\s*\(?\s*ARRAY\s*\[([^\]]*)\]\s*\)?\s*\)/gi, "IN ($1)");
+}
+
+/**
+ * An expression (check, generated column, index key, view body) in a form two engines' prints of
+ * the same text share: no identifier quotes, casts, parentheses or table qualifiers, IN for
+ * = ANY (ARRAY[…]), "x AS x" aliases dropped, keywords in lower case, one space. Lossy on purpose
+ * (parentheses do not count): it decides "same" only across engines, where each prints its own way.
+ */
+export function comparableExpression(text: string, stripCasts: (s: string) => string): string {
+  // MySQL prints count(*) as count(0).
+  let s = anyArrayToIn(stripCasts(mapIdentifiers(normalizeBody(text), (n) => n))).replace(
+    /\bcount\s*\(\s*\*\s*\)/gi,
+    "count(0)",
+  );
+  s = s.replace(/'(?:[^']|'')*'|[^']+/g, (part) =>
+    part.startsWith("'")
+      ? part
+      : part
+          .toLowerCase()
+          .replace(/[()[\]]/g, " ")
+          .replace(/\b[a-z_][a-z0-9_$]*\s*\.\s*(?=[a-z_])/g, "")
+          .replace(/!=/g, "<>"),
+  );
+  s = s
+    .replace(/\s+/g, " ")
+    .replace(/\s*([,=<>+*/-])\s*/g, "$1")
+    .replace(/([<>])\s+([=>])/g, "$1$2")
+    .replace(/\b([a-z_][a-z0-9_$]*) as \1\b/g, "$1")
+    .replace(/;$/, "")
+    .trim();
+  return s;
+}
+
+const VIEW_HEAD =
+  /^\s*CREATE\s[\s\S]*?\bVIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[^\s(.]+)(?:\s*\.\s*(?:"(?:[^"]|"")+"|`[^`]+`|[^\s(]+))?\s*(\([^)]*\))?\s*AS\s+/i;
+
+/** A view definition's SELECT, without CREATE … VIEW name AS (and its column list, returned apart). */
+export function viewBody(definition: string): { columns?: string; body: string } {
+  const m = VIEW_HEAD.exec(definition);
+  if (!m) return { body: definition };
+  return { ...(m[1] ? { columns: m[1] } : {}), body: definition.slice(m[0].length).replace(/;\s*$/, "") };
 }

@@ -54,8 +54,13 @@ function lines(ch: Change): string[] {
 }
 
 /** Text of a diff: one block per table (its parts indented under it), then the other objects. */
+/** Cross-engine: what the target cannot hold as the source has it, and what was done instead. */
+function notesText(diff: SchemaDiff): string[] {
+  return (diff.notes ?? []).map((n) => `! ${n.object}: ${n.note}`);
+}
+
 export function renderDiffText(diff: SchemaDiff): string {
-  if (diff.changes.length === 0) return "No differences.";
+  if (diff.changes.length === 0) return ["No differences.", ...notesText(diff)].join("\n");
   const blocks: string[] = [];
   const tables = new Map<string, string[]>();
   const tableHead = new Map<string, string>();
@@ -87,8 +92,10 @@ export function renderDiffText(diff: SchemaDiff): string {
     else out.push([tableHead.get(key) ?? `~ table ${key}`, ...(tables.get(key) ?? [])].join("\n"));
   }
   const n = diff.changes.length;
-  out.push(`${n} difference${n === 1 ? "" : "s"} (noise filters on: ${diff.filters.join(", ") || "none"})`);
-  return out.join("\n");
+  const across =
+    diff.sourceEngine !== diff.targetEngine ? `, ${diff.sourceEngine} compared in ${diff.targetEngine}'s terms` : "";
+  out.push(`${n} difference${n === 1 ? "" : "s"} (noise filters on: ${diff.filters.join(", ") || "none"}${across})`);
+  return [...out, ...notesText(diff)].join("\n");
 }
 
 /** JSON of a diff: the changes without the whole objects, which the snapshots already hold. */

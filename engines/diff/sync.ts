@@ -1,7 +1,6 @@
 // The sync script: the diff's changes turned into the target engine's statements (renamed first,
 // then drops with dependents first, then creates and alters by the dependency graph, then
 // validations and ownerships), with its down script and the risk report of the up script.
-import { MigratrixError } from "../../common/errors.ts";
 import { assess } from "../risk/assess.ts";
 import type { SchemaObjectSnapshot, SchemaSnapshot } from "../schema/snapshot.ts";
 import { alignDatabases, diffSchemas } from "./compare.ts";
@@ -17,6 +16,7 @@ import type {
   SyncRenderer,
   SyncStatement,
 } from "./model.ts";
+import { crossEngine } from "./translate.ts";
 
 export const DEFAULT_LOCK_TIMEOUT = "5s";
 export const DEFAULT_STATEMENT_TIMEOUT = "30min";
@@ -198,20 +198,18 @@ function script(renderer: SyncRenderer, statements: string[]): string {
  * down script (the reverse sync, which may drop what the up script creates) and the risk report.
  */
 export async function planSync(
-  source: SchemaSnapshot,
+  sourceIn: SchemaSnapshot,
   targetIn: SchemaSnapshot,
   opts: DiffOptions & SyncOptions & { risk?: boolean } = {},
 ): Promise<SyncPlan & { diff: SchemaDiff; cycles: string[] }> {
-  if (source.engine !== targetIn.engine && engineFacts(source.engine).family !== engineFacts(targetIn.engine).family) {
-    throw new MigratrixError(
-      "unimplemented",
-      `sync from ${source.engine} to ${targetIn.engine}: cross-engine sync needs the type-equivalence table (not in this version)`,
-    );
-  }
+  // Across engines the script is in the target's dialect: the source is translated into its terms.
+  const cross = crossEngine(sourceIn, targetIn);
+  const source = cross?.source ?? sourceIn;
   const facts = engineFacts(targetIn.engine);
   const quote = facts.quote;
-  const target = alignDatabases(source, targetIn);
-  const diff = diffSchemas(source, target, { ...opts, quote });
+  const target = alignDatabases(source, cross?.target ?? targetIn);
+  const diff = { ...diffSchemas(source, target, { ...opts, quote }), sourceEngine: sourceIn.engine };
+  if (cross && cross.notes.length > 0) diff.notes = cross.notes;
   const up = renderSync(diff, source, target, opts);
   const reverseRenames = (opts.renames ?? []).map((r) => ({ from: r.to, to: r.from }));
   const back = diffSchemas(target, source, { ...opts, renames: reverseRenames, quote });

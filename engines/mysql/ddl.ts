@@ -233,6 +233,10 @@ function constraintStatementsMy(
     }
     // A primary key is dropped and added in one statement (a table keeps it while it is re-made).
     if (!(t.kind === "primary" && s)) out.push(mDrop(dropSql));
+    // The index MySQL made for the foreign key stays behind it: it goes too unless the source has it.
+    if (t.kind === "foreign" && !s && table && !table.indexes.some((ix) => ix.name === t.name)) {
+      out.push(mDrop(`DROP INDEX IF EXISTS ${name} ON ${T}`));
+    }
   }
   if (!s || ch.action === "dropped") return out;
   // A new table has its keys and checks in its CREATE TABLE; only foreign keys come apart.

@@ -76,8 +76,15 @@ export function standaloneIndexes(t: TableSnapshot): IndexSnapshot[] {
 export function createIndexSql(t: TableSnapshot, ix: IndexSnapshot): string {
   // A partitioned table's index prints "ON ONLY"; created on the whole tree it makes the partitions' too.
   if (ix.definition) return ix.definition.replace(/^(CREATE (?:UNIQUE )?INDEX \S+ ON )ONLY /, "$1");
-  const keys = ix.columns.map((c) => (/^[a-z_][a-z0-9_$]*$/i.test(c) ? qi(c) : `(${c})`));
-  return `CREATE ${ix.unique ? "UNIQUE " : ""}INDEX ${qi(ix.name)} ON ${qname(t.schema, t.name)} (${keys.join(", ")})`;
+  // Built from its parts (a snapshot translated from another engine): method, order, INCLUDE, WHERE.
+  const keys = ix.columns.map((c, i) => {
+    const key = t.columns.some((col) => col.name === c) || /^[a-z_][a-z0-9_$]*$/i.test(c) ? qi(c) : `(${c})`;
+    return `${key}${ix.descending?.[i] ? " DESC" : ""}`;
+  });
+  const using = ix.method !== undefined ? ` USING ${ix.method}` : "";
+  const include = ix.include?.length ? ` INCLUDE (${ix.include.map(qi).join(", ")})` : "";
+  const where = ix.where !== undefined ? ` WHERE (${ix.where})` : "";
+  return `CREATE ${ix.unique ? "UNIQUE " : ""}INDEX ${qi(ix.name)} ON ${qname(t.schema, t.name)}${using} (${keys.join(", ")})${include}${where}`;
 }
 
 /** Sequences owned by a serial column: the owner is "table.column" in the sequence's schema. */

@@ -10,6 +10,7 @@ import { attachImpact } from "./impact.ts";
 import type { AssessOptions, Finding, RiskReport, StatementReport } from "./model.ts";
 import { maxLevel } from "./model.ts";
 import { createTextIndex } from "./text.ts";
+import type { PreparedEngine } from "./tokens/prepared-analyser.ts";
 
 interface EngineRisk {
   /** Loaded on first use too, so one engine's assessment never loads another's files. */
@@ -18,6 +19,24 @@ interface EngineRisk {
   analyser(): Promise<Analyser>;
   /** The schema a DDL file leaves behind. */
   ddlSchema(sql: string): Promise<SchemaSnapshot>;
+}
+
+/** What an engine read through token preparation hands to assess(): its splitter, reader and analyser. */
+export interface PreparedRisk {
+  dialect: Dialect;
+  reader: Pick<PreparedEngine, "lex" | "expr" | "prepare">;
+  analyser(): Analyser | Promise<Analyser>;
+}
+
+function prepared(engine: PreparedEngine["engine"], load: () => Promise<PreparedRisk>): EngineRisk {
+  return {
+    dialect: async () => (await load()).dialect,
+    analyser: async () => (await load()).analyser(),
+    ddlSchema: async (sql) => {
+      const [risk, { snapshotFromPreparedDdl }] = await Promise.all([load(), import("./tokens/prepared-analyser.ts")]);
+      return snapshotFromPreparedDdl(risk.dialect.split(sql).statements, engine, risk.reader);
+    },
+  };
 }
 
 const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
@@ -43,6 +62,11 @@ const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
     analyser: async () => (await import("./sqlite/analyze.ts")).analyseSqlite,
     ddlSchema: async (sql) => (await import("./tokens/ddl-schema.ts")).snapshotFromDdl(sql, "sqlite"),
   },
+  // The dialect-only engines: the token reader after each engine's preparation; node-sql-parser's
+  // T-SQL build checks SQL Server syntax (it has no Oracle or ClickHouse grammar).
+  sqlserver: prepared("sqlserver", async () => (await import("./sqlserver/analyze.ts")).SQLSERVER_RISK),
+  oracle: prepared("oracle", async () => (await import("./oracle/analyze.ts")).ORACLE_RISK),
+  clickhouse: prepared("clickhouse", async () => (await import("./clickhouse/analyze.ts")).CLICKHOUSE_RISK),
 };
 
 function engineRisk(engine: EngineId): EngineRisk {
@@ -75,6 +99,10 @@ export function enabledChecks(opts: Pick<AssessOptions, "engine" | "include" | "
 export async function assess(sql: string, opts: AssessOptions): Promise<RiskReport> {
   const engine = engineRisk(opts.engine);
   const firstLine = opts.firstLine ?? 1;
+  // Started before splitting: a parser's WASM compiles off the main thread while the splitter runs.
+  // Its failure is awaited (and thrown) below whenever there is a statement to analyse.
+  const analyser = engine.analyser();
+  analyser.catch(() => undefined);
   const split = (await engine.dialect()).split(sql, { firstLine });
   const enabled = enabledChecks(opts);
   const text = createTextIndex(sql, firstLine);
@@ -82,7 +110,7 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
   const perStatement =
     split.statements.length === 0
       ? []
-      : (await engine.analyser())(
+      : (await analyser)(
           {
             src: sql,
             statements: split.statements,

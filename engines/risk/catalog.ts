@@ -8,6 +8,8 @@ const ALL = ENGINE_IDS;
 const PG = ["postgresql"] as const;
 const MYSQL = ["mysql", "mariadb"] as const;
 const PG_MYSQL = ["postgresql", "mysql", "mariadb"] as const;
+/** ClickHouse has no foreign keys and no unique constraints: checks about them do not apply there. */
+const WITH_CONSTRAINTS = ENGINE_IDS.filter((e) => e !== "clickhouse");
 
 interface CheckSpec {
   title: string;
@@ -25,7 +27,7 @@ export const CATALOG = {
   truncate: { title: "TRUNCATE", level: "Critical", engines: ALL },
   cascade: { title: "CASCADE on DROP or TRUNCATE", level: "Critical", engines: ["postgresql", "oracle"] },
   "drop-column": { title: "DROP COLUMN", level: "High", engines: ALL },
-  "drop-fk-constraint": { title: "foreign key dropped", level: "Medium", engines: ALL },
+  "drop-fk-constraint": { title: "foreign key dropped", level: "Medium", engines: WITH_CONSTRAINTS },
   "drop-not-null": { title: "DROP NOT NULL", level: "Medium", engines: ALL },
   "heavy-mutation": { title: "ClickHouse mutation rewriting parts", level: "High", engines: ["clickhouse"] },
   "large-dml": { title: "unbounded backfill or copy", level: "Medium", engines: ALL },
@@ -34,7 +36,7 @@ export const CATALOG = {
     level: "Medium",
     engines: [...MYSQL, "sqlserver"],
   },
-  "on-delete-cascade": { title: "foreign key with ON DELETE CASCADE", level: "Low", engines: ALL },
+  "on-delete-cascade": { title: "foreign key with ON DELETE CASCADE", level: "Low", engines: WITH_CONSTRAINTS },
   "syntax-error": { title: "statement does not parse", level: "High", engines: ALL },
   "unclosed-quote": { title: "unclosed quote", level: "High", engines: ALL },
   "unbalanced-parens": { title: "unbalanced parentheses", level: "High", engines: ALL },
@@ -46,7 +48,7 @@ export const CATALOG = {
   "concurrent-index-in-transaction": { title: "CONCURRENTLY inside a transaction", level: "High", engines: PG },
   "transaction-control": { title: "transaction control in a migration", level: "Medium", engines: ALL },
   "dependent-view": { title: "change under a view", level: "High", engines: PG },
-  "unique-on-existing-data": { title: "new UNIQUE over existing rows", level: "Medium", engines: ALL },
+  "unique-on-existing-data": { title: "new UNIQUE over existing rows", level: "Medium", engines: WITH_CONSTRAINTS },
   "create-index-non-concurrent": {
     title: "CREATE INDEX blocking writes",
     level: "Medium",

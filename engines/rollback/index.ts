@@ -5,12 +5,20 @@ export {
   type BackupHookOptions,
   createBackupHooks,
   DEFAULT_MAX_BACKUP_ROWS,
+  type NoticeKind,
   storedDownScript,
 } from "./backup/hooks.ts";
 export { type BackupEntry, listBackups, type PurgeOptions, purgeBackups } from "./backup/store.ts";
 export { BACKUP_SCHEMA, backupTableName, DOWN_SCRIPTS_TABLE } from "./backup-names.ts";
 export { generateDown, renderDownScript } from "./generate.ts";
 export { type ArmRollbackOptions, armRollback, generatesRollback } from "./plan.ts";
+export {
+  BACKUP_SKIPPED,
+  ROLLBACK_CHANGED,
+  type RollbackSummary,
+  rollbackChecksum,
+  summarizeDown,
+} from "./summary.ts";
 export type {
   BackupGap,
   BackupSpec,

@@ -189,3 +189,154 @@ for (const [name, target, sql, param, selfCommitting] of faultCases) {
     });
   });
 }
+
+// A revert of an apply that died (history row still in_progress): the statement after the last
+// counted one may have committed by itself. The revert decides it (introspection, else the
+// operator's answer, else a refusal naming how to answer) and undoes exactly what committed.
+describe("MariaDB: rolling back an apply that died with a statement in doubt", () => {
+  const target = mariadbTarget();
+  // Statement 2 does two things, so introspection cannot tell whether it took effect.
+  const UP =
+    "CREATE TABLE rv_a (id INT PRIMARY KEY);\nALTER TABLE rv_a ADD COLUMN x INT, ADD COLUMN y INT;\nCREATE TABLE rv_b (id INT);";
+  const DOWN = [
+    "-- migratrix:undoes 3",
+    "DROP TABLE rv_b;",
+    "-- migratrix:undoes 2",
+    "ALTER TABLE rv_a DROP COLUMN y, DROP COLUMN x;",
+    "-- migratrix:undoes 1",
+    "DROP TABLE rv_a;",
+  ].join("\n");
+  let db: FreshDatabase;
+  let session: Session;
+  beforeAll(async () => {
+    db = await target.create();
+    session = await target.engine.driver.connect(db.url);
+  });
+  afterAll(async () => {
+    await session?.close();
+    await db?.drop();
+  });
+
+  const base = (direction: "apply" | "revert", sql: string) => ({
+    engine: target.engine,
+    session,
+    migration: { id: "rv", name: "rv", checksum: "cv", sql, up: { sql: UP } },
+    direction,
+    runId: "rv1",
+    attempt: 1,
+    appliedBy: "test",
+    correlationId: "cv",
+    lockTimeoutMs: 1000,
+  });
+  const run = async (
+    direction: "apply" | "revert",
+    extra: Partial<RunOptions> = {},
+    sql = direction === "apply" ? UP : DOWN,
+  ) => {
+    const logs: string[] = [];
+    const r = await runMigration({
+      ...base(direction, sql),
+      onEvent: (e) => {
+        if (e.kind === "log") logs.push(e.message);
+      },
+      ...extra,
+    });
+    return { outcome: r.outcome, done: r.statementsDone, error: r.error?.message, logs };
+  };
+  const tables = async () =>
+    (
+      await session.query<{ t: string; c: string }>(
+        "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name LIKE 'rv\\_%' ORDER BY 1, 2",
+      )
+    ).map((r) => `${r.t}.${r.c}`);
+  const history = async () =>
+    session.query<{ direction: string; status: string; statements_done: number }>(
+      "SELECT direction, status, statements_done FROM migratrix_history WHERE migration_id = 'rv'",
+    );
+  const reset = async () => {
+    for (const t of ["rv_b", "rv_a"]) await session.exec(`DROP TABLE IF EXISTS ${t}`);
+    await session.exec("DROP TABLE IF EXISTS migratrix_history");
+  };
+  /** Apply stopped as a SIGKILL would leave it: statements 1..committed ran, history says `counted`. */
+  const died = async (committed: number, counted: number) => {
+    await reset();
+    const stopped = await run("apply", {
+      hooks: {
+        beforeStatement: (s) => {
+          if (s.index === committed + 1) throw new Error("killed");
+        },
+      },
+    });
+    expect(stopped.done).toBe(committed);
+    await session.exec(
+      `UPDATE migratrix_history SET status = 'in_progress', statements_done = ${counted} WHERE migration_id = 'rv'`,
+    );
+  };
+
+  test("undecidable and no answer: refused before any change, saying how to answer", async () => {
+    await died(2, 1);
+    const r = await run("revert");
+    expect(r.outcome).toBe("rejected");
+    expect(r.error).toBe(
+      `migration rv statement 2 (line 2) on ${db.database} is in doubt: the run that stopped there may have committed it without recording it, and introspection cannot tell; roll it back saying whether it took effect (mx migration resolve RUN --rollback --took-effect | --not-applied)`,
+    );
+    expect(await tables()).toEqual(["rv_a.id", "rv_a.x", "rv_a.y"]);
+    expect(await history()).toEqual([{ direction: "apply", status: "in_progress", statements_done: 1 }]);
+  });
+
+  test("the operator says it took effect: statements 2 and 1 are undone", async () => {
+    await died(2, 1);
+    const r = await run("revert", { inDoubt: "skip" });
+    expect({ outcome: r.outcome, done: r.done, tables: await tables(), history: await history() }).toEqual({
+      outcome: "completed",
+      done: 2,
+      tables: [],
+      history: [{ direction: "revert", status: "reverted", statements_done: 2 }],
+    });
+    expect(r.logs).toContain(
+      `migration rv statement 2 (line 2) on ${db.database} was in doubt after the apply stopped: undoing it too, as the operator resolved`,
+    );
+  });
+
+  test("the operator says it did not take effect: only statement 1 is undone", async () => {
+    await died(1, 1);
+    const r = await run("revert", { inDoubt: "rerun" });
+    expect({ outcome: r.outcome, done: r.done, tables: await tables() }).toEqual({
+      outcome: "completed",
+      done: 1,
+      tables: [],
+    });
+  });
+
+  test("introspection decides a single-object statement without an answer", async () => {
+    // Statement 1 (CREATE TABLE) committed, nothing counted: introspection sees rv_a.
+    await died(1, 0);
+    const r = await run("revert");
+    expect({ outcome: r.outcome, done: r.done, tables: await tables() }).toEqual({
+      outcome: "completed",
+      done: 1,
+      tables: [],
+    });
+    expect(r.logs).toContain(
+      `migration rv statement 1 (line 1) on ${db.database} was in doubt after the apply stopped: undoing it too, introspection shows it took effect`,
+    );
+  });
+
+  test("nothing committed: nothing to revert, and the database is no longer dirty", async () => {
+    await died(0, 0);
+    const r = await run("revert");
+    expect({ outcome: r.outcome, done: r.done, history: await history() }).toEqual({
+      outcome: "already_applied",
+      done: 0,
+      history: [{ direction: "apply", status: "failed", statements_done: 0 }],
+    });
+    // Another migration is no longer held back by this one.
+    const other = await runMigration({
+      ...base("apply", "CREATE TABLE rv_other (id INT);"),
+      migration: { id: "rv_other", name: "rv_other", checksum: "co", sql: "CREATE TABLE rv_other (id INT);" },
+      onEvent: () => {},
+    });
+    expect(other.outcome).toBe("completed");
+    await session.exec("DROP TABLE rv_other");
+  });
+});

@@ -21,6 +21,11 @@ export interface MigrationInput {
   noTransaction?: boolean;
   /** Line in the file where `sql` starts (1 when it is the whole file), for positions. */
   lineOffset?: number;
+  /**
+   * Revert only: the up script and its first line. An apply that died may have left its next
+   * statement in doubt; the revert decides it from this before undoing what committed.
+   */
+  up?: { sql: string; lineOffset?: number };
 }
 
 export interface StatementResult {
@@ -80,7 +85,8 @@ export interface RunOptions {
   hooks?: RunHooks;
   /**
    * What to do with a statement left in doubt by a run that died (see doubt.ts) when introspection
-   * cannot tell whether it took effect; without it such a run is rejected.
+   * cannot tell whether it took effect; without it such a run is rejected. For a revert of that
+   * apply the same answer says whether the revert undoes the statement ("skip": it took effect).
    */
   inDoubt?: InDoubtResolution;
 }

@@ -151,6 +151,14 @@ function partialRevert(p: PlanInput, done: number): RunPlan {
     // A run that died (in_progress) may have committed its next statement without counting it.
     return precondition(`${stopped}; run the apply again to finish it first`, { statementsDone: done });
   }
+  if (p.row && done >= p.row.statementsTotal) {
+    // Every up statement committed (the run stopped before recording its end): the whole down script.
+    return {
+      kind: "run",
+      resumeFrom: 0,
+      warnings: [`${stopped}: all of them committed, so the whole down script runs`],
+    };
+  }
   if (!p.stepMap) {
     return precondition(
       `${stopped}; its down script is not a generated one mapped to the up statements (a hand-written -- DOWN section cannot be split by statement), so it cannot undo only the ${done} committed statement(s): run the apply again to finish it first, or resolve it`,

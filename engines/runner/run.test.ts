@@ -235,7 +235,7 @@ test("a statement in doubt introspection cannot decide is refused until the oper
   }).toEqual({
     outcome: "rejected",
     code: "failed_precondition",
-    message: `migration d3 statement 2 (line 2) on ${dbName} is in doubt: the run that stopped there may have committed it without recording it, and introspection cannot tell; resolve it by running it again (resume) or skipping it (it took effect)`,
+    message: `migration d3 statement 2 (line 2) on ${dbName} is in doubt: the run that stopped there may have committed it without recording it, and introspection cannot tell; resolve it by running it again (resume), skipping it (it took effect) or rolling the migration back`,
     history: { status: "in_progress", statements_done: 1 },
   });
   const resolved = await run("d3", sql, { migration, inDoubt: "rerun" });

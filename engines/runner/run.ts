@@ -4,6 +4,7 @@
 
 import { MigratrixError } from "../../common/errors.ts";
 import type { HistoryRow, HistoryTable, Target } from "../adapter.ts";
+import type { Statement } from "../types.ts";
 import { type Ctx, finish, report } from "./context.ts";
 import { effectOf } from "./doubt.ts";
 import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATRIX_VERSION, type RunOptions, type RunResult } from "./options.ts";
@@ -90,7 +91,22 @@ export async function runMigration(o: RunOptions): Promise<RunResult> {
 async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
   const { o } = c;
   const history = (await o.engine.migrate.history.open(o.session, target)) as HistoryTable;
-  const existing = await history.read(o.migration.id);
+  let existing = await history.read(o.migration.id);
+  if (o.direction === "revert" && existing?.direction === "apply" && existing.status === "in_progress") {
+    const settled = await settleDoubtBeforeRevert(c, existing, target);
+    if (settled instanceof MigratrixError) return finish(c, "rejected", 0, settled);
+    if (settled.statementsDone === 0) {
+      // Nothing committed: the row stops being in progress, so the database is no longer dirty.
+      await history.update({ ...settled, finishedAt: new Date() });
+      await o.onEvent({
+        kind: "log",
+        level: "info",
+        message: `nothing of migration ${o.migration.id} committed on ${target.database} before its apply stopped: nothing to revert`,
+      });
+      return finish(c, "already_applied", 0);
+    }
+    existing = settled;
+  }
   const stepMap = o.direction === "revert" ? downStepMap(o.migration.sql, c.statements) : null;
   const plan = planRun({
     row: existing,
@@ -198,6 +214,46 @@ async function runLocked(c: Ctx, target: Target): Promise<RunResult> {
   }
 }
 
+/** How a statement in doubt was decided: by introspection or by the operator's answer. */
+interface DoubtDecision {
+  tookEffect: boolean;
+  why: string;
+}
+
+/**
+ * Whether `stmt` (statement `n` of the up script) may have committed by itself without being
+ * counted, and if so whether it took effect: by introspection, else by the operator's answer, else
+ * a refusal that says how to answer. null when it cannot be in doubt (it ran in a transaction
+ * with its history write).
+ */
+async function decideDoubt(
+  c: Ctx,
+  stmt: Statement,
+  n: number,
+  target: Target,
+  answer: string,
+): Promise<DoubtDecision | MigratrixError | null> {
+  const { o } = c;
+  const caps = o.engine.capabilities;
+  if (caps.transactionalDdl && caps.transactions && !o.migration.noTransaction && !stmt.ownSegment) return null;
+  const effect = effectOf(stmt.text, await o.engine.inspector.inspect(o.session));
+  if (effect !== "unknown") {
+    return {
+      tookEffect: effect === "present",
+      why: `introspection shows it ${effect === "present" ? "took" : "did not take"} effect`,
+    };
+  }
+  if (o.inDoubt) return { tookEffect: o.inDoubt === "skip", why: "as the operator resolved" };
+  return new MigratrixError(
+    "failed_precondition",
+    `${doubtWhere(c, n, stmt, target)} is in doubt: the run that stopped there may have committed it without recording it, and introspection cannot tell; ${answer}`,
+    { inDoubt: n, line: stmt.start.line, column: stmt.start.column },
+  );
+}
+
+const doubtWhere = (c: Ctx, n: number, stmt: Statement, target: Target) =>
+  `migration ${c.o.migration.id} statement ${n} (line ${stmt.start.line}) on ${target.database}`;
+
 /**
  * An in_progress row under the lock means its run died. If the statement it was on commits by
  * itself, it may have committed without being counted: decide by introspection, else by the
@@ -213,27 +269,56 @@ async function settleDoubt(
   if (existing?.status !== "in_progress" || existing.direction !== o.direction) return resumeFrom;
   const next = c.statements[resumeFrom];
   if (!next) return resumeFrom;
-  const caps = o.engine.capabilities;
-  if (caps.transactionalDdl && caps.transactions && !o.migration.noTransaction && !next.ownSegment) return resumeFrom;
   const n = resumeFrom + 1;
-  const where = `migration ${o.migration.id} statement ${n} (line ${next.start.line}) on ${target.database}`;
-  const effect = effectOf(next.text, await o.engine.inspector.inspect(o.session));
-  const decided = effect === "present" ? "skip" : effect === "absent" ? "rerun" : o.inDoubt;
-  if (decided === undefined) {
-    return new MigratrixError(
-      "failed_precondition",
-      `${where} is in doubt: the run that stopped there may have committed it without recording it, and introspection cannot tell; resolve it by running it again (resume) or skipping it (it took effect)`,
-      { inDoubt: n, line: next.start.line, column: next.start.column },
-    );
-  }
-  const why =
-    effect === "unknown"
-      ? "as the operator resolved"
-      : `introspection shows it ${effect === "present" ? "took" : "did not take"} effect`;
+  const decided = await decideDoubt(
+    c,
+    next,
+    n,
+    target,
+    "resolve it by running it again (resume), skipping it (it took effect) or rolling the migration back",
+  );
+  if (decided === null) return resumeFrom;
+  if (decided instanceof MigratrixError) return decided;
   await o.onEvent({
     kind: "log",
     level: "warn",
-    message: `${where} was in doubt after the previous run stopped: ${decided === "skip" ? "counted as done" : "running it again"}, ${why}`,
+    message: `${doubtWhere(c, n, next, target)} was in doubt after the previous run stopped: ${decided.tookEffect ? "counted as done" : "running it again"}, ${decided.why}`,
   });
-  return decided === "skip" ? n : resumeFrom;
+  return decided.tookEffect ? n : resumeFrom;
+}
+
+/**
+ * A revert of an apply that died (its history row still in_progress): the up statement after the
+ * last counted one may have committed by itself. Decide it (from the up script the caller passes)
+ * so the revert undoes exactly what committed; returns the apply's row as if it had failed after
+ * that many statements, or the refusal.
+ */
+async function settleDoubtBeforeRevert(c: Ctx, row: HistoryRow, target: Target): Promise<HistoryRow | MigratrixError> {
+  const { o } = c;
+  const done = row.statementsDone;
+  const settled = (statementsDone: number): HistoryRow => ({ ...row, status: "failed", statementsDone });
+  if (done >= row.statementsTotal) return settled(done);
+  const how =
+    "roll it back saying whether it took effect (mx migration resolve RUN --rollback --took-effect | --not-applied)";
+  if (!o.migration.up) {
+    if (o.inDoubt) return settled(done + (o.inDoubt === "skip" ? 1 : 0));
+    return new MigratrixError(
+      "failed_precondition",
+      `migration ${o.migration.id} has an apply that stopped after ${done} of ${row.statementsTotal} statements on ${target.database} and its up script was not given to decide statement ${done + 1}; ${how}`,
+      { inDoubt: done + 1 },
+    );
+  }
+  const up = o.engine.dialect.split(o.migration.up.sql, { firstLine: o.migration.up.lineOffset ?? 1 }).statements;
+  const next = up[done];
+  if (!next) return settled(done);
+  const n = done + 1;
+  const decided = await decideDoubt(c, next, n, target, how);
+  if (decided === null) return settled(done);
+  if (decided instanceof MigratrixError) return decided;
+  await o.onEvent({
+    kind: "log",
+    level: "warn",
+    message: `${doubtWhere(c, n, next, target)} was in doubt after the apply stopped: ${decided.tookEffect ? "undoing it too" : "it is not undone"}, ${decided.why}`,
+  });
+  return settled(done + (decided.tookEffect ? 1 : 0));
 }

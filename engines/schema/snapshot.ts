@@ -169,6 +169,8 @@ export interface SchemaSnapshot {
   objects?: SchemaObjectSnapshot[];
   /** Extensions (PostgreSQL); present only when read with `objects: true`. */
   extensions?: ExtensionSnapshot[];
+  /** Cross-engine compare: this snapshot is another engine's schema rewritten in `engine`'s terms. */
+  translatedFrom?: EngineId;
 }
 
 /** Code-unit order, not locale order: the same on every machine. */

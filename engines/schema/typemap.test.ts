@@ -143,6 +143,33 @@ const CASES: Case[] = [
   ["postgresql", "text[]", "sqlite", { rule: "postgresql:array", kind: "array", targetType: "TEXT" }],
   ["mysql", "bigint(20) unsigned", "sqlite", { rule: "mysql:bigint unsigned", kind: "decimal", targetType: "TEXT" }],
   ["mysql", "longblob", "sqlite", { rule: "mysql:blob", kind: "binary", targetType: "BLOB" }],
+  // SQLite → either (schema translation): declared names, then SQLite's affinity rules
+  ["sqlite", "BOOLEAN", "postgresql", { rule: "sqlite:boolean", kind: "boolean", targetType: "boolean" }],
+  ["sqlite", "DATE", "mysql", { rule: "sqlite:date", kind: "date", targetType: "date" }],
+  [
+    "sqlite",
+    "TIMESTAMP",
+    "postgresql",
+    { rule: "sqlite:datetime", kind: "timestamp", targetType: "timestamp without time zone" },
+  ],
+  ["sqlite", "TIME", "postgresql", { rule: "sqlite:time", kind: "time", targetType: "time without time zone" }],
+  ["sqlite", "JSON", "postgresql", { rule: "sqlite:json", kind: "json", targetType: "jsonb" }],
+  ["sqlite", "UUID", "mysql", { rule: "sqlite:uuid", kind: "uuid", targetType: "char(36)" }],
+  ["sqlite", "NUMERIC(10,2)", "mysql", { rule: "sqlite:decimal", kind: "decimal", targetType: "decimal(10,2)" }],
+  ["sqlite", "CHAR(3)", "postgresql", { rule: "sqlite:char", kind: "text", targetType: "character varying(3)" }],
+  [
+    "sqlite",
+    "VARCHAR(100)",
+    "postgresql",
+    { rule: "sqlite:varchar", kind: "text", targetType: "character varying(100)" },
+  ],
+  ["sqlite", "INTEGER", "postgresql", { rule: "sqlite:integer", kind: "int64", targetType: "bigint" }],
+  ["sqlite", "UNSIGNED BIG INT", "mysql", { rule: "sqlite:integer", kind: "int64", targetType: "bigint" }],
+  ["sqlite", "TEXT", "mysql", { rule: "sqlite:text", kind: "text", targetType: "longtext" }],
+  ["sqlite", "CLOB", "postgresql", { rule: "sqlite:text", kind: "text", targetType: "text" }],
+  ["sqlite", "", "postgresql", { rule: "sqlite:blob", kind: "binary", targetType: "bytea" }],
+  ["sqlite", "DOUBLE", "postgresql", { rule: "sqlite:real", kind: "float64", targetType: "double precision" }],
+  ["sqlite", "MONEY", "postgresql", { rule: "sqlite:numeric", kind: "decimal", targetType: "numeric" }],
 ];
 
 describe("mapColumnType", () => {

@@ -60,8 +60,8 @@ export const ARROW_TYPE: Readonly<Record<CarriedKind, ArrowTypeName>> = {
   array: "Utf8",
 };
 
-/** Source engines with readers, target engines with writers or DDL (ClickHouse later). */
-export type TypeMapSource = "postgresql" | "mysql";
+/** Source engines with readers (transfer) or schema translation (SQLite), target engines with writers or DDL. */
+export type TypeMapSource = "postgresql" | "mysql" | "sqlite";
 export type TypeMapTarget = "postgresql" | "mysql" | "sqlite";
 
 /** A native type parsed: base name, arguments, unsigned, array, enum/set labels. */
@@ -110,9 +110,12 @@ export interface TypeParams {
   labels?: string[];
   /** Element type for arrays (PostgreSQL → PostgreSQL keeps it). */
   element?: string;
+  /** Fixed-length text (char(n)): kept fixed in schema translation (MapOptions.fixedChar). */
+  fixed?: boolean;
 }
 
 const one = (t: NativeType): TypeParams => (t.args[0] !== undefined ? { length: t.args[0] } : {});
+const fixedLength = (t: NativeType): TypeParams => ({ length: t.args[0] ?? 1, fixed: true });
 const fsp = (t: NativeType): TypeParams => (t.args[0] !== undefined ? { fsp: t.args[0] } : {});
 const decimalParams = (t: NativeType): TypeParams =>
   t.args[0] !== undefined ? { precision: t.args[0], scale: t.args[1] ?? 0 } : {};
@@ -159,7 +162,7 @@ export const SOURCE_TYPES: readonly SourceTypeRule[] = [
     engine: "postgresql",
     names: ["character"],
     kind: "text",
-    params: (t) => ({ length: t.args[0] ?? 1 }),
+    params: fixedLength,
   },
   { id: "postgresql:bytea", engine: "postgresql", names: ["bytea"], kind: "binary" },
   {
@@ -231,7 +234,7 @@ export const SOURCE_TYPES: readonly SourceTypeRule[] = [
   { id: "mysql:double", engine: "mysql", names: ["double", "real"], kind: "float64" },
   { id: "mysql:year", engine: "mysql", names: ["year"], kind: "int16" },
   { id: "mysql:varchar", engine: "mysql", names: ["varchar"], kind: "text", params: one },
-  { id: "mysql:char", engine: "mysql", names: ["char"], kind: "text", params: (t) => ({ length: t.args[0] ?? 1 }) },
+  { id: "mysql:char", engine: "mysql", names: ["char"], kind: "text", params: fixedLength },
   {
     id: "mysql:json",
     engine: "mysql",
@@ -288,7 +291,58 @@ export const SOURCE_TYPES: readonly SourceTypeRule[] = [
     kind: "text",
     notes: { postgresql: "set carried as its comma-separated text", sqlite: "set carried as its comma-separated text" },
   },
+  // SQLite (schema translation): declared names first, then SQLite's own affinity rules (datatype3.html §3.1).
+  { id: "sqlite:boolean", engine: "sqlite", names: ["boolean", "bool"], kind: "boolean" },
+  { id: "sqlite:date", engine: "sqlite", names: ["date"], kind: "date" },
+  { id: "sqlite:datetime", engine: "sqlite", names: ["datetime", "timestamp"], kind: "timestamp" },
+  { id: "sqlite:time", engine: "sqlite", names: ["time"], kind: "time" },
+  { id: "sqlite:json", engine: "sqlite", names: ["json", "jsonb"], kind: "json" },
+  { id: "sqlite:uuid", engine: "sqlite", names: ["uuid"], kind: "uuid" },
+  { id: "sqlite:decimal", engine: "sqlite", names: ["decimal", "numeric"], kind: "decimal", params: decimalParams },
+  {
+    id: "sqlite:char",
+    engine: "sqlite",
+    names: ["char", "character", "nchar"],
+    when: (t) => t.args[0] !== undefined,
+    kind: "text",
+    params: fixedLength,
+  },
+  {
+    id: "sqlite:varchar",
+    engine: "sqlite",
+    names: ["varchar", "character varying", "nvarchar", "varying character", "native character"],
+    when: (t) => t.args[0] !== undefined,
+    kind: "text",
+    params: one,
+  },
+  {
+    id: "sqlite:integer",
+    engine: "sqlite",
+    names: ["*"],
+    when: (t) => sqliteAffinity(t.base) === "INTEGER",
+    kind: "int64",
+  },
+  { id: "sqlite:text", engine: "sqlite", names: ["*"], when: (t) => sqliteAffinity(t.base) === "TEXT", kind: "text" },
+  { id: "sqlite:blob", engine: "sqlite", names: ["*"], when: (t) => sqliteAffinity(t.base) === "BLOB", kind: "binary" },
+  {
+    id: "sqlite:real",
+    engine: "sqlite",
+    names: ["*"],
+    when: (t) => sqliteAffinity(t.base) === "REAL",
+    kind: "float64",
+  },
+  { id: "sqlite:numeric", engine: "sqlite", names: ["*"], kind: "decimal" },
 ];
+
+/** SQLite's column affinity of a declared type, by its documented rules in their order. */
+export function sqliteAffinity(declared: string): "INTEGER" | "TEXT" | "BLOB" | "REAL" | "NUMERIC" {
+  const t = declared.toUpperCase();
+  if (t.includes("INT")) return "INTEGER";
+  if (t.includes("CHAR") || t.includes("CLOB") || t.includes("TEXT")) return "TEXT";
+  if (t.includes("BLOB") || t.trim() === "") return "BLOB";
+  if (t.includes("REAL") || t.includes("FLOA") || t.includes("DOUB")) return "REAL";
+  return "NUMERIC";
+}
 
 type Render = (p: TypeParams) => string;
 
@@ -362,6 +416,13 @@ export const TARGET_TYPES: Readonly<Record<TypeMapTarget, Readonly<Record<Carrie
   },
 };
 
+/** Fixed-length text per target, for schema translation (MySQL's char holds at most 255). */
+const FIXED_TEXT: Readonly<Record<TypeMapTarget, (n: number) => string>> = {
+  postgresql: (n) => `character(${n})`,
+  mysql: (n) => (n <= 255 ? `char(${n})` : `varchar(${n})`),
+  sqlite: () => "TEXT",
+};
+
 /** Parses a native type as introspection prints it ("character varying(20)", "int(10) unsigned", "enum('a','b')"). */
 export function parseNativeType(engine: TypeMapSource, text: string): NativeType {
   let s = text.trim().toLowerCase();
@@ -407,6 +468,7 @@ function parseLabels(inner: string): string[] {
 export function typeMapSource(engine: EngineId): TypeMapSource | undefined {
   if (engine === "postgresql") return "postgresql";
   if (engine === "mysql" || engine === "mariadb") return "mysql";
+  if (engine === "sqlite") return "sqlite";
   return undefined;
 }
 
@@ -452,6 +514,8 @@ export interface ColumnMapping {
 }
 
 export interface MapOptions {
+  /** Schema translation: char(n) stays fixed-length (transfer widens it to varchar, which trims nothing). */
+  fixedChar?: boolean;
   /** "table.column" → target native type; the person decided, so the column is not reported. */
   overrides?: Readonly<Record<string, string>>;
   /** Enums into PostgreSQL: text + CHECK (default) or a CREATE TYPE … AS ENUM named after the column. */
@@ -519,7 +583,10 @@ export function mapColumnType(
   ) {
     loss.push(`decimal(${params.precision},${params.scale ?? 0}) exceeds MySQL's decimal(65,30)`);
   }
-  let targetType = TARGET_TYPES[target][rule.kind](params);
+  let targetType =
+    opts.fixedChar && params.fixed && params.length !== undefined
+      ? FIXED_TEXT[target](params.length)
+      : TARGET_TYPES[target][rule.kind](params);
   let checkLabels: string[] | undefined;
   if (rule.kind === "enum" && target !== "mysql") {
     if (target === "postgresql" && opts.enumAs === "type") targetType = enumTypeName(col.table, col.column);
@@ -562,4 +629,178 @@ export function lossReport(mappings: readonly ColumnMapping[]): LossReport[] {
       targetType: m.targetType,
       reasons: m.loss,
     }));
+}
+
+// ---- Cross-engine equivalence (schema compare): the same table decides when two engines' column
+// types, defaults and index methods mean the same thing, so they are not reported as differences. ----
+
+/**
+ * A type's comparable form. Between PostgreSQL and MySQL/MariaDB: the carried kind with the
+ * parameters that change what a value may be (lengths, precision and scale, enum labels; not the
+ * fractional-second precision nor integer display widths), fixed and varying text apart, uuid as
+ * char(36). With SQLite on either side the comparison is at SQLite's own level: the storage type the
+ * kind becomes there (SQLite enforces no lengths), so `varchar(10)` ≈ `TEXT` only in SQLite.
+ */
+export function comparableType(
+  engine: TypeMapSource,
+  type: string,
+  ctx: SourceContext = {},
+  opts: { coarse?: boolean } = {},
+): string {
+  const parsed = parseNativeType(engine, type);
+  const t = ctx.labels && !parsed.labels ? { ...parsed, labels: ctx.labels } : parsed;
+  const rule = findSourceRule(engine, t, ctx);
+  if (!rule) return `${engine}:${type.trim().toLowerCase().replace(/\s+/g, " ")}`;
+  if (opts.coarse) return TARGET_TYPES.sqlite[rule.kind]({});
+  const p = rule.params?.(t) ?? {};
+  switch (rule.kind) {
+    case "text":
+      return p.length === undefined ? "text" : `${p.fixed ? "char" : "varchar"}(${p.length})`;
+    case "uuid":
+      return "char(36)";
+    case "decimal":
+      return p.precision === undefined ? "decimal" : `decimal(${p.precision},${p.scale ?? 0})`;
+    case "enum":
+      return `enum(${(p.labels ?? []).join(",")})`;
+    case "array":
+      return `array(${p.element ?? ""})`;
+    default:
+      return rule.kind;
+  }
+}
+
+/** Default expressions that mean the same in every engine, in each engine's spelling (first: how it is written). */
+export const DEFAULT_EQUIVALENTS: readonly {
+  id: string;
+  /** Lower-case spellings, without a fractional-second argument. */
+  spellings: readonly string[];
+  render: Readonly<Record<TypeMapTarget, (fsp?: number) => string>>;
+}[] = [
+  {
+    id: "current_timestamp",
+    spellings: ["current_timestamp", "current_timestamp()", "now()", "localtimestamp", "transaction_timestamp()"],
+    render: {
+      postgresql: () => "CURRENT_TIMESTAMP",
+      mysql: (fsp) => `current_timestamp(${fsp ?? ""})`,
+      sqlite: () => "CURRENT_TIMESTAMP",
+    },
+  },
+  {
+    id: "current_date",
+    spellings: ["current_date", "curdate()", "current_date()"],
+    render: { postgresql: () => "CURRENT_DATE", mysql: () => "curdate()", sqlite: () => "CURRENT_DATE" },
+  },
+  {
+    id: "uuid",
+    spellings: ["gen_random_uuid()", "uuid()"],
+    render: { postgresql: () => "gen_random_uuid()", mysql: () => "uuid()", sqlite: () => "" },
+  },
+];
+
+/** Index access methods: the engine's default (no method written) and the ones that mean the same. */
+export const INDEX_METHODS: readonly { id: string; spellings: readonly string[]; engines: readonly TypeMapTarget[] }[] =
+  [
+    { id: "btree", spellings: ["btree", "BTREE"], engines: ["postgresql", "mysql", "sqlite"] },
+    { id: "hash", spellings: ["hash", "HASH"], engines: ["postgresql", "mysql"] },
+  ];
+
+/** The neutral id of an index method (undefined: the default B-tree), or undefined and the raw name when none applies. */
+export function comparableIndexMethod(method: string | undefined): string | undefined {
+  if (method === undefined) return undefined;
+  const m = INDEX_METHODS.find((x) => x.spellings.includes(method));
+  if (m?.id === "btree") return undefined;
+  return m?.id ?? method.toLowerCase();
+}
+
+/** The method written in `target`'s DDL for a neutral id, or null when the target has no such method. */
+export function indexMethodIn(target: TypeMapTarget, method: string | undefined): string | undefined | null {
+  const id = comparableIndexMethod(method);
+  if (id === undefined) return undefined;
+  const m = INDEX_METHODS.find((x) => x.id === id);
+  if (!m?.engines.includes(target)) return null;
+  return target === "mysql" ? id.toUpperCase() : id;
+}
+
+/** A PostgreSQL cast ("::text", "::character varying(10)[]", '::"my type"'), for removing from expressions. */
+const CAST =
+  /::(?:"(?:[^"]|"")+"|character varying|double precision|(?:timestamp|time)(?:\(\d+\))? with(?:out)? time zone|bit varying|[a-z_][a-z0-9_]*)(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*/gi;
+
+/** An expression without PostgreSQL's casts (the other engines spell types differently, or not at all). */
+export function stripCasts(s: string): string {
+  return s.replace(CAST, "");
+}
+
+function unwrap(s: string): string {
+  let out = s.trim();
+  while (/^\(.*\)$/s.test(out) && balanced(out.slice(1, -1))) out = out.slice(1, -1).trim();
+  return out;
+}
+
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const ch of s) {
+    if (ch === "(") depth++;
+    else if (ch === ")" && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+export type ComparableDefault =
+  | { kind: "none" }
+  | { kind: "literal"; value: string }
+  | { kind: "function"; id: string }
+  | { kind: "sequence" }
+  | { kind: "expression"; text: string };
+
+/**
+ * A default's meaning across engines: a literal (numbers and booleans by value, strings unquoted),
+ * one of DEFAULT_EQUIVALENTS, a sequence's next value (serial: an auto-generated column), or an
+ * expression kept as text.
+ */
+export function comparableDefault(text: string | null, kind?: CarriedKind): ComparableDefault {
+  if (text === null) return { kind: "none" };
+  const s = unwrap(stripCasts(unwrap(text)));
+  const lower = s.toLowerCase();
+  if (lower === "null") return { kind: "none" };
+  if (/^nextval\(/.test(lower)) return { kind: "sequence" };
+  const fn = DEFAULT_EQUIVALENTS.find((e) => e.spellings.includes(lower.replace(/\(\d+\)$/, "()")));
+  if (fn) return { kind: "function", id: fn.id };
+  if (/^'(?:[^']|'')*'$/s.test(s)) {
+    const v = s.slice(1, -1).replaceAll("''", "'");
+    if (kind === "boolean" && /^(t|true|1|f|false|0)$/i.test(v))
+      return { kind: "literal", value: /^(t|true|1)$/i.test(v) ? "1" : "0" };
+    if (
+      kind &&
+      ["int16", "int32", "int64", "decimal", "float32", "float64"].includes(kind) &&
+      /^-?\d+(\.\d+)?$/.test(v)
+    )
+      return { kind: "literal", value: String(Number(v)) };
+    return { kind: "literal", value: v };
+  }
+  if (/^(true|false)$/.test(lower)) return { kind: "literal", value: lower === "true" ? "1" : "0" };
+  if (/^[-+]?\d+(\.\d+)?(e[-+]?\d+)?$/.test(lower)) return { kind: "literal", value: String(Number(lower)) };
+  return { kind: "expression", text: lower.replace(/\s+/g, " ") };
+}
+
+/** A default in `target`'s SQL, or null when it has no spelling there (the caller reports it). */
+export function renderDefault(
+  d: ComparableDefault,
+  target: TypeMapTarget,
+  opts: { kind?: CarriedKind; fsp?: number; quote: (s: string) => string },
+): string | null {
+  switch (d.kind) {
+    case "none":
+    case "sequence":
+      return null;
+    case "function": {
+      const text = DEFAULT_EQUIVALENTS.find((e) => e.id === d.id)?.render[target](opts.fsp) ?? "";
+      return text === "" ? null : text;
+    }
+    case "literal":
+      if (opts.kind === "boolean" && target === "postgresql") return d.value === "1" ? "true" : "false";
+      if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(d.value) && opts.kind !== "text" && opts.kind !== "enum") return d.value;
+      return opts.quote(d.value);
+    case "expression":
+      return null;
+  }
 }

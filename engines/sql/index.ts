@@ -3,4 +3,11 @@
 export * from "./lexer.ts";
 export { createLocator, type LineColumn } from "./locator.ts";
 export { quoteIdentWith, rejectNulInLiteral, standardLiteral } from "./quote.ts";
-export { type Opener, type SigToken, type SplitSpec, type StatementAnalyzer, splitSql } from "./splitter.ts";
+export {
+  type Opener,
+  type SigToken,
+  type SplitSpec,
+  type StatementAnalyzer,
+  separatorLine,
+  splitSql,
+} from "./splitter.ts";

@@ -30,6 +30,11 @@ export interface StatementAnalyzer {
   unclosed(): Opener | null;
   /** Asked once the statement is complete. */
   ownSegment(): boolean;
+  /**
+   * Whether `tok`, the first token on its line, starts the next statement although no ";" came
+   * (T-SQL's optional terminator). Absent: only ";" and separator lines end statements.
+   */
+  startsStatement?(tok: SigToken, src: string): boolean;
 }
 
 export interface SplitSpec {
@@ -37,6 +42,11 @@ export interface SplitSpec {
   analyzer(): StatementAnalyzer;
   /** The mysql client's `DELIMITER x` command line is understood. */
   delimiterCommand?: boolean;
+  /**
+   * A client's batch separator line at `pos` (T-SQL `GO`, SQL*Plus `/`): the offset just past it, or
+   * -1. It ends the statement in progress, whatever blocks are open, and is not itself a statement.
+   */
+  separator?(src: string, pos: number): number;
 }
 
 export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}): SplitResult {
@@ -84,6 +94,12 @@ export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}):
       pos += delimiter.length;
       continue;
     }
+    const after = spec.separator === undefined ? -1 : spec.separator(src, pos);
+    if (after >= 0) {
+      if (analyzer !== null) finish(analyzer);
+      pos = after;
+      continue;
+    }
     const tok = spec.lex(src, pos, delimiter);
     if (tok.kind === "unclosed") {
       return problem(tok.code, tok.start, (where) => `${tok.what} opened at ${where}`);
@@ -101,6 +117,9 @@ export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}):
             ? src.charAt(tok.start)
             : "",
     };
+    if (analyzer?.startsStatement !== undefined && firstOnLine(src, sig.start) && analyzer.startsStatement(sig, src)) {
+      finish(analyzer);
+    }
     if (analyzer === null) {
       if (spec.delimiterCommand && sig.upper === "DELIMITER") {
         const lineEnd = endOfLine(src, pos);
@@ -129,6 +148,15 @@ export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}):
   return { statements, problems };
 }
 
+function firstOnLine(src: string, pos: number): boolean {
+  for (let i = pos - 1; i >= 0; i--) {
+    const c = src.charCodeAt(i);
+    if (c === C.lf || c === C.cr) return true;
+    if (c !== C.space && c !== C.tab) return false;
+  }
+  return true;
+}
+
 function endOfLine(src: string, pos: number): number {
   let i = pos;
   while (i < src.length && src.charCodeAt(i) !== C.lf && src.charCodeAt(i) !== C.cr) i++;
@@ -141,4 +169,24 @@ function firstWord(text: string): string {
   let j = i;
   while (j < text.length && !isSpace(text.charCodeAt(j))) j++;
   return text.slice(i, j);
+}
+
+/**
+ * Whether `word` (case-insensitive) stands alone on its line at `pos`: only blanks before it on the
+ * line, and after it only blanks, digits (`GO 5`) when `count` allows them, a `--` comment, or the
+ * line end. Returns the offset of the line end, or -1.
+ */
+export function separatorLine(src: string, pos: number, word: string, count: boolean): number {
+  for (let i = pos - 1; i >= 0; i--) {
+    const c = src.charCodeAt(i);
+    if (c === C.lf || c === C.cr) break;
+    if (c !== C.space && c !== C.tab) return -1;
+  }
+  if (src.slice(pos, pos + word.length).toUpperCase() !== word) return -1;
+  let i = pos + word.length;
+  while (src.charCodeAt(i) === C.space || src.charCodeAt(i) === C.tab) i++;
+  if (count) while (src.charCodeAt(i) >= 48 && src.charCodeAt(i) <= 57) i++;
+  while (src.charCodeAt(i) === C.space || src.charCodeAt(i) === C.tab) i++;
+  if (src.startsWith("--", i)) i = endOfLine(src, i);
+  return i >= src.length || src.charCodeAt(i) === C.lf || src.charCodeAt(i) === C.cr ? i : -1;
 }

@@ -7,8 +7,9 @@ import { mariadbTarget } from "../../test/targets/mariadb.ts";
 import { postgresTarget } from "../../test/targets/postgres.ts";
 import { parseMigrationFile } from "../parse.ts";
 import { atlasSum } from "./atlas.ts";
-import { markApplied, readToolHistory } from "./history.ts";
+import { historyEntry, markApplied, readToolHistory } from "./history.ts";
 import { importMigrations } from "./index.ts";
+import { FLYWAY_TABLE, flywayRow } from "./testing.ts";
 import type { ImportFormat } from "./types.ts";
 
 interface Scenario {
@@ -22,10 +23,6 @@ interface Scenario {
 }
 
 const EXISTING = ["CREATE TABLE t1 (id INT)", "CREATE TABLE t2 (id INT)"];
-const FLYWAY_TABLE =
-  "CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, execution_time INT NOT NULL, success BOOLEAN NOT NULL)";
-const flywayRow = (rank: number, version: string, script: string, success: boolean) =>
-  `INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) VALUES (${rank}, '${version}', 'x', 'SQL', '${script}', 1, 'ci', 5, ${success ? "TRUE" : "FALSE"})`;
 const GOLANG_TABLE = "CREATE TABLE schema_migrations (version BIGINT NOT NULL PRIMARY KEY, dirty BOOLEAN NOT NULL)";
 const LIQUIBASE_TABLE =
   "CREATE TABLE DATABASECHANGELOG (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL, FILENAME VARCHAR(255) NOT NULL, DATEEXECUTED TIMESTAMP NOT NULL, ORDEREXECUTED INT NOT NULL, EXECTYPE VARCHAR(10) NOT NULL, MD5SUM VARCHAR(35), DESCRIPTION VARCHAR(255), COMMENTS VARCHAR(255), TAG VARCHAR(255), LIQUIBASE VARCHAR(20), CONTEXTS VARCHAR(255), LABELS VARCHAR(255), DEPLOYMENT_ID VARCHAR(10))";
@@ -139,9 +136,10 @@ for (const [label, target] of [
 ] as const) {
   describe(`import history on ${label}`, () => {
     const dbs: FreshDatabase[] = [];
+    // Dropping a database each scenario made takes a while on a busy machine.
     afterAll(async () => {
       for (const db of dbs) await db.drop();
-    });
+    }, 30_000);
     for (const s of SCENARIOS) {
       test(s.name, async () => {
         const fresh = await target.create();
@@ -157,12 +155,12 @@ for (const [label, target] of [
             return;
           }
           const tool = await readToolHistory(db, s.format);
-          const applied = migrations.filter((m) => tool.isApplied(m.key));
-          const marks = await markApplied(db, { format: s.format, migrations: applied });
+          const applied = migrations.filter((m) => tool.isApplied(m.key)).map((m) => historyEntry(target.engine, m));
+          const marks = await markApplied(db, { format: s.format, entries: applied });
           const ids = migrations.map((m) => parseMigrationFile(m.content, { fileName: m.fileName }).id);
           expect(marks).toEqual(ids.slice(0, 2).map((id) => ({ id, outcome: "marked" })));
           // Marking again finds them there.
-          expect(await markApplied(db, { format: s.format, migrations: applied })).toEqual(
+          expect(await markApplied(db, { format: s.format, entries: applied })).toEqual(
             ids.slice(0, 2).map((id) => ({ id, outcome: "present" })),
           );
           const outcomes: string[] = [];
@@ -196,6 +194,27 @@ for (const [label, target] of [
         }
       });
     }
+    test("marking is all or nothing: an entry already there with another checksum leaves the table as it was", async () => {
+      const fresh = await target.create();
+      dbs.push(fresh);
+      const session = await target.engine.driver.connect(fresh.url);
+      const db = { engine: target.engine, session };
+      try {
+        const entry = (id: string, checksum: string) => ({ id, name: id, checksum, statements: 1 });
+        await markApplied(db, { format: "flyway", entries: [entry("V2__b", "b1")] });
+        const attempt = markApplied(db, { format: "flyway", entries: [entry("V1__a", "a1"), entry("V2__b", "b2")] });
+        await expect(attempt).rejects.toThrow("already has V2__b (applied, checksum b1); not overwriting it");
+        expect(await markApplied(db, { format: "flyway", entries: [entry("V1__a", "a1")], dryRun: true })).toEqual([
+          { id: "V1__a", outcome: "marked" },
+        ]);
+        const table = await target.engine.migrate.history.open(session, await target.engine.migrate.target(session));
+        expect((await table?.list())?.map((h) => `${h.migrationId} ${h.checksum} ${h.appliedBy}`)).toEqual([
+          "V2__b b1 import:flyway",
+        ]);
+      } finally {
+        await session.close();
+      }
+    });
   });
 }
 

@@ -2,8 +2,9 @@
 // migrations it applied into migratrix_history as applied, so the runner never runs them again.
 import { randomUUID } from "node:crypto";
 import { MigratrixError } from "../../../common/errors.ts";
-import type { EngineAdapter } from "../../adapter.ts";
+import type { EngineAdapter, HistoryTable } from "../../adapter.ts";
 import { MIGRATRIX_VERSION } from "../../runner/options.ts";
+import { lockKey } from "../../runner/statement.ts";
 import type { Row, Session } from "../../types.ts";
 import { parseMigrationFile } from "../parse.ts";
 import { compareVersions, type ImportedMigration, type ImportFormat, normaliseVersion } from "./types.ts";
@@ -145,40 +146,98 @@ function normalise(v: string): string {
   return /^\d+(?:[._]\d+)*$/.test(v) ? normaliseVersion(v) : v;
 }
 
-/** Writes each migration into migratrix_history as applied by "import:<tool>", in order. */
+/** One migration as migratrix_history records it (the checksum the runner compares jobs against). */
+export interface HistoryEntry {
+  id: string;
+  name: string;
+  checksum: string;
+  /** Statements of the up script. */
+  statements: number;
+}
+
+/** The history entry of an imported file, split for the engine (CLI local mode). */
+export function historyEntry(engine: EngineAdapter, m: ImportedMigration): HistoryEntry {
+  const file = parseMigrationFile(m.content, { fileName: m.fileName });
+  const statements = engine.dialect.split(file.up, { firstLine: file.upStartLine }).statements.length;
+  return { id: file.id, name: file.name, checksum: file.checksum, statements };
+}
+
+/** How long marking waits for a migration that holds the per-target lock. */
+const MARK_LOCK_TIMEOUT_MS = 10_000;
+
+/**
+ * Writes each entry into migratrix_history as applied by "import:<tool>", in order, all or nothing:
+ * under the runner's per-target lock and in one transaction, so a run cannot interleave and a
+ * refusal (an entry already there with another checksum or state) leaves the table as it was.
+ * With dryRun the outcomes are computed and nothing is written.
+ */
 export async function markApplied(
   db: Db,
-  o: { format: ImportFormat; migrations: ImportedMigration[] },
+  o: { format: ImportFormat; entries: HistoryEntry[]; dryRun?: boolean },
 ): Promise<AppliedMark[]> {
   const { engine, session } = db;
   const target = await engine.migrate.target(session);
-  const table = await engine.migrate.history.open(session, target);
-  if (table === null) throw new MigratrixError("internal", "migratrix_history could not be created");
+  const table = await engine.migrate.history.open(session, target, { create: !o.dryRun });
+  if (table === null) {
+    if (o.dryRun) return o.entries.map((e) => ({ id: e.id, outcome: "marked" }));
+    throw new MigratrixError("internal", "migratrix_history could not be created");
+  }
+  if (o.dryRun) return writeMarks(table, target.database, o);
+  const key = lockKey(target);
+  if (!(await engine.migrate.lock(session, { key, timeoutMs: MARK_LOCK_TIMEOUT_MS }))) {
+    throw new MigratrixError(
+      "failed_precondition",
+      `another migration holds the lock on ${target.database}; import again when it is done`,
+      {
+        lock: key,
+      },
+    );
+  }
+  try {
+    await engine.migrate.transaction.begin(session);
+    try {
+      const marks = await writeMarks(table, target.database, o);
+      await engine.migrate.transaction.commit(session);
+      return marks;
+    } catch (err) {
+      await engine.migrate.transaction.rollback(session).catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    await engine.migrate.unlock(session, { key });
+  }
+}
+
+async function writeMarks(
+  table: HistoryTable,
+  database: string,
+  o: { format: ImportFormat; entries: HistoryEntry[]; dryRun?: boolean },
+): Promise<AppliedMark[]> {
   const marks: AppliedMark[] = [];
-  for (const m of o.migrations) {
-    const file = parseMigrationFile(m.content, { fileName: m.fileName });
-    const existing = await table.read(file.id);
+  for (const e of o.entries) {
+    const existing = await table.read(e.id);
     if (existing !== null) {
-      if (existing.status === "applied" && existing.checksum === file.checksum) {
-        marks.push({ id: file.id, outcome: "present" });
+      if (existing.status === "applied" && existing.checksum === e.checksum) {
+        marks.push({ id: e.id, outcome: "present" });
         continue;
       }
       throw new MigratrixError(
         "failed_precondition",
-        `migratrix_history on ${target.database} already has ${file.id} (${existing.status}, checksum ${existing.checksum.slice(0, 12)}); not overwriting it`,
+        `migratrix_history on ${database} already has ${e.id} (${existing.status}, checksum ${existing.checksum.slice(0, 12)}); not overwriting it`,
       );
     }
-    const total = engine.dialect.split(file.up, { firstLine: file.upStartLine }).statements.length;
+    marks.push({ id: e.id, outcome: "marked" });
+    if (o.dryRun) continue;
     const now = new Date();
     await table.insert({
-      migrationId: file.id,
-      name: file.name,
-      checksum: file.checksum,
+      migrationId: e.id,
+      name: e.name,
+      checksum: e.checksum,
       direction: "apply",
       status: "applied",
       attempt: 1,
-      statementsTotal: total,
-      statementsDone: total,
+      statementsTotal: e.statements,
+      statementsDone: e.statements,
       runId: randomUUID(),
       correlationId: randomUUID(),
       appliedBy: `import:${o.format}`,
@@ -187,7 +246,6 @@ export async function markApplied(
       executionMs: 0,
       migratrixVersion: MIGRATRIX_VERSION,
     });
-    marks.push({ id: file.id, outcome: "marked" });
   }
   return marks;
 }

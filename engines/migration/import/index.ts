@@ -12,7 +12,14 @@ import { looksLikeLiquibase, readLiquibase } from "./liquibase.ts";
 import { IMPORT_FORMATS, type ImportedMigration, type ImportFormat, type SourceFile } from "./types.ts";
 
 export { atlasSum } from "./atlas.ts";
-export { type AppliedMark, markApplied, readToolHistory, type ToolHistory } from "./history.ts";
+export {
+  type AppliedMark,
+  type HistoryEntry,
+  historyEntry,
+  markApplied,
+  readToolHistory,
+  type ToolHistory,
+} from "./history.ts";
 export { IMPORT_FORMATS, type ImportedMigration, type ImportFormat, type SourceFile } from "./types.ts";
 
 const READERS: Record<ImportFormat, (files: SourceFile[]) => ImportedMigration[]> = {

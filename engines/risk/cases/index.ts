@@ -1,13 +1,16 @@
 // Every case table, and the schema snapshot a compact case schema stands for.
 import type { SchemaSnapshot, TableSnapshot } from "../../schema/index.ts";
 import type { EngineId } from "../../types.ts";
+import { CLICKHOUSE_CASES } from "../clickhouse/cases.ts";
 import { MYSQL_CASES } from "../mysql/cases/index.ts";
+import { ORACLE_CASES } from "../oracle/cases.ts";
 import { destructiveCases } from "../postgres/cases/destructive.ts";
 import { failureCases } from "../postgres/cases/failure.ts";
 import { hygieneCases } from "../postgres/cases/hygiene.ts";
 import { lockingCases } from "../postgres/cases/locking.ts";
 import { sessionCases } from "../postgres/cases/session.ts";
 import { SQLITE_CASES } from "../sqlite/cases/index.ts";
+import { SQLSERVER_CASES } from "../sqlserver/cases.ts";
 import type { CaseSchema, CheckCases } from "./types.ts";
 
 export const ALL_CASES: readonly CheckCases[] = [
@@ -18,6 +21,9 @@ export const ALL_CASES: readonly CheckCases[] = [
   ...hygieneCases,
   ...MYSQL_CASES,
   ...SQLITE_CASES,
+  ...SQLSERVER_CASES,
+  ...ORACLE_CASES,
+  ...CLICKHOUSE_CASES,
 ];
 
 /**

@@ -9,7 +9,7 @@ import type { CheckId } from "../catalog.ts";
 import { findingSink } from "../findings.ts";
 import type { Finding } from "../model.ts";
 import { byteToCharMapper } from "../text.ts";
-import { nodeType, walk } from "./ast.ts";
+import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
 import { PG_RULES } from "./rules/index.ts";
 import { applyEffects } from "./state.ts";
@@ -79,12 +79,19 @@ for (const rule of PG_RULES) {
   }
 }
 
+/** Leaf types no rule handles: the rules' walk skips them (every handled type is still visited). */
+const SKIP = new Set([...LEAF_TYPES].filter((t) => !HANDLERS.has(t)));
+
 function runRules(rules: readonly PgRule[], ctx: StmtCtx): void {
   for (const rule of rules) rule.statement?.(ctx);
-  walk(ctx.node, (type, value, parentType, parent) => {
-    const handlers = HANDLERS.get(type);
-    if (handlers !== undefined) for (const h of handlers) h(value, ctx, parentType, parent);
-  });
+  walk(
+    ctx.node,
+    (type, value, parentType, parent) => {
+      const handlers = HANDLERS.get(type);
+      if (handlers !== undefined) for (const h of handlers) h(value, ctx, parentType, parent);
+    },
+    SKIP,
+  );
 }
 
 export function parseAll(src: string, statements: Statement[]): Parsed[] {

@@ -126,14 +126,41 @@ export type Visit = (type: string, value: unknown, parentType: string, parent: u
  * wrapped ancestor. Unwrapped structs (a RangeVar in `relation`) are walked through but not
  * reported. Deep trees stop at MAX_DEPTH.
  */
-export function walk(root: Node | undefined, visit: Visit): void {
-  if (root !== undefined) walkValue(root, visit, "", undefined, 0);
+export function walk(root: Node | undefined, visit: Visit, skip: ReadonlySet<string> = NO_SKIP): void {
+  if (root !== undefined) walkValue(root, visit, skip, "", undefined, 0);
 }
 
-function walkValue(v: unknown, visit: Visit, parentType: string, parent: unknown, depth: number): void {
+const NO_SKIP: ReadonlySet<string> = new Set();
+
+/**
+ * Node types that hold only names and constants: no statement, expression or definition can sit
+ * under them, so a walk looking for those need not enter them (a third of a typical tree).
+ */
+export const LEAF_TYPES: ReadonlySet<string> = new Set([
+  "String",
+  "Integer",
+  "Float",
+  "Boolean",
+  "BitString",
+  "A_Const",
+  "ColumnRef",
+  "ParamRef",
+  "A_Star",
+  "TypeName",
+  "RangeVar",
+]);
+
+function walkValue(
+  v: unknown,
+  visit: Visit,
+  skip: ReadonlySet<string>,
+  parentType: string,
+  parent: unknown,
+  depth: number,
+): void {
   if (depth > MAX_DEPTH || typeof v !== "object" || v === null) return;
   if (Array.isArray(v)) {
-    for (const item of v) walkValue(item, visit, parentType, parent, depth + 1);
+    for (const item of v) walkValue(item, visit, skip, parentType, parent, depth + 1);
     return;
   }
   // A wrapper's one key is the node type (capitalised); struct fields are lower-case, so the first
@@ -142,8 +169,9 @@ function walkValue(v: unknown, visit: Visit, parentType: string, parent: unknown
     if (isUpper(k)) {
       const inner = (v as Record<string, unknown>)[k];
       if (typeof inner === "object" && inner !== null && !Array.isArray(inner)) {
+        if (skip.has(k)) return;
         visit(k, inner, parentType, parent);
-        walkValue(inner, visit, k, inner, depth + 1);
+        walkValue(inner, visit, skip, k, inner, depth + 1);
         return;
       }
     }
@@ -151,7 +179,7 @@ function walkValue(v: unknown, visit: Visit, parentType: string, parent: unknown
   }
   for (const k in v) {
     const child = (v as Record<string, unknown>)[k];
-    if (typeof child === "object" && child !== null) walkValue(child, visit, parentType, parent, depth + 1);
+    if (typeof child === "object" && child !== null) walkValue(child, visit, skip, parentType, parent, depth + 1);
   }
 }
 

@@ -61,8 +61,37 @@ export interface Report {
   at?: number;
 }
 
+/**
+ * What an engine's token preparation (SQL Server, Oracle, ClickHouse) saw and took out of the
+ * statement before the shared reader read it: clauses the reader does not know.
+ */
+export interface DialectNotes {
+  /** DELETE/UPDATE TOP (n) at this offset (SQL Server). */
+  top?: number;
+  /** CREATE INDEX … ONLINE / WITH (ONLINE = ON). */
+  online?: boolean;
+  /** DROP … PURGE (Oracle): no recycle bin. */
+  purge?: boolean;
+  /** CASCADE [CONSTRAINTS] at this offset (Oracle). */
+  cascade?: number;
+  /** Behind an existence test (IF OBJECT_ID(…) IS NULL …, IF NOT EXISTS (…) …): re-runnable. */
+  guarded?: boolean;
+  /** Parts rewritten in the background (ClickHouse mutations), with how heavy. */
+  mutations?: Array<{ what: string; pos: number; heavy: boolean }>;
+  /** CREATE TABLE … ENGINE = (ClickHouse). */
+  tableEngine?: { name: string; pos: number; orderBy: boolean; emptyOrder: boolean };
+  /** Code the reader does not look into (EXEC, PL/SQL blocks), and whether it builds SQL at run time. */
+  opaque?: { what: string; pos: number; dynamic: boolean };
+  /** DROP/TRUNCATE/DETACH PARTITION at this offset. */
+  dropPartition?: { what: string; pos: number };
+  /** A constraint switched off (NOCHECK CONSTRAINT, DISABLE CONSTRAINT). */
+  disabledConstraint?: { name: string; pos: number };
+  /** SELECT TOP n / FETCH FIRST: the result is bounded. */
+  bounded?: boolean;
+}
+
 export interface TokenCtx {
-  engine: "mysql" | "mariadb" | "sqlite";
+  engine: "mysql" | "mariadb" | "sqlite" | "sqlserver" | "oracle" | "clickhouse";
   index: number;
   stmt: Stmt;
   toks: readonly Tok[];
@@ -75,6 +104,8 @@ export interface TokenCtx {
   report(check: CheckId, r: Report): void;
   /** The table existed before this script (not created by an earlier statement of it). */
   existing(table: string): boolean;
+  /** What the engine's token preparation took out of the statement (SQL Server, Oracle, ClickHouse). */
+  notes: DialectNotes;
 }
 
 export interface FinishCtx {

@@ -3,21 +3,33 @@
 import { mariadbDialect, mysqlDialect } from "../../mysql/dialect.ts";
 import { type SchemaSnapshot, SNAPSHOT_VERSION, type TableSnapshot } from "../../schema/index.ts";
 import { sqliteDialect } from "../../sqlite/dialect.ts";
+import type { Statement } from "../../types.ts";
 import { createScript, key, type TokenCtx } from "./context.ts";
-import { lexStatement } from "./lex.ts";
+import { lexStatement, type Tok } from "./lex.ts";
+import type { Stmt } from "./model.ts";
 import { readStatement } from "./read.ts";
 import { applyEffects } from "./state.ts";
 
 const DIALECTS = { mysql: mysqlDialect, mariadb: mariadbDialect, sqlite: sqliteDialect };
 
 export function snapshotFromDdl(sql: string, engine: "mysql" | "mariadb" | "sqlite"): SchemaSnapshot {
-  const split = DIALECTS[engine].split(sql);
+  const mysql = engine !== "sqlite";
+  return snapshotFromStatements(DIALECTS[engine].split(sql).statements, engine, (st) => {
+    const toks = lexStatement(st.text, st.start.offset, { mysql, mariadb: engine === "mariadb" });
+    return { toks, stmt: readStatement(toks, { pipesConcat: !mysql, multiWordTypes: !mysql }).stmt };
+  });
+}
+
+/** The schema split statements leave behind, each read by the engine's token reader. */
+export function snapshotFromStatements(
+  statements: readonly Statement[],
+  engine: TokenCtx["engine"],
+  read: (st: Statement) => { toks: Tok[]; stmt: Stmt },
+): SchemaSnapshot {
   const script = createScript(undefined);
   const names = new Map<string, string>();
-  const mysql = engine !== "sqlite";
-  split.statements.forEach((st, index) => {
-    const toks = lexStatement(st.text, st.start.offset, { mysql, mariadb: engine === "mariadb" });
-    const { stmt } = readStatement(toks, { pipesConcat: !mysql, multiWordTypes: !mysql });
+  statements.forEach((st, index) => {
+    const { toks, stmt } = read(st);
     if (stmt.kind === "create-table") names.set(key(stmt.table.name), stmt.table.name);
     const ctx: TokenCtx = {
       engine,
@@ -30,6 +42,7 @@ export function snapshotFromDdl(sql: string, engine: "mysql" | "mariadb" | "sqli
       script,
       report: () => {},
       existing: (t) => !script.created.has(key(t)),
+      notes: {},
     };
     applyEffects(ctx);
   });

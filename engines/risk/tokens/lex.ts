@@ -1,6 +1,8 @@
-// Tokens of one statement for the token-level analysers (MySQL/MariaDB, SQLite): words, quoted
+// Tokens of one statement for the token-level analysers (MySQL/MariaDB, SQLite, SQL Server, Oracle,
+// ClickHouse): words, quoted
 // identifiers, strings and operators with their file offsets; comments dropped. Built on the same
 // scanning helpers as the dialect splitters, so a quote or comment is read the way the splitter read it.
+import { qQuoteAt, scanQQuote } from "../../oracle/dialect.ts";
 import {
   C,
   isDigit,
@@ -11,6 +13,7 @@ import {
   scanQuoted,
   scanWord,
 } from "../../sql/index.ts";
+import { scanBracket } from "../../sqlserver/dialect.ts";
 
 export type TokKind = "word" | "ident" | "string" | "number" | "op";
 
@@ -30,6 +33,16 @@ export interface LexFlavour {
   mysql: boolean;
   /** MariaDB also runs /*M! … *\/. */
   mariadb: boolean;
+  /** Backslash escapes in '…' strings without MySQL's other rules (ClickHouse). */
+  backslash?: boolean;
+  /** […] is not an identifier (ClickHouse array literals, Oracle). Default: it is, except on MySQL. */
+  noBrackets?: boolean;
+  /** Oracle's q'[…]' alternative quoting. */
+  qQuote?: boolean;
+  /** SQL Server: #temp, ##global and @variable names are words. */
+  hashNames?: boolean;
+  /** SQL Server and Oracle: "]]" inside […] stands for "]"; /* *\/ nests (SQL Server). */
+  nestedComments?: boolean;
 }
 
 const OPS = ["<=>", "<=", ">=", "<>", "!=", "||", "&&", ":=", "->>", "->", "<<", ">>", "=="];
@@ -55,7 +68,7 @@ function lexInto(src: string, from: number, to: number, base: number, f: LexFlav
       continue;
     }
     if (c === C.slash && next === C.star) {
-      const end = scanBlockComment(src, i, false);
+      const end = scanBlockComment(src, i, f.nestedComments === true);
       const stop = end < 0 ? to : Math.min(end, to);
       const exec = f.mysql && (src.charCodeAt(i + 2) === C.bang || (f.mariadb && src.startsWith("M!", i + 2)));
       if (exec) {
@@ -67,20 +80,43 @@ function lexInto(src: string, from: number, to: number, base: number, f: LexFlav
       i = stop;
       continue;
     }
-    if (c === C.squote || (f.mysql && c === C.dquote)) {
-      const end = scanQuoted(src, i, c, f.mysql);
-      const stop = end < 0 ? to : end;
-      out.push(tok("string", unquote(src.slice(i, stop), f.mysql), i, stop, base));
+    const q = f.qQuote === true ? qQuoteAt(src, i) : -1;
+    if (q >= 0) {
+      // q'[…]': the body as written, no quote doubling inside.
+      const end = scanQQuote(src, q);
+      const stop = end < 0 ? to : Math.min(end, to);
+      out.push(tok("string", src.slice(q + 3, Math.max(q + 3, stop - 2)), i, stop, base));
       i = stop;
       continue;
     }
-    if (c === C.backtick || c === C.dquote || (!f.mysql && c === C.lbracket)) {
-      const end = c === C.lbracket ? src.indexOf("]", i + 1) + 1 : scanQuoted(src, i, c, false);
+    if (c === C.squote || (f.mysql && c === C.dquote)) {
+      const backslash = f.mysql || f.backslash === true;
+      const end = scanQuoted(src, i, c, backslash);
+      const stop = end < 0 ? to : end;
+      out.push(tok("string", unquote(src.slice(i, stop), backslash), i, stop, base));
+      i = stop;
+      continue;
+    }
+    if (c === C.backtick || c === C.dquote || (!f.mysql && f.noBrackets !== true && c === C.lbracket)) {
+      const bracket = c === C.lbracket;
+      const end = bracket
+        ? f.hashNames === true
+          ? scanBracket(src, i)
+          : src.indexOf("]", i + 1) + 1
+        : scanQuoted(src, i, c, f.backslash === true);
       const stop = end <= 0 ? to : end;
       const body = src.slice(i + 1, Math.max(i + 1, stop - 1));
-      const q = String.fromCharCode(c);
-      out.push(tok("ident", c === C.lbracket ? body : body.replaceAll(q + q, q), i, stop, base));
+      const quote = bracket ? "]" : String.fromCharCode(c);
+      out.push(
+        tok("ident", bracket && f.hashNames !== true ? body : body.replaceAll(quote + quote, quote), i, stop, base),
+      );
       i = stop;
+      continue;
+    }
+    if (f.hashNames === true && c === C.hash) {
+      const j = Math.min(scanWord(src, i, true, ";"), to);
+      out.push(tok("word", src.slice(i, j), i, j, base));
+      i = j;
       continue;
     }
     if (isDigit(c) || (c === 46 && isDigit(next))) {

@@ -71,7 +71,18 @@ function select(ctx: TokenCtx, s: SelectFacts, top: boolean): void {
       at: s.star,
     });
   }
-  if (top && s.from !== undefined && s.where === undefined && !s.limit && !s.into && !s.group && !s.aggregatesOnly) {
+  // FROM dual (MySQL, Oracle) is one row.
+  const dual = s.from?.items.every((i) => !i.subquery && i.tables.every((t) => t.name.name.toLowerCase() === "dual"));
+  if (
+    top &&
+    s.from !== undefined &&
+    !dual &&
+    s.where === undefined &&
+    !s.limit &&
+    !s.into &&
+    !s.group &&
+    !s.aggregatesOnly
+  ) {
     ctx.report("missing-limit", {
       message: "SELECT without WHERE or LIMIT reads and returns the whole table",
       hint: "add a WHERE clause or a LIMIT",

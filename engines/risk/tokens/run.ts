@@ -1,8 +1,8 @@
-// The statement loop shared by the token-level analysers (MySQL/MariaDB and SQLite): build the
+// The statement loop shared by the token-level analysers (MySQL/MariaDB, SQLite, SQL Server, Oracle, ClickHouse): build the
 // statement's context, run the rules, then record what the statement did for those after it.
 import type { FindingSink } from "../findings.ts";
 import type { Finding } from "../model.ts";
-import { type FinishCtx, key, type TokenCtx, type TokenRule, type TokenScript } from "./context.ts";
+import { type DialectNotes, type FinishCtx, key, type TokenCtx, type TokenRule, type TokenScript } from "./context.ts";
 import type { Tok } from "./lex.ts";
 import type { Stmt } from "./model.ts";
 import { applyEffects } from "./state.ts";
@@ -17,6 +17,7 @@ export interface TokenStatement {
   noTransaction: boolean;
   script: TokenScript;
   sink: FindingSink;
+  notes?: DialectNotes;
 }
 
 export function runTokenRules(rules: readonly TokenRule[], s: TokenStatement): void {
@@ -32,6 +33,7 @@ export function runTokenRules(rules: readonly TokenRule[], s: TokenStatement): v
     script,
     report: (check, r) => sink.push(index, r.at ?? st.start.offset, check, r),
     existing: (table) => !script.created.has(key(table)),
+    notes: s.notes ?? {},
   };
   for (const rule of rules) rule.statement?.(ctx);
   applyEffects(ctx);

@@ -23,8 +23,11 @@ export interface BackupHookOptions {
   /** Stage policy: go on without a backup that cannot be taken (each one is reported). */
   allowWithoutBackup?: boolean;
   /** Told about every backup taken and every one skipped; the caller shows and audits it. */
-  onNotice?: (message: string) => void | Promise<void>;
+  onNotice?: (message: string, kind?: NoticeKind) => void | Promise<void>;
 }
+
+/** "skipped": a backup the policy let the run go on without (the caller audits these). */
+export type NoticeKind = "taken" | "skipped";
 
 /** Statements whose backup rides in a transaction with them on MariaDB/MySQL (InnoDB row changes). */
 const DML = new Set(["DELETE", "UPDATE"]);
@@ -35,8 +38,8 @@ export function createBackupHooks(o: BackupHookOptions): RunHooks {
   const maxRows = o.maxRows ?? DEFAULT_MAX_BACKUP_ROWS;
   const bySt = new Map<number, BackupSpec[]>();
   for (const b of o.down.backups) bySt.set(b.upIndex, [...(bySt.get(b.upIndex) ?? []), b]);
-  const notice = async (m: string) => {
-    await o.onNotice?.(m);
+  const notice = async (m: string, kind: NoticeKind = "taken") => {
+    await o.onNotice?.(m, kind);
   };
   const refuse = (m: string) =>
     new MigratrixError("failed_precondition", `${m}; nothing was changed (allow running without a backup to go on)`);
@@ -51,7 +54,7 @@ export function createBackupHooks(o: BackupHookOptions): RunHooks {
         if (g.upIndex <= ctx.resumeFrom) continue;
         const m = `statement ${g.upIndex}: no backup can be taken: ${g.reason}`;
         if (!o.allowWithoutBackup) throw refuse(`migration ${o.migrationId} ${m}`);
-        await notice(`${m} (allowed by policy: running without it)`);
+        await notice(`${m} (allowed by policy: running without it)`, "skipped");
       }
       for (const b of o.down.backups) {
         if (b.upIndex <= ctx.resumeFrom) continue;
@@ -59,7 +62,7 @@ export function createBackupHooks(o: BackupHookOptions): RunHooks {
         if (rows !== undefined && rows > maxRows) {
           const m = `statement ${b.upIndex} (${b.reason}) would back up ${rows} rows of ${b.source.schema}.${b.source.name}, over the limit of ${maxRows}`;
           if (!o.allowWithoutBackup) throw refuse(`migration ${o.migrationId}: ${m}`);
-          await notice(`${m} (allowed by policy: running without it)`);
+          await notice(`${m} (allowed by policy: running without it)`, "skipped");
           bySt.set(
             b.upIndex,
             (bySt.get(b.upIndex) ?? []).filter((x) => x !== b),

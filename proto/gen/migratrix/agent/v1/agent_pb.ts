@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/agent/v1/agent.proto.
  */
 export const file_migratrix_agent_v1_agent: GenFile = /*@__PURE__*/
-  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvYWdlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSKXAQoPQW5ub3VuY2VSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhQKDHdvcmtzcGFjZV9pZBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgJEhIKCnB1YmxpY19rZXkYBCABKAwSNwoLY29ubmVjdGlvbnMYBSADKAsyIi5taWdyYXRyaXguYWdlbnQudjEuQ29ubmVjdGlvbkluZm8iNQoQQW5ub3VuY2VSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJIl8KDkNvbm5lY3Rpb25JbmZvEgwKBG5hbWUYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkSKgoGZW5naW5lGAMgASgOMhoubWlncmF0cml4LmFnZW50LnYxLkVuZ2luZSJwCgxMZWFzZVJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SEAoIYWdlbnRfaWQYAyABKAkSFQoNZmVuY2luZ190b2tlbhgEIAEoBBIWCg5jb3JyZWxhdGlvbl9pZBgFIAEoCSJvCg1MZWFzZVJlc3BvbnNlEg8KB2dyYW50ZWQYASABKAgSFQoNZmVuY2luZ190b2tlbhgCIAEoBBIOCgZ0dGxfbXMYAyABKA0SFgoOcmVuZXdfZXZlcnlfbXMYBCABKA0SDgoGcmVhc29uGAUgASgJIroCCgxBZ2VudFJlcXVlc3QSFgoOY29ycmVsYXRpb25faWQYASABKAkSFAoMd29ya3NwYWNlX2lkGAIgASgJEjsKCmludHJvc3BlY3QYCiABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdFJlcXVlc3RIABI+CgxzdG9yZV9zZWNyZXQYCyABKAsyJi5taWdyYXRyaXguYWdlbnQudjEuU3RvcmVTZWNyZXRSZXF1ZXN0SAASRAoPdGVzdF9jb25uZWN0aW9uGAwgASgLMikubWlncmF0cml4LmFnZW50LnYxLlRlc3RDb25uZWN0aW9uUmVxdWVzdEgAEjEKBXF1ZXJ5GBQgASgLMiAubWlncmF0cml4LmFnZW50LnYxLlF1ZXJ5UmVxdWVzdEgAQgYKBGtpbmQiSQoRSW50cm9zcGVjdFJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRIPCgdzY2hlbWFzGAIgAygJEg8KB29iamVjdHMYAyABKAgiKAoPSW50cm9zcGVjdFJlcGx5EhUKDXNuYXBzaG90X2pzb24YASABKAkifwoSU3RvcmVTZWNyZXRSZXF1ZXN0EjYKCmNvbm5lY3Rpb24YASABKAsyIi5taWdyYXRyaXguYWdlbnQudjEuQ29ubmVjdGlvbkluZm8SMQoKc2VhbGVkX3VybBgCIAEoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5TZWFsZWRCb3giTAoJU2VhbGVkQm94EhwKFGVwaGVtZXJhbF9wdWJsaWNfa2V5GAEgASgMEg0KBW5vbmNlGAIgASgMEhIKCmNpcGhlcnRleHQYAyABKAwiYgoQU3RvcmVTZWNyZXRSZXBseRI2Cgpjb25uZWN0aW9uGAEgASgLMiIubWlncmF0cml4LmFnZW50LnYxLkNvbm5lY3Rpb25JbmZvEhYKDnNlcnZlcl92ZXJzaW9uGAIgASgJIisKFVRlc3RDb25uZWN0aW9uUmVxdWVzdBISCgpjb25uZWN0aW9uGAEgASgJIkEKE1Rlc3RDb25uZWN0aW9uUmVwbHkSFgoOc2VydmVyX3ZlcnNpb24YASABKAkSEgoKbGF0ZW5jeV9tcxgCIAEoASI4CgpBZ2VudEVycm9yEioKBWVycm9yGAEgASgLMhsubWlncmF0cml4LmFnZW50LnYxLkRiRXJyb3IiswIKCkFnZW50UmVwbHkSLwoFZXJyb3IYASABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuQWdlbnRFcnJvckgAEjkKCmludHJvc3BlY3QYCiABKAsyIy5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdFJlcGx5SAASPAoMc3RvcmVfc2VjcmV0GAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0b3JlU2VjcmV0UmVwbHlIABJCCg90ZXN0X2Nvbm5lY3Rpb24YDCABKAsyJy5taWdyYXRyaXguYWdlbnQudjEuVGVzdENvbm5lY3Rpb25SZXBseUgAEi8KBXF1ZXJ5GBQgASgLMh4ubWlncmF0cml4LmFnZW50LnYxLlF1ZXJ5UmVwbHlIAEIGCgRraW5kIugBCgxRdWVyeVJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRILCgNzcWwYAiABKAkSDgoGcGFyYW1zGAMgAygJEhAKCG1heF9yb3dzGAQgASgNEhEKCW1heF9ieXRlcxgFIAEoBBIRCglyZWFkX29ubHkYBiABKAgSHAoUc3RhdGVtZW50X3RpbWVvdXRfbXMYByABKA0SKwoFbWFza3MYCCADKAsyHC5taWdyYXRyaXguYWdlbnQudjEuTWFza1J1bGUSEAoIbWFza19rZXkYCSABKAwSEgoKYmF0Y2hfcm93cxgKIAEoDSI8CghNYXNrUnVsZRIPCgdwYXR0ZXJuGAEgASgJEgwKBGtpbmQYAiABKAkSEQoJa2VlcF9sYXN0GAMgASgNIkoKDFJlc3VsdENvbHVtbhIMCgRuYW1lGAEgASgJEgwKBHR5cGUYAiABKAkSDgoGc291cmNlGAMgASgJEg4KBm1hc2tlZBgEIAEoCSI1CgpSZXN1bHRDZWxsEg4KBG51bGwYASABKAhIABIOCgR0ZXh0GAIgASgJSABCBwoFdmFsdWUiOgoJUmVzdWx0Um93Ei0KBWNlbGxzGAEgAygLMh4ubWlncmF0cml4LmFnZW50LnYxLlJlc3VsdENlbGwizAEKClF1ZXJ5UmVwbHkSMQoHY29sdW1ucxgBIAMoCzIgLm1pZ3JhdHJpeC5hZ2VudC52MS5SZXN1bHRDb2x1bW4SKwoEcm93cxgCIAMoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5SZXN1bHRSb3cSDAoEZG9uZRgDIAEoCBIRCglyb3dfY291bnQYBCABKAQSEQoJdHJ1bmNhdGVkGAUgASgIEhMKC2R1cmF0aW9uX21zGAYgASgBEhUKDXJvd3NfYWZmZWN0ZWQYByABKARiBnByb3RvMw", [file_migratrix_agent_v1_engine]);
+  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvYWdlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSKXAQoPQW5ub3VuY2VSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhQKDHdvcmtzcGFjZV9pZBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgJEhIKCnB1YmxpY19rZXkYBCABKAwSNwoLY29ubmVjdGlvbnMYBSADKAsyIi5taWdyYXRyaXguYWdlbnQudjEuQ29ubmVjdGlvbkluZm8iNQoQQW5ub3VuY2VSZXNwb25zZRIQCghhY2NlcHRlZBgBIAEoCBIPCgdtZXNzYWdlGAIgASgJIl8KDkNvbm5lY3Rpb25JbmZvEgwKBG5hbWUYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkSKgoGZW5naW5lGAMgASgOMhoubWlncmF0cml4LmFnZW50LnYxLkVuZ2luZSJwCgxMZWFzZVJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SEAoIYWdlbnRfaWQYAyABKAkSFQoNZmVuY2luZ190b2tlbhgEIAEoBBIWCg5jb3JyZWxhdGlvbl9pZBgFIAEoCSJvCg1MZWFzZVJlc3BvbnNlEg8KB2dyYW50ZWQYASABKAgSFQoNZmVuY2luZ190b2tlbhgCIAEoBBIOCgZ0dGxfbXMYAyABKA0SFgoOcmVuZXdfZXZlcnlfbXMYBCABKA0SDgoGcmVhc29uGAUgASgJIukECgxBZ2VudFJlcXVlc3QSFgoOY29ycmVsYXRpb25faWQYASABKAkSFAoMd29ya3NwYWNlX2lkGAIgASgJEjsKCmludHJvc3BlY3QYCiABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdFJlcXVlc3RIABI+CgxzdG9yZV9zZWNyZXQYCyABKAsyJi5taWdyYXRyaXguYWdlbnQudjEuU3RvcmVTZWNyZXRSZXF1ZXN0SAASRAoPdGVzdF9jb25uZWN0aW9uGAwgASgLMikubWlncmF0cml4LmFnZW50LnYxLlRlc3RDb25uZWN0aW9uUmVxdWVzdEgAEkIKDmltcG9ydF9oaXN0b3J5GA0gASgLMigubWlncmF0cml4LmFnZW50LnYxLkltcG9ydEhpc3RvcnlSZXF1ZXN0SAASMQoFcXVlcnkYFCABKAsyIC5taWdyYXRyaXguYWdlbnQudjEuUXVlcnlSZXF1ZXN0SAASPAoLYmFja3VwX2xpc3QYHiABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuQmFja3VwTGlzdFJlcXVlc3RIABI+CgxiYWNrdXBfcHVyZ2UYHyABKAsyJi5taWdyYXRyaXguYWdlbnQudjEuQmFja3VwUHVyZ2VSZXF1ZXN0SAASMwoGYnJvd3NlGBUgASgLMiEubWlncmF0cml4LmFnZW50LnYxLkJyb3dzZVJlcXVlc3RIABI2CghlZGl0X3JvdxgWIAEoCzIiLm1pZ3JhdHJpeC5hZ2VudC52MS5FZGl0Um93UmVxdWVzdEgAQgYKBGtpbmQiSQoRSW50cm9zcGVjdFJlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRIPCgdzY2hlbWFzGAIgAygJEg8KB29iamVjdHMYAyABKAgiKAoPSW50cm9zcGVjdFJlcGx5EhUKDXNuYXBzaG90X2pzb24YASABKAkikgEKElN0b3JlU2VjcmV0UmVxdWVzdBI2Cgpjb25uZWN0aW9uGAEgASgLMiIubWlncmF0cml4LmFnZW50LnYxLkNvbm5lY3Rpb25JbmZvEjEKCnNlYWxlZF91cmwYAiABKAsyHS5taWdyYXRyaXguYWdlbnQudjEuU2VhbGVkQm94EhEKCXJlYWRfb25seRgDIAEoCCJMCglTZWFsZWRCb3gSHAoUZXBoZW1lcmFsX3B1YmxpY19rZXkYASABKAwSDQoFbm9uY2UYAiABKAwSEgoKY2lwaGVydGV4dBgDIAEoDCJiChBTdG9yZVNlY3JldFJlcGx5EjYKCmNvbm5lY3Rpb24YASABKAsyIi5taWdyYXRyaXguYWdlbnQudjEuQ29ubmVjdGlvbkluZm8SFgoOc2VydmVyX3ZlcnNpb24YAiABKAkiKwoVVGVzdENvbm5lY3Rpb25SZXF1ZXN0EhIKCmNvbm5lY3Rpb24YASABKAkiQQoTVGVzdENvbm5lY3Rpb25SZXBseRIWCg5zZXJ2ZXJfdmVyc2lvbhgBIAEoCRISCgpsYXRlbmN5X21zGAIgASgBIjgKCkFnZW50RXJyb3ISKgoFZXJyb3IYASABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvciLjAwoKQWdlbnRSZXBseRIvCgVlcnJvchgBIAEoCzIeLm1pZ3JhdHJpeC5hZ2VudC52MS5BZ2VudEVycm9ySAASOQoKaW50cm9zcGVjdBgKIAEoCzIjLm1pZ3JhdHJpeC5hZ2VudC52MS5JbnRyb3NwZWN0UmVwbHlIABI8CgxzdG9yZV9zZWNyZXQYCyABKAsyJC5taWdyYXRyaXguYWdlbnQudjEuU3RvcmVTZWNyZXRSZXBseUgAEkIKD3Rlc3RfY29ubmVjdGlvbhgMIAEoCzInLm1pZ3JhdHJpeC5hZ2VudC52MS5UZXN0Q29ubmVjdGlvblJlcGx5SAASQAoOaW1wb3J0X2hpc3RvcnkYDSABKAsyJi5taWdyYXRyaXguYWdlbnQudjEuSW1wb3J0SGlzdG9yeVJlcGx5SAASLwoFcXVlcnkYFCABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUXVlcnlSZXBseUgAEjYKB2JhY2t1cHMYHiABKAsyIy5taWdyYXRyaXguYWdlbnQudjEuQmFja3VwTGlzdFJlcGx5SAASNAoIZWRpdF9yb3cYFiABKAsyIC5taWdyYXRyaXguYWdlbnQudjEuRWRpdFJvd1JlcGx5SABCBgoEa2luZCKBAgoMUXVlcnlSZXF1ZXN0EhIKCmNvbm5lY3Rpb24YASABKAkSCwoDc3FsGAIgASgJEg4KBnBhcmFtcxgDIAMoCRIQCghtYXhfcm93cxgEIAEoDRIRCgltYXhfYnl0ZXMYBSABKAQSEQoJcmVhZF9vbmx5GAYgASgIEhwKFHN0YXRlbWVudF90aW1lb3V0X21zGAcgASgNEisKBW1hc2tzGAggAygLMhwubWlncmF0cml4LmFnZW50LnYxLk1hc2tSdWxlEhAKCG1hc2tfa2V5GAkgASgMEhIKCmJhdGNoX3Jvd3MYCiABKA0SFwoPcmVhZF9jcmVkZW50aWFsGAsgASgIIjwKCE1hc2tSdWxlEg8KB3BhdHRlcm4YASABKAkSDAoEa2luZBgCIAEoCRIRCglrZWVwX2xhc3QYAyABKA0iSgoMUmVzdWx0Q29sdW1uEgwKBG5hbWUYASABKAkSDAoEdHlwZRgCIAEoCRIOCgZzb3VyY2UYAyABKAkSDgoGbWFza2VkGAQgASgJIjUKClJlc3VsdENlbGwSDgoEbnVsbBgBIAEoCEgAEg4KBHRleHQYAiABKAlIAEIHCgV2YWx1ZSI6CglSZXN1bHRSb3cSLQoFY2VsbHMYASADKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUmVzdWx0Q2VsbCKoAgoKUXVlcnlSZXBseRIxCgdjb2x1bW5zGAEgAygLMiAubWlncmF0cml4LmFnZW50LnYxLlJlc3VsdENvbHVtbhIrCgRyb3dzGAIgAygLMh0ubWlncmF0cml4LmFnZW50LnYxLlJlc3VsdFJvdxIMCgRkb25lGAMgASgIEhEKCXJvd19jb3VudBgEIAEoBBIRCgl0cnVuY2F0ZWQYBSABKAgSEwoLZHVyYXRpb25fbXMYBiABKAESFQoNcm93c19hZmZlY3RlZBgHIAEoBBIRCglzdGF0ZW1lbnQYCCABKA0SFgoOc3RhdGVtZW50X2RvbmUYCSABKAgSGgoSYnJvd3NlX2tleV9jb2x1bW5zGAogAygJEhMKC2Jyb3dzZV9uZXh0GAsgAygJIsYBCg1Ccm93c2VSZXF1ZXN0EhIKCmNvbm5lY3Rpb24YASABKAkSDQoFdGFibGUYAiABKAkSDQoFYWZ0ZXIYAyADKAkSDQoFbGltaXQYBCABKA0SHAoUc3RhdGVtZW50X3RpbWVvdXRfbXMYBSABKA0SKwoFbWFza3MYBiADKAsyHC5taWdyYXRyaXguYWdlbnQudjEuTWFza1J1bGUSEAoIbWFza19rZXkYByABKAwSFwoPcmVhZF9jcmVkZW50aWFsGAggASgIIkoKCUVkaXRWYWx1ZRIOCgZjb2x1bW4YASABKAkSLQoFdmFsdWUYAiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUmVzdWx0Q2VsbCKWAgoORWRpdFJvd1JlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRINCgV0YWJsZRgCIAEoCRIKCgJvcBgDIAEoCRIqCgNrZXkYBCADKAsyHS5taWdyYXRyaXguYWdlbnQudjEuRWRpdFZhbHVlEi8KCGV4cGVjdGVkGAUgAygLMh0ubWlncmF0cml4LmFnZW50LnYxLkVkaXRWYWx1ZRItCgZ2YWx1ZXMYBiADKAsyHS5taWdyYXRyaXguYWdlbnQudjEuRWRpdFZhbHVlEhwKFHN0YXRlbWVudF90aW1lb3V0X21zGAcgASgNEisKBW1hc2tzGAggAygLMhwubWlncmF0cml4LmFnZW50LnYxLk1hc2tSdWxlImYKDEVkaXRSb3dSZXBseRIVCg1yb3dzX2FmZmVjdGVkGAEgASgEEhUKDWJlZm9yZV9zaGEyNTYYAiABKAkSFAoMYWZ0ZXJfc2hhMjU2GAMgASgJEhIKCmtleV9zaGEyNTYYBCABKAkihAEKFEltcG9ydEhpc3RvcnlSZXF1ZXN0EhIKCmNvbm5lY3Rpb24YASABKAkSDgoGZm9ybWF0GAIgASgJEjcKB2VudHJpZXMYAyADKAsyJi5taWdyYXRyaXguYWdlbnQudjEuSW1wb3J0SGlzdG9yeUVudHJ5Eg8KB2RyeV9ydW4YBCABKAgiawoSSW1wb3J0SGlzdG9yeUVudHJ5EhQKDG1pZ3JhdGlvbl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGNoZWNrc3VtGAMgASgJEhIKCnN0YXRlbWVudHMYBCABKA0SCwoDa2V5GAUgASgJIkwKEkltcG9ydEhpc3RvcnlSZXBseRIVCg1oaXN0b3J5X3RhYmxlGAEgASgJEg4KBm1hcmtlZBgCIAMoCRIPCgdwcmVzZW50GAMgAygJIj0KEUJhY2t1cExpc3RSZXF1ZXN0EhIKCmNvbm5lY3Rpb24YASABKAkSFAoMbWlncmF0aW9uX2lkGAIgASgJInAKEkJhY2t1cFB1cmdlUmVxdWVzdBISCgpjb25uZWN0aW9uGAEgASgJEhQKDG1pZ3JhdGlvbl9pZBgCIAEoCRIVCg1vbGRlcl90aGFuX21zGAMgASgEEhkKEWNyZWF0ZWRfYmVmb3JlX21zGAQgASgEIpQBCgpCYWNrdXBJbmZvEg0KBXRhYmxlGAEgASgJEhQKDG1pZ3JhdGlvbl9pZBgCIAEoCRIQCgh1cF9pbmRleBgDIAEoDRIOCgZzb3VyY2UYBCABKAkSDgoGcmVhc29uGAUgASgJEgwKBHJvd3MYBiABKAQSDQoFYnl0ZXMYByABKAQSEgoKY3JlYXRlZF9hdBgIIAEoCSJCCg9CYWNrdXBMaXN0UmVwbHkSLwoHYmFja3VwcxgBIAMoCzIeLm1pZ3JhdHJpeC5hZ2VudC52MS5CYWNrdXBJbmZvYgZwcm90bzM", [file_migratrix_agent_v1_engine]);
 
 /**
  * Agent -> control, request/reply on mx.<workspace>.control.agents: an agent announces itself
@@ -229,10 +229,40 @@ export type AgentRequest = Message<"migratrix.agent.v1.AgentRequest"> & {
     case: "testConnection";
   } | {
     /**
+     * @generated from field: migratrix.agent.v1.ImportHistoryRequest import_history = 13;
+     */
+    value: ImportHistoryRequest;
+    case: "importHistory";
+  } | {
+    /**
      * @generated from field: migratrix.agent.v1.QueryRequest query = 20;
      */
     value: QueryRequest;
     case: "query";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.BackupListRequest backup_list = 30;
+     */
+    value: BackupListRequest;
+    case: "backupList";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.BackupPurgeRequest backup_purge = 31;
+     */
+    value: BackupPurgeRequest;
+    case: "backupPurge";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.BrowseRequest browse = 21;
+     */
+    value: BrowseRequest;
+    case: "browse";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.EditRowRequest edit_row = 22;
+     */
+    value: EditRowRequest;
+    case: "editRow";
   } | { case: undefined; value?: undefined };
 };
 
@@ -307,6 +337,14 @@ export type StoreSecretRequest = Message<"migratrix.agent.v1.StoreSecretRequest"
    * @generated from field: migratrix.agent.v1.SealedBox sealed_url = 2;
    */
   sealedUrl?: SealedBox | undefined;
+
+  /**
+   * The URL is the read-only credential of the existing connection (explorer reads on protected
+   * environments); the agent refuses a credential that can write or is a superuser.
+   *
+   * @generated from field: bool read_only = 3;
+   */
+  readOnly: boolean;
 };
 
 /**
@@ -460,10 +498,32 @@ export type AgentReply = Message<"migratrix.agent.v1.AgentReply"> & {
     case: "testConnection";
   } | {
     /**
+     * @generated from field: migratrix.agent.v1.ImportHistoryReply import_history = 13;
+     */
+    value: ImportHistoryReply;
+    case: "importHistory";
+  } | {
+    /**
      * @generated from field: migratrix.agent.v1.QueryReply query = 20;
      */
     value: QueryReply;
     case: "query";
+  } | {
+    /**
+     * The answer to backup_list (the backups) and to backup_purge (what was dropped).
+     *
+     * @generated from field: migratrix.agent.v1.BackupListReply backups = 30;
+     */
+    value: BackupListReply;
+    case: "backups";
+  } | {
+    /**
+     * Browse pages stream as query frames; the last one carries the next key in browse_next.
+     *
+     * @generated from field: migratrix.agent.v1.EditRowReply edit_row = 22;
+     */
+    value: EditRowReply;
+    case: "editRow";
   } | { case: undefined; value?: undefined };
 };
 
@@ -475,8 +535,8 @@ export const AgentReplySchema: GenMessage<AgentReply> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_agent, 14);
 
 /**
- * Explorer (issue 10): one statement, run by the agent under the guard the control plane asked
- * for. The agent enforces read_only itself (read-only transaction / query_only) whatever the
+ * Explorer (issue 10): one or more statements (split by the engine's splitter, run in one
+ * transaction), run by the agent under the guard the control plane asked for. The agent enforces read_only itself (read-only transaction / query_only) whatever the
  * control plane's own checks said, and masks before any row leaves it.
  *
  * @generated from message migratrix.agent.v1.QueryRequest
@@ -537,6 +597,14 @@ export type QueryRequest = Message<"migratrix.agent.v1.QueryRequest"> & {
    * @generated from field: uint32 batch_rows = 10;
    */
   batchRows: number;
+
+  /**
+   * Run on the connection's read-only credential (layer 3 on protected environments); refused
+   * when the connection has none. SQLite: the file opened read-only.
+   *
+   * @generated from field: bool read_credential = 11;
+   */
+  readCredential: boolean;
 };
 
 /**
@@ -702,6 +770,32 @@ export type QueryReply = Message<"migratrix.agent.v1.QueryReply"> & {
    * @generated from field: uint64 rows_affected = 7;
    */
   rowsAffected: bigint;
+
+  /**
+   * Multi-statement queries: the statement (0-based) these columns and rows belong to; the first
+   * frame of each statement carries its columns, its last frame statement_done with its totals,
+   * and the last frame of the last statement also done.
+   *
+   * @generated from field: uint32 statement = 8;
+   */
+  statement: number;
+
+  /**
+   * @generated from field: bool statement_done = 9;
+   */
+  statementDone: boolean;
+
+  /**
+   * Browse: the primary key columns and the key after the last row returned (empty: last page).
+   *
+   * @generated from field: repeated string browse_key_columns = 10;
+   */
+  browseKeyColumns: string[];
+
+  /**
+   * @generated from field: repeated string browse_next = 11;
+   */
+  browseNext: string[];
 };
 
 /**
@@ -710,4 +804,443 @@ export type QueryReply = Message<"migratrix.agent.v1.QueryReply"> & {
  */
 export const QueryReplySchema: GenMessage<QueryReply> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_agent, 20);
+
+/**
+ * Explorer browse (issue 10): one page of a table in primary key order, keyset-paged (never
+ * OFFSET), read-only, masked like a query.
+ *
+ * @generated from message migratrix.agent.v1.BrowseRequest
+ */
+export type BrowseRequest = Message<"migratrix.agent.v1.BrowseRequest"> & {
+  /**
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * "table" or "schema.table".
+   *
+   * @generated from field: string table = 2;
+   */
+  table: string;
+
+  /**
+   * The primary key values (as text) the page starts after; empty = the first page.
+   *
+   * @generated from field: repeated string after = 3;
+   */
+  after: string[];
+
+  /**
+   * @generated from field: uint32 limit = 4;
+   */
+  limit: number;
+
+  /**
+   * @generated from field: uint32 statement_timeout_ms = 5;
+   */
+  statementTimeoutMs: number;
+
+  /**
+   * @generated from field: repeated migratrix.agent.v1.MaskRule masks = 6;
+   */
+  masks: MaskRule[];
+
+  /**
+   * @generated from field: bytes mask_key = 7;
+   */
+  maskKey: Uint8Array;
+
+  /**
+   * @generated from field: bool read_credential = 8;
+   */
+  readCredential: boolean;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.BrowseRequest.
+ * Use `create(BrowseRequestSchema)` to create a new message.
+ */
+export const BrowseRequestSchema: GenMessage<BrowseRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 21);
+
+/**
+ * A cell value or SQL NULL, for row edits.
+ *
+ * @generated from message migratrix.agent.v1.EditValue
+ */
+export type EditValue = Message<"migratrix.agent.v1.EditValue"> & {
+  /**
+   * @generated from field: string column = 1;
+   */
+  column: string;
+
+  /**
+   * @generated from field: migratrix.agent.v1.ResultCell value = 2;
+   */
+  value?: ResultCell | undefined;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.EditValue.
+ * Use `create(EditValueSchema)` to create a new message.
+ */
+export const EditValueSchema: GenMessage<EditValue> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 22);
+
+/**
+ * Explorer row edit (issue 10): insert, update or delete ONE row by primary key, with the old
+ * values checked (optimistic concurrency) in the same transaction; values bound as parameters.
+ *
+ * @generated from message migratrix.agent.v1.EditRowRequest
+ */
+export type EditRowRequest = Message<"migratrix.agent.v1.EditRowRequest"> & {
+  /**
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * @generated from field: string table = 2;
+   */
+  table: string;
+
+  /**
+   * insert | update | delete
+   *
+   * @generated from field: string op = 3;
+   */
+  op: string;
+
+  /**
+   * The primary key of the row (update, delete).
+   *
+   * @generated from field: repeated migratrix.agent.v1.EditValue key = 4;
+   */
+  key: EditValue[];
+
+  /**
+   * Values the row must still hold (update: every changed column at least; delete: any).
+   *
+   * @generated from field: repeated migratrix.agent.v1.EditValue expected = 5;
+   */
+  expected: EditValue[];
+
+  /**
+   * The new values (insert: the row; update: the changed columns).
+   *
+   * @generated from field: repeated migratrix.agent.v1.EditValue values = 6;
+   */
+  values: EditValue[];
+
+  /**
+   * @generated from field: uint32 statement_timeout_ms = 7;
+   */
+  statementTimeoutMs: number;
+
+  /**
+   * Columns masked for the caller: edits naming them are refused (they would probe the value).
+   *
+   * @generated from field: repeated migratrix.agent.v1.MaskRule masks = 8;
+   */
+  masks: MaskRule[];
+};
+
+/**
+ * Describes the message migratrix.agent.v1.EditRowRequest.
+ * Use `create(EditRowRequestSchema)` to create a new message.
+ */
+export const EditRowRequestSchema: GenMessage<EditRowRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 23);
+
+/**
+ * @generated from message migratrix.agent.v1.EditRowReply
+ */
+export type EditRowReply = Message<"migratrix.agent.v1.EditRowReply"> & {
+  /**
+   * @generated from field: uint64 rows_affected = 1;
+   */
+  rowsAffected: bigint;
+
+  /**
+   * SHA-256 of the row before and after (canonical JSON of column -> text); "" when none.
+   *
+   * @generated from field: string before_sha256 = 2;
+   */
+  beforeSha256: string;
+
+  /**
+   * @generated from field: string after_sha256 = 3;
+   */
+  afterSha256: string;
+
+  /**
+   * @generated from field: string key_sha256 = 4;
+   */
+  keySha256: string;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.EditRowReply.
+ * Use `create(EditRowReplySchema)` to create a new message.
+ */
+export const EditRowReplySchema: GenMessage<EditRowReply> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 24);
+
+/**
+ * mx import --env (issue 8): read another tool's history table (flyway_schema_history,
+ * schema_migrations, DATABASECHANGELOG, atlas_schema_revisions) on one connection and write the
+ * migrations it applied into migratrix_history as applied, all or nothing, under the per-target lock.
+ *
+ * @generated from message migratrix.agent.v1.ImportHistoryRequest
+ */
+export type ImportHistoryRequest = Message<"migratrix.agent.v1.ImportHistoryRequest"> & {
+  /**
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * flyway, dbmate, golang-migrate, liquibase-sql or atlas.
+   *
+   * @generated from field: string format = 2;
+   */
+  format: string;
+
+  /**
+   * @generated from field: repeated migratrix.agent.v1.ImportHistoryEntry entries = 3;
+   */
+  entries: ImportHistoryEntry[];
+
+  /**
+   * Read the tool's history and report; write nothing.
+   *
+   * @generated from field: bool dry_run = 4;
+   */
+  dryRun: boolean;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.ImportHistoryRequest.
+ * Use `create(ImportHistoryRequestSchema)` to create a new message.
+ */
+export const ImportHistoryRequestSchema: GenMessage<ImportHistoryRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 25);
+
+/**
+ * One migration as the control plane stores it, with the key the tool's history records it under.
+ *
+ * @generated from message migratrix.agent.v1.ImportHistoryEntry
+ */
+export type ImportHistoryEntry = Message<"migratrix.agent.v1.ImportHistoryEntry"> & {
+  /**
+   * @generated from field: string migration_id = 1;
+   */
+  migrationId: string;
+
+  /**
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string checksum = 3;
+   */
+  checksum: string;
+
+  /**
+   * @generated from field: uint32 statements = 4;
+   */
+  statements: number;
+
+  /**
+   * A version ("1.1", "20240101000000") or "author:id" (Liquibase).
+   *
+   * @generated from field: string key = 5;
+   */
+  key: string;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.ImportHistoryEntry.
+ * Use `create(ImportHistoryEntrySchema)` to create a new message.
+ */
+export const ImportHistoryEntrySchema: GenMessage<ImportHistoryEntry> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 26);
+
+/**
+ * @generated from message migratrix.agent.v1.ImportHistoryReply
+ */
+export type ImportHistoryReply = Message<"migratrix.agent.v1.ImportHistoryReply"> & {
+  /**
+   * "schema.table" of the tool's history table; "" when the tool never ran on this database.
+   *
+   * @generated from field: string history_table = 1;
+   */
+  historyTable: string;
+
+  /**
+   * Written now as applied (dry run: would be).
+   *
+   * @generated from field: repeated string marked = 2;
+   */
+  marked: string[];
+
+  /**
+   * Already applied in migratrix_history with the same checksum.
+   *
+   * @generated from field: repeated string present = 3;
+   */
+  present: string[];
+};
+
+/**
+ * Describes the message migratrix.agent.v1.ImportHistoryReply.
+ * Use `create(ImportHistoryReplySchema)` to create a new message.
+ */
+export const ImportHistoryReplySchema: GenMessage<ImportHistoryReply> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 27);
+
+/**
+ * The backup area of a connection (engines/rollback): what applies copied before destroying it.
+ *
+ * @generated from message migratrix.agent.v1.BackupListRequest
+ */
+export type BackupListRequest = Message<"migratrix.agent.v1.BackupListRequest"> & {
+  /**
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * Only this migration's backups; empty = all.
+   *
+   * @generated from field: string migration_id = 2;
+   */
+  migrationId: string;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.BackupListRequest.
+ * Use `create(BackupListRequestSchema)` to create a new message.
+ */
+export const BackupListRequestSchema: GenMessage<BackupListRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 28);
+
+/**
+ * Drops backup tables: one migration's, those older than older_than_ms or created before
+ * created_before_ms (retention, by the control plane's clock), or the filters together. At least
+ * one is required.
+ *
+ * @generated from message migratrix.agent.v1.BackupPurgeRequest
+ */
+export type BackupPurgeRequest = Message<"migratrix.agent.v1.BackupPurgeRequest"> & {
+  /**
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * @generated from field: string migration_id = 2;
+   */
+  migrationId: string;
+
+  /**
+   * @generated from field: uint64 older_than_ms = 3;
+   */
+  olderThanMs: bigint;
+
+  /**
+   * Epoch milliseconds.
+   *
+   * @generated from field: uint64 created_before_ms = 4;
+   */
+  createdBeforeMs: bigint;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.BackupPurgeRequest.
+ * Use `create(BackupPurgeRequestSchema)` to create a new message.
+ */
+export const BackupPurgeRequestSchema: GenMessage<BackupPurgeRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 29);
+
+/**
+ * @generated from message migratrix.agent.v1.BackupInfo
+ */
+export type BackupInfo = Message<"migratrix.agent.v1.BackupInfo"> & {
+  /**
+   * Table in the backup area.
+   *
+   * @generated from field: string table = 1;
+   */
+  table: string;
+
+  /**
+   * @generated from field: string migration_id = 2;
+   */
+  migrationId: string;
+
+  /**
+   * @generated from field: uint32 up_index = 3;
+   */
+  upIndex: number;
+
+  /**
+   * schema.table the rows came from.
+   *
+   * @generated from field: string source = 4;
+   */
+  source: string;
+
+  /**
+   * The statement kind that destroyed them: "DELETE", "DROP TABLE" …
+   *
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: uint64 rows = 6;
+   */
+  rows: bigint;
+
+  /**
+   * On-disk size in bytes.
+   *
+   * @generated from field: uint64 bytes = 7;
+   */
+  bytes: bigint;
+
+  /**
+   * ISO-8601; empty when the table carries no metadata.
+   *
+   * @generated from field: string created_at = 8;
+   */
+  createdAt: string;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.BackupInfo.
+ * Use `create(BackupInfoSchema)` to create a new message.
+ */
+export const BackupInfoSchema: GenMessage<BackupInfo> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 30);
+
+/**
+ * @generated from message migratrix.agent.v1.BackupListReply
+ */
+export type BackupListReply = Message<"migratrix.agent.v1.BackupListReply"> & {
+  /**
+   * @generated from field: repeated migratrix.agent.v1.BackupInfo backups = 1;
+   */
+  backups: BackupInfo[];
+};
+
+/**
+ * Describes the message migratrix.agent.v1.BackupListReply.
+ * Use `create(BackupListReplySchema)` to create a new message.
+ */
+export const BackupListReplySchema: GenMessage<BackupListReply> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_agent, 31);
 

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/agent/v1/event.proto.
  */
 export const file_migratrix_agent_v1_event: GenFile = /*@__PURE__*/
-  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvZXZlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSKtBQoISm9iRXZlbnQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SCwoDc2VxGAMgASgEEhUKDWZlbmNpbmdfdG9rZW4YBCABKAQSFgoOY29ycmVsYXRpb25faWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB3N0YXJ0ZWQYCiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUnVuU3RhcnRlZEgAEkEKEXN0YXRlbWVudF9zdGFydGVkGAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudFN0YXJ0ZWRIABJDChJzdGF0ZW1lbnRfZmluaXNoZWQYDCABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50RmluaXNoZWRIABI/ChBzdGF0ZW1lbnRfZmFpbGVkGA0gASgLMiMubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEZhaWxlZEgAEioKA2xvZxgOIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5Mb2dMaW5lSAASMwoIZmluaXNoZWQYDyABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuUnVuRmluaXNoZWRIABIzCghyZWplY3RlZBgQIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5SZWplY3RlZEgAEjUKCHNuYXBzaG90GBEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlNuYXBzaG90VGFrZW5IABI5Cg1zY2hlbWFfaW1wYWN0GBIgASgLMiAubWlncmF0cml4LmFnZW50LnYxLlNjaGVtYUltcGFjdEgAQgYKBGtpbmQinwEKDFNjaGVtYUltcGFjdBIMCgR0ZXh0GAEgASgJEg8KB2NoYW5nZXMYAiABKA0SEQoJdHJ1bmNhdGVkGAMgASgIEhUKDXNuYXBzaG90X2pzb24YBCABKAkSGQoRc25hcHNob3RfZW5jb2RpbmcYBSABKAkSGAoQc25hcHNob3Rfb21pdHRlZBgGIAEoCRIRCglkaXJlY3Rpb24YByABKAkiPwoKUnVuU3RhcnRlZBIYChBzdGF0ZW1lbnRzX3RvdGFsGAEgASgNEhcKD3N0YXRlbWVudHNfZG9uZRgCIAEoDSJ6Cg1TdGF0ZW1lbnRJbmZvEg0KBWluZGV4GAEgASgNEjQKCHBvc2l0aW9uGAIgASgLMiIubWlncmF0cml4LmFnZW50LnYxLlNvdXJjZVBvc2l0aW9uEg8KB2V4Y2VycHQYAyABKAkSEwoLb3duX3NlZ21lbnQYBCABKAgiSAoQU3RhdGVtZW50U3RhcnRlZBI0CglzdGF0ZW1lbnQYASABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50SW5mbyJ1ChFTdGF0ZW1lbnRGaW5pc2hlZBI0CglzdGF0ZW1lbnQYASABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50SW5mbxITCgtkdXJhdGlvbl9tcxgCIAEoARIVCg1yb3dzX2FmZmVjdGVkGAMgASgDIogBCg9TdGF0ZW1lbnRGYWlsZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8SEwoLZHVyYXRpb25fbXMYAiABKAESKgoFZXJyb3IYAyABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvciIpCgdMb2dMaW5lEg0KBWxldmVsGAEgASgJEg8KB21lc3NhZ2UYAiABKAkimAEKC1J1bkZpbmlzaGVkEi8KB291dGNvbWUYASABKA4yHi5taWdyYXRyaXguYWdlbnQudjEuUnVuT3V0Y29tZRIXCg9zdGF0ZW1lbnRzX2RvbmUYAiABKA0SKgoFZXJyb3IYAyABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvchITCgtkdXJhdGlvbl9tcxgEIAEoASImCg1TbmFwc2hvdFRha2VuEhUKDXNuYXBzaG90X2pzb24YASABKAkiaQoLUnVuUmVqZWN0ZWQSKgoFZXJyb3IYASABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvchIuCgVkaXJ0eRgCIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5EaXJ0eVRhcmdldCJpCgtEaXJ0eVRhcmdldBIUCgxtaWdyYXRpb25faWQYASABKAkSEQoJZGlyZWN0aW9uGAIgASgJEhcKD3N0YXRlbWVudHNfZG9uZRgDIAEoDRIYChBzdGF0ZW1lbnRzX3RvdGFsGAQgASgNKn0KClJ1bk91dGNvbWUSGwoXUlVOX09VVENPTUVfVU5TUEVDSUZJRUQQABIZChVSVU5fT1VUQ09NRV9DT01QTEVURUQQARIWChJSVU5fT1VUQ09NRV9GQUlMRUQQAhIfChtSVU5fT1VUQ09NRV9BTFJFQURZX0FQUExJRUQQA2IGcHJvdG8z", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
+  fileDesc("Ch5taWdyYXRyaXgvYWdlbnQvdjEvZXZlbnQucHJvdG8SEm1pZ3JhdHJpeC5hZ2VudC52MSKvBgoISm9iRXZlbnQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKA0SCwoDc2VxGAMgASgEEhUKDWZlbmNpbmdfdG9rZW4YBCABKAQSFgoOY29ycmVsYXRpb25faWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSJgoCYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKB3N0YXJ0ZWQYCiABKAsyHi5taWdyYXRyaXguYWdlbnQudjEuUnVuU3RhcnRlZEgAEkEKEXN0YXRlbWVudF9zdGFydGVkGAsgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudFN0YXJ0ZWRIABJDChJzdGF0ZW1lbnRfZmluaXNoZWQYDCABKAsyJS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50RmluaXNoZWRIABI/ChBzdGF0ZW1lbnRfZmFpbGVkGA0gASgLMiMubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEZhaWxlZEgAEioKA2xvZxgOIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5Mb2dMaW5lSAASMwoIZmluaXNoZWQYDyABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuUnVuRmluaXNoZWRIABIzCghyZWplY3RlZBgQIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5SZWplY3RlZEgAEjUKCHNuYXBzaG90GBEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlNuYXBzaG90VGFrZW5IABI5Cg1zY2hlbWFfaW1wYWN0GBIgASgLMiAubWlncmF0cml4LmFnZW50LnYxLlNjaGVtYUltcGFjdEgAEkEKEXRyYW5zZmVyX3Byb2dyZXNzGBMgASgLMiQubWlncmF0cml4LmFnZW50LnYxLlRyYW5zZmVyUHJvZ3Jlc3NIABI9Cg90cmFuc2Zlcl9yZXN1bHQYFCABKAsyIi5taWdyYXRyaXguYWdlbnQudjEuVHJhbnNmZXJSZXN1bHRIAEIGCgRraW5kItwBChBUcmFuc2ZlclByb2dyZXNzEg0KBXRhYmxlGAEgASgJEhUKDWNodW5rc19jb3BpZWQYAiABKA0SFgoOY2h1bmtzX3NraXBwZWQYAyABKA0SDAoEcm93cxgEIAEoBBINCgVieXRlcxgFIAEoBBISCgp0b3RhbF9yb3dzGAYgASgEEhMKC3RvdGFsX2J5dGVzGAcgASgEEhYKDmVzdGltYXRlZF9yb3dzGAggASgEEhcKD3Jvd3NfcGVyX3NlY29uZBgJIAEoARITCgtldGFfc2Vjb25kcxgKIAEoASJfCg5UcmFuc2ZlclJlc3VsdBITCgtyZXBvcnRfanNvbhgBIAEoCRIKCgJvaxgCIAEoCBIMCgRyb3dzGAMgASgEEg0KBWJ5dGVzGAQgASgEEg8KB3NlY29uZHMYBSABKAEinwEKDFNjaGVtYUltcGFjdBIMCgR0ZXh0GAEgASgJEg8KB2NoYW5nZXMYAiABKA0SEQoJdHJ1bmNhdGVkGAMgASgIEhUKDXNuYXBzaG90X2pzb24YBCABKAkSGQoRc25hcHNob3RfZW5jb2RpbmcYBSABKAkSGAoQc25hcHNob3Rfb21pdHRlZBgGIAEoCRIRCglkaXJlY3Rpb24YByABKAkiPwoKUnVuU3RhcnRlZBIYChBzdGF0ZW1lbnRzX3RvdGFsGAEgASgNEhcKD3N0YXRlbWVudHNfZG9uZRgCIAEoDSJ6Cg1TdGF0ZW1lbnRJbmZvEg0KBWluZGV4GAEgASgNEjQKCHBvc2l0aW9uGAIgASgLMiIubWlncmF0cml4LmFnZW50LnYxLlNvdXJjZVBvc2l0aW9uEg8KB2V4Y2VycHQYAyABKAkSEwoLb3duX3NlZ21lbnQYBCABKAgiSAoQU3RhdGVtZW50U3RhcnRlZBI0CglzdGF0ZW1lbnQYASABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50SW5mbyJ1ChFTdGF0ZW1lbnRGaW5pc2hlZBI0CglzdGF0ZW1lbnQYASABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuU3RhdGVtZW50SW5mbxITCgtkdXJhdGlvbl9tcxgCIAEoARIVCg1yb3dzX2FmZmVjdGVkGAMgASgDIogBCg9TdGF0ZW1lbnRGYWlsZWQSNAoJc3RhdGVtZW50GAEgASgLMiEubWlncmF0cml4LmFnZW50LnYxLlN0YXRlbWVudEluZm8SEwoLZHVyYXRpb25fbXMYAiABKAESKgoFZXJyb3IYAyABKAsyGy5taWdyYXRyaXguYWdlbnQudjEuRGJFcnJvciI3CgdMb2dMaW5lEg0KBWxldmVsGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSDAoEY29kZRgKIAEoCSKYAQoLUnVuRmluaXNoZWQSLwoHb3V0Y29tZRgBIAEoDjIeLm1pZ3JhdHJpeC5hZ2VudC52MS5SdW5PdXRjb21lEhcKD3N0YXRlbWVudHNfZG9uZRgCIAEoDRIqCgVlcnJvchgDIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5EYkVycm9yEhMKC2R1cmF0aW9uX21zGAQgASgBIiYKDVNuYXBzaG90VGFrZW4SFQoNc25hcHNob3RfanNvbhgBIAEoCSKqAQoLUnVuUmVqZWN0ZWQSPwoQcm9sbGJhY2tfY2hhbmdlZBgKIAEoCzIlLm1pZ3JhdHJpeC5hZ2VudC52MS5HZW5lcmF0ZWRSb2xsYmFjaxIqCgVlcnJvchgBIAEoCzIbLm1pZ3JhdHJpeC5hZ2VudC52MS5EYkVycm9yEi4KBWRpcnR5GAIgASgLMh8ubWlncmF0cml4LmFnZW50LnYxLkRpcnR5VGFyZ2V0ImkKC0RpcnR5VGFyZ2V0EhQKDG1pZ3JhdGlvbl9pZBgBIAEoCRIRCglkaXJlY3Rpb24YAiABKAkSFwoPc3RhdGVtZW50c19kb25lGAMgASgNEhgKEHN0YXRlbWVudHNfdG90YWwYBCABKA0icwoRR2VuZXJhdGVkUm9sbGJhY2sSCwoDc3FsGAEgASgJEhAKCGNoZWNrc3VtGAIgASgJEhUKDXJldmVyc2liaWxpdHkYAyABKAkSDQoFbm90ZXMYBCADKAkSGQoRYXBwcm92ZWRfY2hlY2tzdW0YBSABKAkqfQoKUnVuT3V0Y29tZRIbChdSVU5fT1VUQ09NRV9VTlNQRUNJRklFRBAAEhkKFVJVTl9PVVRDT01FX0NPTVBMRVRFRBABEhYKElJVTl9PVVRDT01FX0ZBSUxFRBACEh8KG1JVTl9PVVRDT01FX0FMUkVBRFlfQVBQTElFRBADYgZwcm90bzM", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
 
 /**
  * What an agent reports while it runs a job. Published on mx.<workspace>.agent.<agent>.events
@@ -120,6 +120,18 @@ export type JobEvent = Message<"migratrix.agent.v1.JobEvent"> & {
      */
     value: SchemaImpact;
     case: "schemaImpact";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.TransferProgress transfer_progress = 19;
+     */
+    value: TransferProgress;
+    case: "transferProgress";
+  } | {
+    /**
+     * @generated from field: migratrix.agent.v1.TransferResult transfer_result = 20;
+     */
+    value: TransferResult;
+    case: "transferResult";
   } | { case: undefined; value?: undefined };
 };
 
@@ -129,6 +141,119 @@ export type JobEvent = Message<"migratrix.agent.v1.JobEvent"> & {
  */
 export const JobEventSchema: GenMessage<JobEvent> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_event, 0);
+
+/**
+ * A transfer job's progress after each committed chunk (arrow-transfer ProgressEvent).
+ *
+ * @generated from message migratrix.agent.v1.TransferProgress
+ */
+export type TransferProgress = Message<"migratrix.agent.v1.TransferProgress"> & {
+  /**
+   * @generated from field: string table = 1;
+   */
+  table: string;
+
+  /**
+   * Chunks of this table written in this attempt / taken from an earlier attempt's checkpoints.
+   *
+   * @generated from field: uint32 chunks_copied = 2;
+   */
+  chunksCopied: number;
+
+  /**
+   * @generated from field: uint32 chunks_skipped = 3;
+   */
+  chunksSkipped: number;
+
+  /**
+   * @generated from field: uint64 rows = 4;
+   */
+  rows: bigint;
+
+  /**
+   * @generated from field: uint64 bytes = 5;
+   */
+  bytes: bigint;
+
+  /**
+   * Whole job, this attempt.
+   *
+   * @generated from field: uint64 total_rows = 6;
+   */
+  totalRows: bigint;
+
+  /**
+   * @generated from field: uint64 total_bytes = 7;
+   */
+  totalBytes: bigint;
+
+  /**
+   * @generated from field: uint64 estimated_rows = 8;
+   */
+  estimatedRows: bigint;
+
+  /**
+   * @generated from field: double rows_per_second = 9;
+   */
+  rowsPerSecond: number;
+
+  /**
+   * Seconds left at the current rate; negative when unknown.
+   *
+   * @generated from field: double eta_seconds = 10;
+   */
+  etaSeconds: number;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.TransferProgress.
+ * Use `create(TransferProgressSchema)` to create a new message.
+ */
+export const TransferProgressSchema: GenMessage<TransferProgress> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_event, 1);
+
+/**
+ * A transfer job's outcome before its RunFinished: the verification report.
+ *
+ * @generated from message migratrix.agent.v1.TransferResult
+ */
+export type TransferResult = Message<"migratrix.agent.v1.TransferResult"> & {
+  /**
+   * arrow-transfer TransferReport as JSON (pre-flight, per-table counts and checksums, warnings).
+   *
+   * @generated from field: string report_json = 1;
+   */
+  reportJson: string;
+
+  /**
+   * Counts and checksums of source and target matched.
+   *
+   * @generated from field: bool ok = 2;
+   */
+  ok: boolean;
+
+  /**
+   * @generated from field: uint64 rows = 3;
+   */
+  rows: bigint;
+
+  /**
+   * @generated from field: uint64 bytes = 4;
+   */
+  bytes: bigint;
+
+  /**
+   * @generated from field: double seconds = 5;
+   */
+  seconds: number;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.TransferResult.
+ * Use `create(TransferResultSchema)` to create a new message.
+ */
+export const TransferResultSchema: GenMessage<TransferResult> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_event, 2);
 
 /**
  * What a completed apply changed in the target's schema: the readable diff between the snapshots
@@ -193,7 +318,7 @@ export type SchemaImpact = Message<"migratrix.agent.v1.SchemaImpact"> & {
  * Use `create(SchemaImpactSchema)` to create a new message.
  */
 export const SchemaImpactSchema: GenMessage<SchemaImpact> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 1);
+  messageDesc(file_migratrix_agent_v1_event, 3);
 
 /**
  * @generated from message migratrix.agent.v1.RunStarted
@@ -217,7 +342,7 @@ export type RunStarted = Message<"migratrix.agent.v1.RunStarted"> & {
  * Use `create(RunStartedSchema)` to create a new message.
  */
 export const RunStartedSchema: GenMessage<RunStarted> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 2);
+  messageDesc(file_migratrix_agent_v1_event, 4);
 
 /**
  * @generated from message migratrix.agent.v1.StatementInfo
@@ -255,7 +380,7 @@ export type StatementInfo = Message<"migratrix.agent.v1.StatementInfo"> & {
  * Use `create(StatementInfoSchema)` to create a new message.
  */
 export const StatementInfoSchema: GenMessage<StatementInfo> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 3);
+  messageDesc(file_migratrix_agent_v1_event, 5);
 
 /**
  * @generated from message migratrix.agent.v1.StatementStarted
@@ -272,7 +397,7 @@ export type StatementStarted = Message<"migratrix.agent.v1.StatementStarted"> & 
  * Use `create(StatementStartedSchema)` to create a new message.
  */
 export const StatementStartedSchema: GenMessage<StatementStarted> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 4);
+  messageDesc(file_migratrix_agent_v1_event, 6);
 
 /**
  * @generated from message migratrix.agent.v1.StatementFinished
@@ -299,7 +424,7 @@ export type StatementFinished = Message<"migratrix.agent.v1.StatementFinished"> 
  * Use `create(StatementFinishedSchema)` to create a new message.
  */
 export const StatementFinishedSchema: GenMessage<StatementFinished> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 5);
+  messageDesc(file_migratrix_agent_v1_event, 7);
 
 /**
  * @generated from message migratrix.agent.v1.StatementFailed
@@ -326,7 +451,7 @@ export type StatementFailed = Message<"migratrix.agent.v1.StatementFailed"> & {
  * Use `create(StatementFailedSchema)` to create a new message.
  */
 export const StatementFailedSchema: GenMessage<StatementFailed> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 6);
+  messageDesc(file_migratrix_agent_v1_event, 8);
 
 /**
  * @generated from message migratrix.agent.v1.LogLine
@@ -341,6 +466,14 @@ export type LogLine = Message<"migratrix.agent.v1.LogLine"> & {
    * @generated from field: string message = 2;
    */
   message: string;
+
+  /**
+   * What the line records, for lines the control plane audits: "backup_skipped" (a backup that
+   * could not be taken, run without by the stage's policy); empty for plain log lines.
+   *
+   * @generated from field: string code = 10;
+   */
+  code: string;
 };
 
 /**
@@ -348,7 +481,7 @@ export type LogLine = Message<"migratrix.agent.v1.LogLine"> & {
  * Use `create(LogLineSchema)` to create a new message.
  */
 export const LogLineSchema: GenMessage<LogLine> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 7);
+  messageDesc(file_migratrix_agent_v1_event, 9);
 
 /**
  * @generated from message migratrix.agent.v1.RunFinished
@@ -380,7 +513,7 @@ export type RunFinished = Message<"migratrix.agent.v1.RunFinished"> & {
  * Use `create(RunFinishedSchema)` to create a new message.
  */
 export const RunFinishedSchema: GenMessage<RunFinished> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 8);
+  messageDesc(file_migratrix_agent_v1_event, 10);
 
 /**
  * The result of an introspect job: the versioned snapshot JSON (engines/schema). Must fit in one
@@ -400,7 +533,7 @@ export type SnapshotTaken = Message<"migratrix.agent.v1.SnapshotTaken"> & {
  * Use `create(SnapshotTakenSchema)` to create a new message.
  */
 export const SnapshotTakenSchema: GenMessage<SnapshotTaken> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 9);
+  messageDesc(file_migratrix_agent_v1_event, 11);
 
 /**
  * The agent refused the job before touching the database (lease lost, checksum differs from
@@ -409,6 +542,14 @@ export const SnapshotTakenSchema: GenMessage<SnapshotTaken> = /*@__PURE__*/
  * @generated from message migratrix.agent.v1.RunRejected
  */
 export type RunRejected = Message<"migratrix.agent.v1.RunRejected"> & {
+  /**
+   * Set when the down script generated at pre-flight differs from the approved one: the run waits
+   * (Pending) for approvals of this new script instead of ending.
+   *
+   * @generated from field: migratrix.agent.v1.GeneratedRollback rollback_changed = 10;
+   */
+  rollbackChanged?: GeneratedRollback | undefined;
+
   /**
    * @generated from field: migratrix.agent.v1.DbError error = 1;
    */
@@ -428,7 +569,7 @@ export type RunRejected = Message<"migratrix.agent.v1.RunRejected"> & {
  * Use `create(RunRejectedSchema)` to create a new message.
  */
 export const RunRejectedSchema: GenMessage<RunRejected> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 10);
+  messageDesc(file_migratrix_agent_v1_event, 12);
 
 /**
  * The migration whose unfinished run makes a target dirty, as the target's history records it.
@@ -464,7 +605,54 @@ export type DirtyTarget = Message<"migratrix.agent.v1.DirtyTarget"> & {
  * Use `create(DirtyTargetSchema)` to create a new message.
  */
 export const DirtyTargetSchema: GenMessage<DirtyTarget> = /*@__PURE__*/
-  messageDesc(file_migratrix_agent_v1_event, 11);
+  messageDesc(file_migratrix_agent_v1_event, 13);
+
+/**
+ * A down script the agent generated from the target's live schema (engines/rollback).
+ *
+ * @generated from message migratrix.agent.v1.GeneratedRollback
+ */
+export type GeneratedRollback = Message<"migratrix.agent.v1.GeneratedRollback"> & {
+  /**
+   * @generated from field: string sql = 1;
+   */
+  sql: string;
+
+  /**
+   * rollbackChecksum(sql).
+   *
+   * @generated from field: string checksum = 2;
+   */
+  checksum: string;
+
+  /**
+   * "exact", "partly" or "irreversible".
+   *
+   * @generated from field: string reversibility = 3;
+   */
+  reversibility: string;
+
+  /**
+   * One line per up statement: how it is undone, and why not exactly where it is not.
+   *
+   * @generated from field: repeated string notes = 4;
+   */
+  notes: string[];
+
+  /**
+   * The checksum the job expected.
+   *
+   * @generated from field: string approved_checksum = 5;
+   */
+  approvedChecksum: string;
+};
+
+/**
+ * Describes the message migratrix.agent.v1.GeneratedRollback.
+ * Use `create(GeneratedRollbackSchema)` to create a new message.
+ */
+export const GeneratedRollbackSchema: GenMessage<GeneratedRollback> = /*@__PURE__*/
+  messageDesc(file_migratrix_agent_v1_event, 14);
 
 /**
  * @generated from enum migratrix.agent.v1.RunOutcome

@@ -4,6 +4,8 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { MaskRule, SealedBox } from "./agent_pb.ts";
+import { file_migratrix_agent_v1_agent } from "./agent_pb.ts";
 import type { Engine } from "./engine_pb.ts";
 import { file_migratrix_agent_v1_engine } from "./engine_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
@@ -12,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/agent/v1/job.proto.
  */
 export const file_migratrix_agent_v1_job: GenFile = /*@__PURE__*/
-  fileDesc("ChxtaWdyYXRyaXgvYWdlbnQvdjEvam9iLnByb3RvEhJtaWdyYXRyaXguYWdlbnQudjEi+QMKA0pvYhIOCgZqb2JfaWQYASABKAkSDgoGcnVuX2lkGAIgASgJEg8KB2F0dGVtcHQYAyABKA0SFgoOY29ycmVsYXRpb25faWQYBCABKAkSFAoMd29ya3NwYWNlX2lkGAUgASgJEhIKCmNvbm5lY3Rpb24YBiABKAkSFAoMcmVxdWVzdGVkX2J5GAcgASgJEi0KBWFwcGx5GAogASgLMhwubWlncmF0cml4LmFnZW50LnYxLkFwcGx5Sm9iSAASLwoGcmV2ZXJ0GAsgASgLMh0ubWlncmF0cml4LmFnZW50LnYxLlJldmVydEpvYkgAEjcKCmludHJvc3BlY3QYDCABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdEpvYkgAEi0KBXF1ZXJ5GA0gASgLMhwubWlncmF0cml4LmFnZW50LnYxLlF1ZXJ5Sm9iSAASMwoIdHJhbnNmZXIYDiABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuVHJhbnNmZXJKb2JIABIzCghkYXRhZGlmZhgPIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5EYXRhRGlmZkpvYkgAEi8KBmJhY2t1cBgQIAEoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5CYWNrdXBKb2JIAEIGCgRraW5kIrkBCg9NaWdyYXRpb25TY3JpcHQSFAoMbWlncmF0aW9uX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSCwoDc3FsGAMgASgJEhAKCGNoZWNrc3VtGAQgASgJEhIKCmZpcnN0X2xpbmUYBSABKA0SFgoObm9fdHJhbnNhY3Rpb24YBiABKAgSNwoIaW5fZG91YnQYByABKA4yJS5taWdyYXRyaXguYWdlbnQudjEuSW5Eb3VidFJlc29sdXRpb24iawoIQXBwbHlKb2ISMwoGc2NyaXB0GAEgASgLMiMubWlncmF0cml4LmFnZW50LnYxLk1pZ3JhdGlvblNjcmlwdBIqCgZlbmdpbmUYAiABKA4yGi5taWdyYXRyaXguYWdlbnQudjEuRW5naW5lImwKCVJldmVydEpvYhIzCgZzY3JpcHQYASABKAsyIy5taWdyYXRyaXguYWdlbnQudjEuTWlncmF0aW9uU2NyaXB0EioKBmVuZ2luZRgCIAEoDjIaLm1pZ3JhdHJpeC5hZ2VudC52MS5FbmdpbmUiIAoNSW50cm9zcGVjdEpvYhIPCgdzY2hlbWFzGAEgAygJIikKCFF1ZXJ5Sm9iEgsKA3NxbBgBIAEoCRIQCghtYXhfcm93cxgCIAEoDSJTCgtUcmFuc2ZlckpvYhIZChFzb3VyY2VfY29ubmVjdGlvbhgBIAEoCRIZChF0YXJnZXRfY29ubmVjdGlvbhgCIAEoCRIOCgZ0YWJsZXMYAyADKAkiUwoLRGF0YURpZmZKb2ISGQoRc291cmNlX2Nvbm5lY3Rpb24YASABKAkSGQoRdGFyZ2V0X2Nvbm5lY3Rpb24YAiABKAkSDgoGdGFibGVzGAMgAygJIhsKCUJhY2t1cEpvYhIOCgZ0YWJsZXMYASADKAkqdQoRSW5Eb3VidFJlc29sdXRpb24SIwofSU5fRE9VQlRfUkVTT0xVVElPTl9VTlNQRUNJRklFRBAAEh0KGUlOX0RPVUJUX1JFU09MVVRJT05fUkVSVU4QARIcChhJTl9ET1VCVF9SRVNPTFVUSU9OX1NLSVAQAmIGcHJvdG8z", [file_migratrix_agent_v1_engine]);
+  fileDesc("ChxtaWdyYXRyaXgvYWdlbnQvdjEvam9iLnByb3RvEhJtaWdyYXRyaXguYWdlbnQudjEi+QMKA0pvYhIOCgZqb2JfaWQYASABKAkSDgoGcnVuX2lkGAIgASgJEg8KB2F0dGVtcHQYAyABKA0SFgoOY29ycmVsYXRpb25faWQYBCABKAkSFAoMd29ya3NwYWNlX2lkGAUgASgJEhIKCmNvbm5lY3Rpb24YBiABKAkSFAoMcmVxdWVzdGVkX2J5GAcgASgJEi0KBWFwcGx5GAogASgLMhwubWlncmF0cml4LmFnZW50LnYxLkFwcGx5Sm9iSAASLwoGcmV2ZXJ0GAsgASgLMh0ubWlncmF0cml4LmFnZW50LnYxLlJldmVydEpvYkgAEjcKCmludHJvc3BlY3QYDCABKAsyIS5taWdyYXRyaXguYWdlbnQudjEuSW50cm9zcGVjdEpvYkgAEi0KBXF1ZXJ5GA0gASgLMhwubWlncmF0cml4LmFnZW50LnYxLlF1ZXJ5Sm9iSAASMwoIdHJhbnNmZXIYDiABKAsyHy5taWdyYXRyaXguYWdlbnQudjEuVHJhbnNmZXJKb2JIABIzCghkYXRhZGlmZhgPIAEoCzIfLm1pZ3JhdHJpeC5hZ2VudC52MS5EYXRhRGlmZkpvYkgAEi8KBmJhY2t1cBgQIAEoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5CYWNrdXBKb2JIAEIGCgRraW5kIrcCCg9NaWdyYXRpb25TY3JpcHQSHgoWZXhwZWN0ZWRfZG93bl9jaGVja3N1bRgUIAEoCRIcChRhbGxvd193aXRob3V0X2JhY2t1cBgVIAEoCBIXCg9tYXhfYmFja3VwX3Jvd3MYFiABKA0SFAoMbWlncmF0aW9uX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSCwoDc3FsGAMgASgJEhAKCGNoZWNrc3VtGAQgASgJEhIKCmZpcnN0X2xpbmUYBSABKA0SFgoObm9fdHJhbnNhY3Rpb24YBiABKAgSNwoIaW5fZG91YnQYByABKA4yJS5taWdyYXRyaXguYWdlbnQudjEuSW5Eb3VidFJlc29sdXRpb24SDgoGdXBfc3FsGAggASgJEhUKDXVwX2ZpcnN0X2xpbmUYCSABKA0iawoIQXBwbHlKb2ISMwoGc2NyaXB0GAEgASgLMiMubWlncmF0cml4LmFnZW50LnYxLk1pZ3JhdGlvblNjcmlwdBIqCgZlbmdpbmUYAiABKA4yGi5taWdyYXRyaXguYWdlbnQudjEuRW5naW5lImwKCVJldmVydEpvYhIzCgZzY3JpcHQYASABKAsyIy5taWdyYXRyaXguYWdlbnQudjEuTWlncmF0aW9uU2NyaXB0EioKBmVuZ2luZRgCIAEoDjIaLm1pZ3JhdHJpeC5hZ2VudC52MS5FbmdpbmUiIAoNSW50cm9zcGVjdEpvYhIPCgdzY2hlbWFzGAEgAygJIikKCFF1ZXJ5Sm9iEgsKA3NxbBgBIAEoCRIQCghtYXhfcm93cxgCIAEoDSKQAwoLVHJhbnNmZXJKb2ISGQoRc291cmNlX2Nvbm5lY3Rpb24YASABKAkSGQoRdGFyZ2V0X2Nvbm5lY3Rpb24YAiABKAkSDgoGdGFibGVzGAMgAygJEhIKCmJhdGNoX3Jvd3MYBCABKA0SDgoGY3JlYXRlGAUgASgIEhMKC29uX2NvbmZsaWN0GAYgASgJEhgKEGNvbmZpcm1fdHJ1bmNhdGUYByABKAgSEQoJbm9fa2V5X29rGAggASgIEhMKC2FjY2VwdF9sb3NzGAkgASgIEisKBW1hc2tzGAogAygLMhwubWlncmF0cml4LmFnZW50LnYxLk1hc2tSdWxlEhAKCG1hc2tfa2V5GAsgASgMEgsKA3ZpYRgMIAEoCRIVCg1wZWVyX2FnZW50X2lkGA0gASgJEgwKBHJvbGUYDiABKAkSFwoPcGVlcl9wdWJsaWNfa2V5GA8gASgMEjYKD3NlYWxlZF9tYXNrX2tleRgQIAEoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5TZWFsZWRCb3giUwoLRGF0YURpZmZKb2ISGQoRc291cmNlX2Nvbm5lY3Rpb24YASABKAkSGQoRdGFyZ2V0X2Nvbm5lY3Rpb24YAiABKAkSDgoGdGFibGVzGAMgAygJIhsKCUJhY2t1cEpvYhIOCgZ0YWJsZXMYASADKAkqdQoRSW5Eb3VidFJlc29sdXRpb24SIwofSU5fRE9VQlRfUkVTT0xVVElPTl9VTlNQRUNJRklFRBAAEh0KGUlOX0RPVUJUX1JFU09MVVRJT05fUkVSVU4QARIcChhJTl9ET1VCVF9SRVNPTFVUSU9OX1NLSVAQAmIGcHJvdG8z", [file_migratrix_agent_v1_agent, file_migratrix_agent_v1_engine]);
 
 /**
  * A unit of work that changes a database. Travels on the JetStream work-queue subject
@@ -127,6 +129,31 @@ export const JobSchema: GenMessage<Job> = /*@__PURE__*/
  */
 export type MigrationScript = Message<"migratrix.agent.v1.MigrationScript"> & {
   /**
+   * Rollback policy (issue 5), numbered apart from the fields above so concurrent additions never clash.
+   * Checksum (rollbackChecksum: SHA-256 of the SQL) of the generated down script approvers signed
+   * for this target. The agent regenerates it at pre-flight; if it differs, the run is rejected
+   * with RunRejected.rollback_changed before any change. Empty: nothing to compare with.
+   *
+   * @generated from field: string expected_down_checksum = 20;
+   */
+  expectedDownChecksum: string;
+
+  /**
+   * Stage policy: a backup that cannot be taken (no primary key, over the size limit) does not stop
+   * the run; each one is said in the run's log.
+   *
+   * @generated from field: bool allow_without_backup = 21;
+   */
+  allowWithoutBackup: boolean;
+
+  /**
+   * Stage policy: the largest backup (rows) a statement may take; 0 = the agent's default (1,000,000).
+   *
+   * @generated from field: uint32 max_backup_rows = 22;
+   */
+  maxBackupRows: number;
+
+  /**
    * Stable migration id (e.g. "20260101120000_add_users"), the key in migratrix_history.
    *
    * @generated from field: string migration_id = 1;
@@ -173,6 +200,19 @@ export type MigrationScript = Message<"migratrix.agent.v1.MigrationScript"> & {
    * @generated from field: migratrix.agent.v1.InDoubtResolution in_doubt = 7;
    */
   inDoubt: InDoubtResolution;
+
+  /**
+   * Revert only: the up script and its first line, so a statement its apply left in doubt (a run
+   * that died after it may have committed by itself) is decided before what committed is undone.
+   *
+   * @generated from field: string up_sql = 8;
+   */
+  upSql: string;
+
+  /**
+   * @generated from field: uint32 up_first_line = 9;
+   */
+  upFirstLine: number;
 };
 
 /**
@@ -268,6 +308,10 @@ export const QueryJobSchema: GenMessage<QueryJob> = /*@__PURE__*/
   messageDesc(file_migratrix_agent_v1_job, 5);
 
 /**
+ * Copies tables from one connection to another (arrow-transfer). Job.run_id is the transfer job's
+ * id: the lease and fencing token are the job's, and the id is also the job id of the checkpoints
+ * in the target, so a retry or a redelivery resumes after the last committed chunk.
+ *
  * @generated from message migratrix.agent.v1.TransferJob
  */
 export type TransferJob = Message<"migratrix.agent.v1.TransferJob"> & {
@@ -285,6 +329,93 @@ export type TransferJob = Message<"migratrix.agent.v1.TransferJob"> & {
    * @generated from field: repeated string tables = 3;
    */
   tables: string[];
+
+  /**
+   * Rows per chunk (one target transaction with its checkpoint); 0 = default.
+   *
+   * @generated from field: uint32 batch_rows = 4;
+   */
+  batchRows: number;
+
+  /**
+   * Create missing target tables from the mapped source schema.
+   *
+   * @generated from field: bool create = 5;
+   */
+  create: boolean;
+
+  /**
+   * fail | skip | upsert | truncate.
+   *
+   * @generated from field: string on_conflict = 6;
+   */
+  onConflict: string;
+
+  /**
+   * Consent to truncate (given and audited by the control plane).
+   *
+   * @generated from field: bool confirm_truncate = 7;
+   */
+  confirmTruncate: boolean;
+
+  /**
+   * @generated from field: bool no_key_ok = 8;
+   */
+  noKeyOk: boolean;
+
+  /**
+   * @generated from field: bool accept_loss = 9;
+   */
+  acceptLoss: boolean;
+
+  /**
+   * Masking policies of the source environment that the target environment is not exempt from:
+   * the agent masks these columns on the way (hash stays joinable: HMAC under mask_key).
+   *
+   * @generated from field: repeated migratrix.agent.v1.MaskRule masks = 10;
+   */
+  masks: MaskRule[];
+
+  /**
+   * Unused: the key travels sealed (sealed_mask_key), as jobs rest in the JOBS stream until acked.
+   *
+   * @generated from field: bytes mask_key = 11;
+   */
+  maskKey: Uint8Array;
+
+  /**
+   * local (one agent serves both connections) or nats (Arrow IPC frames between two agents).
+   *
+   * @generated from field: string via = 12;
+   */
+  via: string;
+
+  /**
+   * Cross-agent jobs: the agent serving the other side, and this agent's part ("send" on the
+   * source's agent, "receive" on the target's); empty for a local job.
+   *
+   * @generated from field: string peer_agent_id = 13;
+   */
+  peerAgentId: string;
+
+  /**
+   * @generated from field: string role = 14;
+   */
+  role: string;
+
+  /**
+   * The peer agent's announced X25519 public key (frames are encrypted between the two agents).
+   *
+   * @generated from field: bytes peer_public_key = 15;
+   */
+  peerPublicKey: Uint8Array;
+
+  /**
+   * The workspace's HMAC key of "hash" masking, sealed to the receiving agent's public key.
+   *
+   * @generated from field: migratrix.agent.v1.SealedBox sealed_mask_key = 16;
+   */
+  sealedMaskKey?: SealedBox | undefined;
 };
 
 /**
@@ -350,14 +481,14 @@ export enum InDoubtResolution {
   UNSPECIFIED = 0,
 
   /**
-   * It did not take effect: run it again.
+   * It did not take effect: run it again (a revert leaves it out of what it undoes).
    *
    * @generated from enum value: IN_DOUBT_RESOLUTION_RERUN = 1;
    */
   RERUN = 1,
 
   /**
-   * It took effect: count it as done and continue after it.
+   * It took effect: count it as done and continue after it (a revert undoes it too).
    *
    * @generated from enum value: IN_DOUBT_RESOLUTION_SKIP = 2;
    */

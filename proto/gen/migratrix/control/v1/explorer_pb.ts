@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { ResultColumn, ResultRow } from "../../agent/v1/agent_pb.ts";
+import type { EditValue, ResultColumn, ResultRow } from "../../agent/v1/agent_pb.ts";
 import { file_migratrix_agent_v1_agent } from "../../agent/v1/agent_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/control/v1/explorer.proto.
  */
 export const file_migratrix_control_v1_explorer: GenFile = /*@__PURE__*/
-  fileDesc("CiNtaWdyYXRyaXgvY29udHJvbC92MS9leHBsb3Jlci5wcm90bxIUbWlncmF0cml4LmNvbnRyb2wudjEiYgoMUXVlcnlSZXF1ZXN0EhIKCmNvbm5lY3Rpb24YASABKAkSCwoDc3FsGAIgASgJEg4KBnBhcmFtcxgDIAMoCRINCgVsaW1pdBgEIAEoDRISCgp0aW1lb3V0X21zGAUgASgNIt0BCg1RdWVyeVJlc3BvbnNlEjEKB2NvbHVtbnMYASADKAsyIC5taWdyYXRyaXguYWdlbnQudjEuUmVzdWx0Q29sdW1uEisKBHJvd3MYAiADKAsyHS5taWdyYXRyaXguYWdlbnQudjEuUmVzdWx0Um93EgwKBGRvbmUYAyABKAgSEQoJcm93X2NvdW50GAQgASgEEhEKCXRydW5jYXRlZBgFIAEoCBITCgtkdXJhdGlvbl9tcxgGIAEoARIVCg1yb3dzX2FmZmVjdGVkGAcgASgEEgwKBGtpbmQYCCABKAkiSgoNQXNrU3FsUmVxdWVzdBITCgtlbnZpcm9ubWVudBgBIAEoCRIQCghxdWVzdGlvbhgCIAEoCRISCgpjb25uZWN0aW9uGAMgASgJIngKDkFza1NxbFJlc3BvbnNlEgsKA3NxbBgBIAEoCRITCgtleHBsYW5hdGlvbhgCIAEoCRIOCgZlbmdpbmUYAyABKAkSEQoJcmlza19qc29uGAQgASgJEhIKCnJpc2tfbGV2ZWwYBSABKAkSDQoFbW9kZWwYBiABKAkiuQEKCk1hc2tQb2xpY3kSCgoCaWQYASABKAkSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHcGF0dGVybhgDIAEoCRIMCgRraW5kGAQgASgJEhEKCWtlZXBfbGFzdBgFIAEoDRIUCgxleGVtcHRfcm9sZXMYBiADKAkSEgoKY3JlYXRlZF9ieRgHIAEoCRIuCgpjcmVhdGVkX2F0GAggASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJzChRBZGRNYXNrUG9saWN5UmVxdWVzdBITCgtlbnZpcm9ubWVudBgBIAEoCRIPCgdwYXR0ZXJuGAIgASgJEgwKBGtpbmQYAyABKAkSEQoJa2VlcF9sYXN0GAQgASgNEhQKDGV4ZW1wdF9yb2xlcxgFIAMoCSJJChVBZGRNYXNrUG9saWN5UmVzcG9uc2USMAoGcG9saWN5GAEgASgLMiAubWlncmF0cml4LmNvbnRyb2wudjEuTWFza1BvbGljeSIuChdMaXN0TWFza1BvbGljaWVzUmVxdWVzdBITCgtlbnZpcm9ubWVudBgBIAEoCSJOChhMaXN0TWFza1BvbGljaWVzUmVzcG9uc2USMgoIcG9saWNpZXMYASADKAsyIC5taWdyYXRyaXguY29udHJvbC52MS5NYXNrUG9saWN5IjoKF1JlbW92ZU1hc2tQb2xpY3lSZXF1ZXN0EhMKC2Vudmlyb25tZW50GAEgASgJEgoKAmlkGAIgASgJIhoKGFJlbW92ZU1hc2tQb2xpY3lSZXNwb25zZSJJChpTZXRFeHBsb3JlclNldHRpbmdzUmVxdWVzdBITCgtlbnZpcm9ubWVudBgBIAEoCRIWCg53cml0ZXNfYWxsb3dlZBgCIAEoCCI1ChtTZXRFeHBsb3JlclNldHRpbmdzUmVzcG9uc2USFgoOd3JpdGVzX2FsbG93ZWQYASABKAgiUAoXTGlzdFF1ZXJ5SGlzdG9yeVJlcXVlc3QSEwoLZW52aXJvbm1lbnQYASABKAkSEQoJYWxsX3VzZXJzGAIgASgIEg0KBWxpbWl0GAMgASgNIsIBChFRdWVyeUhpc3RvcnlFbnRyeRImCgJhdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDQoFYWN0b3IYAiABKAkSEgoKY29ubmVjdGlvbhgDIAEoCRISCgpzcWxfc2hhMjU2GAQgASgJEgwKBGtpbmQYBSABKAkSDAoEcm93cxgGIAEoBBITCgtkdXJhdGlvbl9tcxgHIAEoARIPCgdyZWZ1c2VkGAggASgIEgwKBGNvZGUYCSABKAkiVAoYTGlzdFF1ZXJ5SGlzdG9yeVJlc3BvbnNlEjgKB2VudHJpZXMYASADKAsyJy5taWdyYXRyaXguY29udHJvbC52MS5RdWVyeUhpc3RvcnlFbnRyeTL5BQoPRXhwbG9yZXJTZXJ2aWNlElIKBVF1ZXJ5EiIubWlncmF0cml4LmNvbnRyb2wudjEuUXVlcnlSZXF1ZXN0GiMubWlncmF0cml4LmNvbnRyb2wudjEuUXVlcnlSZXNwb25zZTABElMKBkFza1NxbBIjLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFza1NxbFJlcXVlc3QaJC5taWdyYXRyaXguY29udHJvbC52MS5Bc2tTcWxSZXNwb25zZRJoCg1BZGRNYXNrUG9saWN5EioubWlncmF0cml4LmNvbnRyb2wudjEuQWRkTWFza1BvbGljeVJlcXVlc3QaKy5taWdyYXRyaXguY29udHJvbC52MS5BZGRNYXNrUG9saWN5UmVzcG9uc2UScQoQTGlzdE1hc2tQb2xpY2llcxItLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RNYXNrUG9saWNpZXNSZXF1ZXN0Gi4ubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdE1hc2tQb2xpY2llc1Jlc3BvbnNlEnEKEFJlbW92ZU1hc2tQb2xpY3kSLS5taWdyYXRyaXguY29udHJvbC52MS5SZW1vdmVNYXNrUG9saWN5UmVxdWVzdBouLm1pZ3JhdHJpeC5jb250cm9sLnYxLlJlbW92ZU1hc2tQb2xpY3lSZXNwb25zZRJ6ChNTZXRFeHBsb3JlclNldHRpbmdzEjAubWlncmF0cml4LmNvbnRyb2wudjEuU2V0RXhwbG9yZXJTZXR0aW5nc1JlcXVlc3QaMS5taWdyYXRyaXguY29udHJvbC52MS5TZXRFeHBsb3JlclNldHRpbmdzUmVzcG9uc2UScQoQTGlzdFF1ZXJ5SGlzdG9yeRItLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RRdWVyeUhpc3RvcnlSZXF1ZXN0Gi4ubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdFF1ZXJ5SGlzdG9yeVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_migratrix_agent_v1_agent]);
+  fileDesc("CiNtaWdyYXRyaXgvY29udHJvbC92MS9leHBsb3Jlci5wcm90bxIUbWlncmF0cml4LmNvbnRyb2wudjEiYgoMUXVlcnlSZXF1ZXN0EhIKCmNvbm5lY3Rpb24YASABKAkSCwoDc3FsGAIgASgJEg4KBnBhcmFtcxgDIAMoCRINCgVsaW1pdBgEIAEoDRISCgp0aW1lb3V0X21zGAUgASgNIogCCg1RdWVyeVJlc3BvbnNlEjEKB2NvbHVtbnMYASADKAsyIC5taWdyYXRyaXguYWdlbnQudjEuUmVzdWx0Q29sdW1uEisKBHJvd3MYAiADKAsyHS5taWdyYXRyaXguYWdlbnQudjEuUmVzdWx0Um93EgwKBGRvbmUYAyABKAgSEQoJcm93X2NvdW50GAQgASgEEhEKCXRydW5jYXRlZBgFIAEoCBITCgtkdXJhdGlvbl9tcxgGIAEoARIVCg1yb3dzX2FmZmVjdGVkGAcgASgEEgwKBGtpbmQYCCABKAkSEQoJc3RhdGVtZW50GAkgASgNEhYKDnN0YXRlbWVudF9kb25lGAogASgIIkoKDUFza1NxbFJlcXVlc3QSEwoLZW52aXJvbm1lbnQYASABKAkSEAoIcXVlc3Rpb24YAiABKAkSEgoKY29ubmVjdGlvbhgDIAEoCSJ4Cg5Bc2tTcWxSZXNwb25zZRILCgNzcWwYASABKAkSEwoLZXhwbGFuYXRpb24YAiABKAkSDgoGZW5naW5lGAMgASgJEhEKCXJpc2tfanNvbhgEIAEoCRISCgpyaXNrX2xldmVsGAUgASgJEg0KBW1vZGVsGAYgASgJIrkBCgpNYXNrUG9saWN5EgoKAmlkGAEgASgJEhMKC2Vudmlyb25tZW50GAIgASgJEg8KB3BhdHRlcm4YAyABKAkSDAoEa2luZBgEIAEoCRIRCglrZWVwX2xhc3QYBSABKA0SFAoMZXhlbXB0X3JvbGVzGAYgAygJEhIKCmNyZWF0ZWRfYnkYByABKAkSLgoKY3JlYXRlZF9hdBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAicwoUQWRkTWFza1BvbGljeVJlcXVlc3QSEwoLZW52aXJvbm1lbnQYASABKAkSDwoHcGF0dGVybhgCIAEoCRIMCgRraW5kGAMgASgJEhEKCWtlZXBfbGFzdBgEIAEoDRIUCgxleGVtcHRfcm9sZXMYBSADKAkiSQoVQWRkTWFza1BvbGljeVJlc3BvbnNlEjAKBnBvbGljeRgBIAEoCzIgLm1pZ3JhdHJpeC5jb250cm9sLnYxLk1hc2tQb2xpY3kiLgoXTGlzdE1hc2tQb2xpY2llc1JlcXVlc3QSEwoLZW52aXJvbm1lbnQYASABKAkiTgoYTGlzdE1hc2tQb2xpY2llc1Jlc3BvbnNlEjIKCHBvbGljaWVzGAEgAygLMiAubWlncmF0cml4LmNvbnRyb2wudjEuTWFza1BvbGljeSI6ChdSZW1vdmVNYXNrUG9saWN5UmVxdWVzdBITCgtlbnZpcm9ubWVudBgBIAEoCRIKCgJpZBgCIAEoCSIaChhSZW1vdmVNYXNrUG9saWN5UmVzcG9uc2UiSQoaU2V0RXhwbG9yZXJTZXR0aW5nc1JlcXVlc3QSEwoLZW52aXJvbm1lbnQYASABKAkSFgoOd3JpdGVzX2FsbG93ZWQYAiABKAgiNQobU2V0RXhwbG9yZXJTZXR0aW5nc1Jlc3BvbnNlEhYKDndyaXRlc19hbGxvd2VkGAEgASgIIlAKF0xpc3RRdWVyeUhpc3RvcnlSZXF1ZXN0EhMKC2Vudmlyb25tZW50GAEgASgJEhEKCWFsbF91c2VycxgCIAEoCBINCgVsaW1pdBgDIAEoDSLCAQoRUXVlcnlIaXN0b3J5RW50cnkSJgoCYXQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBWFjdG9yGAIgASgJEhIKCmNvbm5lY3Rpb24YAyABKAkSEgoKc3FsX3NoYTI1NhgEIAEoCRIMCgRraW5kGAUgASgJEgwKBHJvd3MYBiABKAQSEwoLZHVyYXRpb25fbXMYByABKAESDwoHcmVmdXNlZBgIIAEoCBIMCgRjb2RlGAkgASgJIlQKGExpc3RRdWVyeUhpc3RvcnlSZXNwb25zZRI4CgdlbnRyaWVzGAEgAygLMicubWlncmF0cml4LmNvbnRyb2wudjEuUXVlcnlIaXN0b3J5RW50cnkiVQoSQnJvd3NlVGFibGVSZXF1ZXN0EhIKCmNvbm5lY3Rpb24YASABKAkSDQoFdGFibGUYAiABKAkSDQoFYWZ0ZXIYAyADKAkSDQoFbGltaXQYBCABKA0ingEKE0Jyb3dzZVRhYmxlUmVzcG9uc2USMQoHY29sdW1ucxgBIAMoCzIgLm1pZ3JhdHJpeC5hZ2VudC52MS5SZXN1bHRDb2x1bW4SKwoEcm93cxgCIAMoCzIdLm1pZ3JhdHJpeC5hZ2VudC52MS5SZXN1bHRSb3cSEwoLa2V5X2NvbHVtbnMYAyADKAkSEgoKbmV4dF9hZnRlchgEIAMoCSLLAQoORWRpdFJvd1JlcXVlc3QSEgoKY29ubmVjdGlvbhgBIAEoCRINCgV0YWJsZRgCIAEoCRIKCgJvcBgDIAEoCRIqCgNrZXkYBCADKAsyHS5taWdyYXRyaXguYWdlbnQudjEuRWRpdFZhbHVlEi8KCGV4cGVjdGVkGAUgAygLMh0ubWlncmF0cml4LmFnZW50LnYxLkVkaXRWYWx1ZRItCgZ2YWx1ZXMYBiADKAsyHS5taWdyYXRyaXguYWdlbnQudjEuRWRpdFZhbHVlIlUKD0VkaXRSb3dSZXNwb25zZRIVCg1yb3dzX2FmZmVjdGVkGAEgASgEEhUKDWJlZm9yZV9zaGEyNTYYAiABKAkSFAoMYWZ0ZXJfc2hhMjU2GAMgASgJIksKFFNldFdyaXRlR3JhbnRSZXF1ZXN0EhMKC2Vudmlyb25tZW50GAEgASgJEg0KBWVtYWlsGAIgASgJEg8KB2dyYW50ZWQYAyABKAgiFwoVU2V0V3JpdGVHcmFudFJlc3BvbnNlIi0KFkxpc3RXcml0ZUdyYW50c1JlcXVlc3QSEwoLZW52aXJvbm1lbnQYASABKAkiXwoKV3JpdGVHcmFudBINCgVlbWFpbBgBIAEoCRISCgpncmFudGVkX2J5GAIgASgJEi4KCmdyYW50ZWRfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIksKF0xpc3RXcml0ZUdyYW50c1Jlc3BvbnNlEjAKBmdyYW50cxgBIAMoCzIgLm1pZ3JhdHJpeC5jb250cm9sLnYxLldyaXRlR3JhbnQyjwkKD0V4cGxvcmVyU2VydmljZRJSCgVRdWVyeRIiLm1pZ3JhdHJpeC5jb250cm9sLnYxLlF1ZXJ5UmVxdWVzdBojLm1pZ3JhdHJpeC5jb250cm9sLnYxLlF1ZXJ5UmVzcG9uc2UwARJTCgZBc2tTcWwSIy5taWdyYXRyaXguY29udHJvbC52MS5Bc2tTcWxSZXF1ZXN0GiQubWlncmF0cml4LmNvbnRyb2wudjEuQXNrU3FsUmVzcG9uc2USaAoNQWRkTWFza1BvbGljeRIqLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFkZE1hc2tQb2xpY3lSZXF1ZXN0GisubWlncmF0cml4LmNvbnRyb2wudjEuQWRkTWFza1BvbGljeVJlc3BvbnNlEnEKEExpc3RNYXNrUG9saWNpZXMSLS5taWdyYXRyaXguY29udHJvbC52MS5MaXN0TWFza1BvbGljaWVzUmVxdWVzdBouLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RNYXNrUG9saWNpZXNSZXNwb25zZRJxChBSZW1vdmVNYXNrUG9saWN5Ei0ubWlncmF0cml4LmNvbnRyb2wudjEuUmVtb3ZlTWFza1BvbGljeVJlcXVlc3QaLi5taWdyYXRyaXguY29udHJvbC52MS5SZW1vdmVNYXNrUG9saWN5UmVzcG9uc2USegoTU2V0RXhwbG9yZXJTZXR0aW5ncxIwLm1pZ3JhdHJpeC5jb250cm9sLnYxLlNldEV4cGxvcmVyU2V0dGluZ3NSZXF1ZXN0GjEubWlncmF0cml4LmNvbnRyb2wudjEuU2V0RXhwbG9yZXJTZXR0aW5nc1Jlc3BvbnNlEnEKEExpc3RRdWVyeUhpc3RvcnkSLS5taWdyYXRyaXguY29udHJvbC52MS5MaXN0UXVlcnlIaXN0b3J5UmVxdWVzdBouLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RRdWVyeUhpc3RvcnlSZXNwb25zZRJiCgtCcm93c2VUYWJsZRIoLm1pZ3JhdHJpeC5jb250cm9sLnYxLkJyb3dzZVRhYmxlUmVxdWVzdBopLm1pZ3JhdHJpeC5jb250cm9sLnYxLkJyb3dzZVRhYmxlUmVzcG9uc2USVgoHRWRpdFJvdxIkLm1pZ3JhdHJpeC5jb250cm9sLnYxLkVkaXRSb3dSZXF1ZXN0GiUubWlncmF0cml4LmNvbnRyb2wudjEuRWRpdFJvd1Jlc3BvbnNlEmgKDVNldFdyaXRlR3JhbnQSKi5taWdyYXRyaXguY29udHJvbC52MS5TZXRXcml0ZUdyYW50UmVxdWVzdBorLm1pZ3JhdHJpeC5jb250cm9sLnYxLlNldFdyaXRlR3JhbnRSZXNwb25zZRJuCg9MaXN0V3JpdGVHcmFudHMSLC5taWdyYXRyaXguY29udHJvbC52MS5MaXN0V3JpdGVHcmFudHNSZXF1ZXN0Gi0ubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdFdyaXRlR3JhbnRzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_migratrix_agent_v1_agent]);
 
 /**
  * @generated from message migratrix.control.v1.QueryRequest
@@ -108,6 +108,19 @@ export type QueryResponse = Message<"migratrix.control.v1.QueryResponse"> & {
    * @generated from field: string kind = 8;
    */
   kind: string;
+
+  /**
+   * Multi-statement SQL: the statement (0-based) of these columns and rows; the first frame of a
+   * statement carries its columns, its last one statement_done with its totals (row_count…).
+   *
+   * @generated from field: uint32 statement = 9;
+   */
+  statement: number;
+
+  /**
+   * @generated from field: bool statement_done = 10;
+   */
+  statementDone: boolean;
 };
 
 /**
@@ -528,6 +541,263 @@ export const ListQueryHistoryResponseSchema: GenMessage<ListQueryHistoryResponse
   messageDesc(file_migratrix_control_v1_explorer, 15);
 
 /**
+ * @generated from message migratrix.control.v1.BrowseTableRequest
+ */
+export type BrowseTableRequest = Message<"migratrix.control.v1.BrowseTableRequest"> & {
+  /**
+   * "<environment>/<connection>".
+   *
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * "table" or "schema.table".
+   *
+   * @generated from field: string table = 2;
+   */
+  table: string;
+
+  /**
+   * Primary key values (text, in key column order) the page starts after; empty = first page.
+   *
+   * @generated from field: repeated string after = 3;
+   */
+  after: string[];
+
+  /**
+   * Rows per page (default 100, at most 1000).
+   *
+   * @generated from field: uint32 limit = 4;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message migratrix.control.v1.BrowseTableRequest.
+ * Use `create(BrowseTableRequestSchema)` to create a new message.
+ */
+export const BrowseTableRequestSchema: GenMessage<BrowseTableRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 16);
+
+/**
+ * @generated from message migratrix.control.v1.BrowseTableResponse
+ */
+export type BrowseTableResponse = Message<"migratrix.control.v1.BrowseTableResponse"> & {
+  /**
+   * @generated from field: repeated migratrix.agent.v1.ResultColumn columns = 1;
+   */
+  columns: ResultColumn[];
+
+  /**
+   * @generated from field: repeated migratrix.agent.v1.ResultRow rows = 2;
+   */
+  rows: ResultRow[];
+
+  /**
+   * @generated from field: repeated string key_columns = 3;
+   */
+  keyColumns: string[];
+
+  /**
+   * Pass as `after` for the next page; empty when this is the last page.
+   *
+   * @generated from field: repeated string next_after = 4;
+   */
+  nextAfter: string[];
+};
+
+/**
+ * Describes the message migratrix.control.v1.BrowseTableResponse.
+ * Use `create(BrowseTableResponseSchema)` to create a new message.
+ */
+export const BrowseTableResponseSchema: GenMessage<BrowseTableResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 17);
+
+/**
+ * @generated from message migratrix.control.v1.EditRowRequest
+ */
+export type EditRowRequest = Message<"migratrix.control.v1.EditRowRequest"> & {
+  /**
+   * "<environment>/<connection>".
+   *
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * @generated from field: string table = 2;
+   */
+  table: string;
+
+  /**
+   * insert | update | delete
+   *
+   * @generated from field: string op = 3;
+   */
+  op: string;
+
+  /**
+   * The row's primary key (update, delete).
+   *
+   * @generated from field: repeated migratrix.agent.v1.EditValue key = 4;
+   */
+  key: EditValue[];
+
+  /**
+   * Values the row must still hold, else aborted and nothing changes (update: every changed
+   * column; delete: at least one column).
+   *
+   * @generated from field: repeated migratrix.agent.v1.EditValue expected = 5;
+   */
+  expected: EditValue[];
+
+  /**
+   * New values (insert: the row; update: the changed columns).
+   *
+   * @generated from field: repeated migratrix.agent.v1.EditValue values = 6;
+   */
+  values: EditValue[];
+};
+
+/**
+ * Describes the message migratrix.control.v1.EditRowRequest.
+ * Use `create(EditRowRequestSchema)` to create a new message.
+ */
+export const EditRowRequestSchema: GenMessage<EditRowRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 18);
+
+/**
+ * @generated from message migratrix.control.v1.EditRowResponse
+ */
+export type EditRowResponse = Message<"migratrix.control.v1.EditRowResponse"> & {
+  /**
+   * @generated from field: uint64 rows_affected = 1;
+   */
+  rowsAffected: bigint;
+
+  /**
+   * @generated from field: string before_sha256 = 2;
+   */
+  beforeSha256: string;
+
+  /**
+   * @generated from field: string after_sha256 = 3;
+   */
+  afterSha256: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.EditRowResponse.
+ * Use `create(EditRowResponseSchema)` to create a new message.
+ */
+export const EditRowResponseSchema: GenMessage<EditRowResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 19);
+
+/**
+ * @generated from message migratrix.control.v1.SetWriteGrantRequest
+ */
+export type SetWriteGrantRequest = Message<"migratrix.control.v1.SetWriteGrantRequest"> & {
+  /**
+   * @generated from field: string environment = 1;
+   */
+  environment: string;
+
+  /**
+   * @generated from field: string email = 2;
+   */
+  email: string;
+
+  /**
+   * true grants, false revokes.
+   *
+   * @generated from field: bool granted = 3;
+   */
+  granted: boolean;
+};
+
+/**
+ * Describes the message migratrix.control.v1.SetWriteGrantRequest.
+ * Use `create(SetWriteGrantRequestSchema)` to create a new message.
+ */
+export const SetWriteGrantRequestSchema: GenMessage<SetWriteGrantRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 20);
+
+/**
+ * @generated from message migratrix.control.v1.SetWriteGrantResponse
+ */
+export type SetWriteGrantResponse = Message<"migratrix.control.v1.SetWriteGrantResponse"> & {
+};
+
+/**
+ * Describes the message migratrix.control.v1.SetWriteGrantResponse.
+ * Use `create(SetWriteGrantResponseSchema)` to create a new message.
+ */
+export const SetWriteGrantResponseSchema: GenMessage<SetWriteGrantResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 21);
+
+/**
+ * @generated from message migratrix.control.v1.ListWriteGrantsRequest
+ */
+export type ListWriteGrantsRequest = Message<"migratrix.control.v1.ListWriteGrantsRequest"> & {
+  /**
+   * @generated from field: string environment = 1;
+   */
+  environment: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ListWriteGrantsRequest.
+ * Use `create(ListWriteGrantsRequestSchema)` to create a new message.
+ */
+export const ListWriteGrantsRequestSchema: GenMessage<ListWriteGrantsRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 22);
+
+/**
+ * @generated from message migratrix.control.v1.WriteGrant
+ */
+export type WriteGrant = Message<"migratrix.control.v1.WriteGrant"> & {
+  /**
+   * @generated from field: string email = 1;
+   */
+  email: string;
+
+  /**
+   * @generated from field: string granted_by = 2;
+   */
+  grantedBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp granted_at = 3;
+   */
+  grantedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.WriteGrant.
+ * Use `create(WriteGrantSchema)` to create a new message.
+ */
+export const WriteGrantSchema: GenMessage<WriteGrant> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 23);
+
+/**
+ * @generated from message migratrix.control.v1.ListWriteGrantsResponse
+ */
+export type ListWriteGrantsResponse = Message<"migratrix.control.v1.ListWriteGrantsResponse"> & {
+  /**
+   * @generated from field: repeated migratrix.control.v1.WriteGrant grants = 1;
+   */
+  grants: WriteGrant[];
+};
+
+/**
+ * Describes the message migratrix.control.v1.ListWriteGrantsResponse.
+ * Use `create(ListWriteGrantsResponseSchema)` to create a new message.
+ */
+export const ListWriteGrantsResponseSchema: GenMessage<ListWriteGrantsResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_explorer, 24);
+
+/**
  * Explorer (issue 10): guarded SQL through the serving agent, column masking applied by the agent,
  * every query audited by the SHA-256 of its text; AI-generated SQL that is scored, never run.
  *
@@ -535,7 +805,9 @@ export const ListQueryHistoryResponseSchema: GenMessage<ListQueryHistoryResponse
  */
 export const ExplorerService: GenService<{
   /**
-   * One statement on "<environment>/<connection>"; rows stream in batches, never stored here.
+   * SQL (one or more statements, each classified) on "<environment>/<connection>"; rows stream in
+   * batches per statement, never stored here. Reads on a protected environment run on the
+   * connection's read-only credential.
    *
    * @generated from rpc migratrix.control.v1.ExplorerService.Query
    */
@@ -593,6 +865,45 @@ export const ExplorerService: GenService<{
     methodKind: "unary";
     input: typeof ListQueryHistoryRequestSchema;
     output: typeof ListQueryHistoryResponseSchema;
+  },
+  /**
+   * One page of a table in primary key order (keyset paging, never OFFSET), masked, read-only.
+   *
+   * @generated from rpc migratrix.control.v1.ExplorerService.BrowseTable
+   */
+  browseTable: {
+    methodKind: "unary";
+    input: typeof BrowseTableRequestSchema;
+    output: typeof BrowseTableResponseSchema;
+  },
+  /**
+   * Insert, update or delete ONE row by primary key where the caller may write, with the old
+   * values checked (optimistic concurrency); audited with before/after SHA-256 digests only.
+   *
+   * @generated from rpc migratrix.control.v1.ExplorerService.EditRow
+   */
+  editRow: {
+    methodKind: "unary";
+    input: typeof EditRowRequestSchema;
+    output: typeof EditRowResponseSchema;
+  },
+  /**
+   * Explicit write grants on a protected environment (environment admins).
+   *
+   * @generated from rpc migratrix.control.v1.ExplorerService.SetWriteGrant
+   */
+  setWriteGrant: {
+    methodKind: "unary";
+    input: typeof SetWriteGrantRequestSchema;
+    output: typeof SetWriteGrantResponseSchema;
+  },
+  /**
+   * @generated from rpc migratrix.control.v1.ExplorerService.ListWriteGrants
+   */
+  listWriteGrants: {
+    methodKind: "unary";
+    input: typeof ListWriteGrantsRequestSchema;
+    output: typeof ListWriteGrantsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_migratrix_control_v1_explorer, 0);

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file migratrix/control/v1/gitops.proto.
  */
 export const file_migratrix_control_v1_gitops: GenFile = /*@__PURE__*/
-  fileDesc("CiFtaWdyYXRyaXgvY29udHJvbC92MS9naXRvcHMucHJvdG8SFG1pZ3JhdHJpeC5jb250cm9sLnYxIsADCg5SZXBvc2l0b3J5TGluaxIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEjMKCHByb3ZpZGVyGAMgASgOMiEubWlncmF0cml4LmNvbnRyb2wudjEuR2l0UHJvdmlkZXISEQoJY2xvbmVfdXJsGAQgASgJEhIKCnJlcG9zaXRvcnkYBSABKAkSDgoGYnJhbmNoGAYgASgJEhEKCWRpcmVjdG9yeRgHIAEoCRIqCgZlbmdpbmUYCCABKA4yGi5taWdyYXRyaXguYWdlbnQudjEuRW5naW5lEhkKEWF1dG9fcHJvbW90ZV9mbG93GAkgASgJEhQKDGFwaV9iYXNlX3VybBgKIAEoCRIaChJoYXNfd2ViaG9va19zZWNyZXQYCyABKAgSGgoSaGFzX3Byb3ZpZGVyX3Rva2VuGAwgASgIEhQKDHdlYmhvb2tfcGF0aBgNIAEoCRITCgtsYXN0X2NvbW1pdBgOIAEoCRISCgpjcmVhdGVkX2J5GA8gASgJEi4KCnVwZGF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXBvbGxfY3JvbhgRIAEoCSLEAgoVTGlua1JlcG9zaXRvcnlSZXF1ZXN0EgwKBG5hbWUYASABKAkSMwoIcHJvdmlkZXIYAiABKA4yIS5taWdyYXRyaXguY29udHJvbC52MS5HaXRQcm92aWRlchIRCgljbG9uZV91cmwYAyABKAkSEgoKcmVwb3NpdG9yeRgEIAEoCRIOCgZicmFuY2gYBSABKAkSEQoJZGlyZWN0b3J5GAYgASgJEioKBmVuZ2luZRgHIAEoDjIaLm1pZ3JhdHJpeC5hZ2VudC52MS5FbmdpbmUSGQoRYXV0b19wcm9tb3RlX2Zsb3cYCCABKAkSFAoMYXBpX2Jhc2VfdXJsGAkgASgJEhYKDndlYmhvb2tfc2VjcmV0GAogASgJEhYKDnByb3ZpZGVyX3Rva2VuGAsgASgJEhEKCXBvbGxfY3JvbhgMIAEoCSJMChZMaW5rUmVwb3NpdG9yeVJlc3BvbnNlEjIKBGxpbmsYASABKAsyJC5taWdyYXRyaXguY29udHJvbC52MS5SZXBvc2l0b3J5TGluayIZChdMaXN0UmVwb3NpdG9yaWVzUmVxdWVzdCJPChhMaXN0UmVwb3NpdG9yaWVzUmVzcG9uc2USMwoFbGlua3MYASADKAsyJC5taWdyYXRyaXguY29udHJvbC52MS5SZXBvc2l0b3J5TGluayInChdVbmxpbmtSZXBvc2l0b3J5UmVxdWVzdBIMCgRuYW1lGAEgASgJIhoKGFVubGlua1JlcG9zaXRvcnlSZXNwb25zZSI1ChVTeW5jUmVwb3NpdG9yeVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIOCgZjb21taXQYAiABKAkilwEKClN5bmNlZEZpbGUSDAoEcGF0aBgBIAEoCRIUCgxtaWdyYXRpb25faWQYAiABKAkSMgoHb3V0Y29tZRgDIAEoDjIhLm1pZ3JhdHJpeC5jb250cm9sLnYxLkZpbGVPdXRjb21lEhAKCGNoZWNrc3VtGAQgASgJEg8KB21lc3NhZ2UYBSABKAkSDgoGYXV0aG9yGAYgASgJInIKClN5bmNSZXBvcnQSDgoGY29tbWl0GAEgASgJEg8KB2FwcGxpZWQYAiABKAgSLwoFZmlsZXMYAyADKAsyIC5taWdyYXRyaXguY29udHJvbC52MS5TeW5jZWRGaWxlEhIKCnByb21vdGlvbnMYBCADKAkiSgoWU3luY1JlcG9zaXRvcnlSZXNwb25zZRIwCgZyZXBvcnQYASABKAsyIC5taWdyYXRyaXguY29udHJvbC52MS5TeW5jUmVwb3J0In0KFk9wZW5QdWxsUmVxdWVzdFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIUCgxtaWdyYXRpb25faWQYAiABKAkSEQoJZmlsZV9uYW1lGAMgASgJEg8KB2NvbnRlbnQYBCABKAkSDQoFdGl0bGUYBSABKAkSDAoEYm9keRgGIAEoCSJoChdPcGVuUHVsbFJlcXVlc3RSZXNwb25zZRIOCgZicmFuY2gYASABKAkSDAoEcGF0aBgCIAEoCRISCgpjb21taXRfc2hhGAMgASgJEg4KBm51bWJlchgEIAEoBBILCgN1cmwYBSABKAkijQEKC0dpdE9wc0V2ZW50EgoKAmlkGAEgASgEEgwKBGxpbmsYAiABKAkSDAoEa2luZBgDIAEoCRIOCgZjb21taXQYBCABKAkSDwoHc3VtbWFyeRgFIAEoCRINCgVhY3RvchgGIAEoCRImCgJhdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNgoXTGlzdEdpdE9wc0V2ZW50c1JlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVsaW1pdBgCIAEoDSJNChhMaXN0R2l0T3BzRXZlbnRzUmVzcG9uc2USMQoGZXZlbnRzGAEgAygLMiEubWlncmF0cml4LmNvbnRyb2wudjEuR2l0T3BzRXZlbnQqcwoLR2l0UHJvdmlkZXISHAoYR0lUX1BST1ZJREVSX1VOU1BFQ0lGSUVEEAASFwoTR0lUX1BST1ZJREVSX0dJVEhVQhABEhcKE0dJVF9QUk9WSURFUl9HSVRMQUIQAhIUChBHSVRfUFJPVklERVJfR0lUEAMq5AEKC0ZpbGVPdXRjb21lEhwKGEZJTEVfT1VUQ09NRV9VTlNQRUNJRklFRBAAEhgKFEZJTEVfT1VUQ09NRV9DUkVBVEVEEAESGAoURklMRV9PVVRDT01FX1VQREFURUQQAhIaChZGSUxFX09VVENPTUVfVU5DSEFOR0VEEAMSGAoURklMRV9PVVRDT01FX1JFRlVTRUQQBBIYChRGSUxFX09VVENPTUVfSU5WQUxJRBAFEhgKFEZJTEVfT1VUQ09NRV9SRU1PVkVEEAYSGQoVRklMRV9PVVRDT01FX0FSQ0hJVkVEEAcysgUKDUdpdE9wc1NlcnZpY2USawoOTGlua1JlcG9zaXRvcnkSKy5taWdyYXRyaXguY29udHJvbC52MS5MaW5rUmVwb3NpdG9yeVJlcXVlc3QaLC5taWdyYXRyaXguY29udHJvbC52MS5MaW5rUmVwb3NpdG9yeVJlc3BvbnNlEnEKEExpc3RSZXBvc2l0b3JpZXMSLS5taWdyYXRyaXguY29udHJvbC52MS5MaXN0UmVwb3NpdG9yaWVzUmVxdWVzdBouLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RSZXBvc2l0b3JpZXNSZXNwb25zZRJxChBVbmxpbmtSZXBvc2l0b3J5Ei0ubWlncmF0cml4LmNvbnRyb2wudjEuVW5saW5rUmVwb3NpdG9yeVJlcXVlc3QaLi5taWdyYXRyaXguY29udHJvbC52MS5VbmxpbmtSZXBvc2l0b3J5UmVzcG9uc2USawoOU3luY1JlcG9zaXRvcnkSKy5taWdyYXRyaXguY29udHJvbC52MS5TeW5jUmVwb3NpdG9yeVJlcXVlc3QaLC5taWdyYXRyaXguY29udHJvbC52MS5TeW5jUmVwb3NpdG9yeVJlc3BvbnNlEm4KD09wZW5QdWxsUmVxdWVzdBIsLm1pZ3JhdHJpeC5jb250cm9sLnYxLk9wZW5QdWxsUmVxdWVzdFJlcXVlc3QaLS5taWdyYXRyaXguY29udHJvbC52MS5PcGVuUHVsbFJlcXVlc3RSZXNwb25zZRJxChBMaXN0R2l0T3BzRXZlbnRzEi0ubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdEdpdE9wc0V2ZW50c1JlcXVlc3QaLi5taWdyYXRyaXguY29udHJvbC52MS5MaXN0R2l0T3BzRXZlbnRzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
+  fileDesc("CiFtaWdyYXRyaXgvY29udHJvbC92MS9naXRvcHMucHJvdG8SFG1pZ3JhdHJpeC5jb250cm9sLnYxIsADCg5SZXBvc2l0b3J5TGluaxIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEjMKCHByb3ZpZGVyGAMgASgOMiEubWlncmF0cml4LmNvbnRyb2wudjEuR2l0UHJvdmlkZXISEQoJY2xvbmVfdXJsGAQgASgJEhIKCnJlcG9zaXRvcnkYBSABKAkSDgoGYnJhbmNoGAYgASgJEhEKCWRpcmVjdG9yeRgHIAEoCRIqCgZlbmdpbmUYCCABKA4yGi5taWdyYXRyaXguYWdlbnQudjEuRW5naW5lEhkKEWF1dG9fcHJvbW90ZV9mbG93GAkgASgJEhQKDGFwaV9iYXNlX3VybBgKIAEoCRIaChJoYXNfd2ViaG9va19zZWNyZXQYCyABKAgSGgoSaGFzX3Byb3ZpZGVyX3Rva2VuGAwgASgIEhQKDHdlYmhvb2tfcGF0aBgNIAEoCRITCgtsYXN0X2NvbW1pdBgOIAEoCRISCgpjcmVhdGVkX2J5GA8gASgJEi4KCnVwZGF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCXBvbGxfY3JvbhgRIAEoCSLEAgoVTGlua1JlcG9zaXRvcnlSZXF1ZXN0EgwKBG5hbWUYASABKAkSMwoIcHJvdmlkZXIYAiABKA4yIS5taWdyYXRyaXguY29udHJvbC52MS5HaXRQcm92aWRlchIRCgljbG9uZV91cmwYAyABKAkSEgoKcmVwb3NpdG9yeRgEIAEoCRIOCgZicmFuY2gYBSABKAkSEQoJZGlyZWN0b3J5GAYgASgJEioKBmVuZ2luZRgHIAEoDjIaLm1pZ3JhdHJpeC5hZ2VudC52MS5FbmdpbmUSGQoRYXV0b19wcm9tb3RlX2Zsb3cYCCABKAkSFAoMYXBpX2Jhc2VfdXJsGAkgASgJEhYKDndlYmhvb2tfc2VjcmV0GAogASgJEhYKDnByb3ZpZGVyX3Rva2VuGAsgASgJEhEKCXBvbGxfY3JvbhgMIAEoCSJMChZMaW5rUmVwb3NpdG9yeVJlc3BvbnNlEjIKBGxpbmsYASABKAsyJC5taWdyYXRyaXguY29udHJvbC52MS5SZXBvc2l0b3J5TGluayIZChdMaXN0UmVwb3NpdG9yaWVzUmVxdWVzdCJPChhMaXN0UmVwb3NpdG9yaWVzUmVzcG9uc2USMwoFbGlua3MYASADKAsyJC5taWdyYXRyaXguY29udHJvbC52MS5SZXBvc2l0b3J5TGluayInChdVbmxpbmtSZXBvc2l0b3J5UmVxdWVzdBIMCgRuYW1lGAEgASgJIhoKGFVubGlua1JlcG9zaXRvcnlSZXNwb25zZSI1ChVTeW5jUmVwb3NpdG9yeVJlcXVlc3QSDAoEbmFtZRgBIAEoCRIOCgZjb21taXQYAiABKAkilwEKClN5bmNlZEZpbGUSDAoEcGF0aBgBIAEoCRIUCgxtaWdyYXRpb25faWQYAiABKAkSMgoHb3V0Y29tZRgDIAEoDjIhLm1pZ3JhdHJpeC5jb250cm9sLnYxLkZpbGVPdXRjb21lEhAKCGNoZWNrc3VtGAQgASgJEg8KB21lc3NhZ2UYBSABKAkSDgoGYXV0aG9yGAYgASgJInIKClN5bmNSZXBvcnQSDgoGY29tbWl0GAEgASgJEg8KB2FwcGxpZWQYAiABKAgSLwoFZmlsZXMYAyADKAsyIC5taWdyYXRyaXguY29udHJvbC52MS5TeW5jZWRGaWxlEhIKCnByb21vdGlvbnMYBCADKAkiSgoWU3luY1JlcG9zaXRvcnlSZXNwb25zZRIwCgZyZXBvcnQYASABKAsyIC5taWdyYXRyaXguY29udHJvbC52MS5TeW5jUmVwb3J0In0KFk9wZW5QdWxsUmVxdWVzdFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIUCgxtaWdyYXRpb25faWQYAiABKAkSEQoJZmlsZV9uYW1lGAMgASgJEg8KB2NvbnRlbnQYBCABKAkSDQoFdGl0bGUYBSABKAkSDAoEYm9keRgGIAEoCSJoChdPcGVuUHVsbFJlcXVlc3RSZXNwb25zZRIOCgZicmFuY2gYASABKAkSDAoEcGF0aBgCIAEoCRISCgpjb21taXRfc2hhGAMgASgJEg4KBm51bWJlchgEIAEoBBILCgN1cmwYBSABKAkijQEKC0dpdE9wc0V2ZW50EgoKAmlkGAEgASgEEgwKBGxpbmsYAiABKAkSDAoEa2luZBgDIAEoCRIOCgZjb21taXQYBCABKAkSDwoHc3VtbWFyeRgFIAEoCRINCgVhY3RvchgGIAEoCRImCgJhdBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNgoXTGlzdEdpdE9wc0V2ZW50c1JlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVsaW1pdBgCIAEoDSJNChhMaXN0R2l0T3BzRXZlbnRzUmVzcG9uc2USMQoGZXZlbnRzGAEgAygLMiEubWlncmF0cml4LmNvbnRyb2wudjEuR2l0T3BzRXZlbnQiTwoMSW1wb3J0ZWRGaWxlEhEKCWZpbGVfbmFtZRgBIAEoCRIPCgdjb250ZW50GAIgASgJEgsKA2tleRgDIAEoCRIOCgZzb3VyY2UYBCABKAki0gEKF0ltcG9ydE1pZ3JhdGlvbnNSZXF1ZXN0Eg4KBmZvcm1hdBgBIAEoCRIqCgZlbmdpbmUYAiABKA4yGi5taWdyYXRyaXguYWdlbnQudjEuRW5naW5lEjEKBWZpbGVzGAMgAygLMiIubWlncmF0cml4LmNvbnRyb2wudjEuSW1wb3J0ZWRGaWxlEhMKC2Vudmlyb25tZW50GAQgASgJEhIKCmNvbm5lY3Rpb24YBSABKAkSDwoHZHJ5X3J1bhgGIAEoCBIOCgZzb3VyY2UYByABKAkiTAoRSW1wb3J0ZWRNaWdyYXRpb24SFAoMbWlncmF0aW9uX2lkGAEgASgJEhAKCGNoZWNrc3VtGAIgASgJEg8KB2NyZWF0ZWQYAyABKAgiXgoQQ29ubmVjdGlvbkltcG9ydBISCgpjb25uZWN0aW9uGAEgASgJEhUKDWhpc3RvcnlfdGFibGUYAiABKAkSDgoGbWFya2VkGAMgAygJEg8KB3ByZXNlbnQYBCADKAkilAEKGEltcG9ydE1pZ3JhdGlvbnNSZXNwb25zZRI7CgptaWdyYXRpb25zGAEgAygLMicubWlncmF0cml4LmNvbnRyb2wudjEuSW1wb3J0ZWRNaWdyYXRpb24SOwoLY29ubmVjdGlvbnMYAiADKAsyJi5taWdyYXRyaXguY29udHJvbC52MS5Db25uZWN0aW9uSW1wb3J0KnMKC0dpdFByb3ZpZGVyEhwKGEdJVF9QUk9WSURFUl9VTlNQRUNJRklFRBAAEhcKE0dJVF9QUk9WSURFUl9HSVRIVUIQARIXChNHSVRfUFJPVklERVJfR0lUTEFCEAISFAoQR0lUX1BST1ZJREVSX0dJVBADKuQBCgtGaWxlT3V0Y29tZRIcChhGSUxFX09VVENPTUVfVU5TUEVDSUZJRUQQABIYChRGSUxFX09VVENPTUVfQ1JFQVRFRBABEhgKFEZJTEVfT1VUQ09NRV9VUERBVEVEEAISGgoWRklMRV9PVVRDT01FX1VOQ0hBTkdFRBADEhgKFEZJTEVfT1VUQ09NRV9SRUZVU0VEEAQSGAoURklMRV9PVVRDT01FX0lOVkFMSUQQBRIYChRGSUxFX09VVENPTUVfUkVNT1ZFRBAGEhkKFUZJTEVfT1VUQ09NRV9BUkNISVZFRBAHMqUGCg1HaXRPcHNTZXJ2aWNlEmsKDkxpbmtSZXBvc2l0b3J5EisubWlncmF0cml4LmNvbnRyb2wudjEuTGlua1JlcG9zaXRvcnlSZXF1ZXN0GiwubWlncmF0cml4LmNvbnRyb2wudjEuTGlua1JlcG9zaXRvcnlSZXNwb25zZRJxChBMaXN0UmVwb3NpdG9yaWVzEi0ubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdFJlcG9zaXRvcmllc1JlcXVlc3QaLi5taWdyYXRyaXguY29udHJvbC52MS5MaXN0UmVwb3NpdG9yaWVzUmVzcG9uc2UScQoQVW5saW5rUmVwb3NpdG9yeRItLm1pZ3JhdHJpeC5jb250cm9sLnYxLlVubGlua1JlcG9zaXRvcnlSZXF1ZXN0Gi4ubWlncmF0cml4LmNvbnRyb2wudjEuVW5saW5rUmVwb3NpdG9yeVJlc3BvbnNlEmsKDlN5bmNSZXBvc2l0b3J5EisubWlncmF0cml4LmNvbnRyb2wudjEuU3luY1JlcG9zaXRvcnlSZXF1ZXN0GiwubWlncmF0cml4LmNvbnRyb2wudjEuU3luY1JlcG9zaXRvcnlSZXNwb25zZRJuCg9PcGVuUHVsbFJlcXVlc3QSLC5taWdyYXRyaXguY29udHJvbC52MS5PcGVuUHVsbFJlcXVlc3RSZXF1ZXN0Gi0ubWlncmF0cml4LmNvbnRyb2wudjEuT3BlblB1bGxSZXF1ZXN0UmVzcG9uc2UScQoQTGlzdEdpdE9wc0V2ZW50cxItLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RHaXRPcHNFdmVudHNSZXF1ZXN0Gi4ubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdEdpdE9wc0V2ZW50c1Jlc3BvbnNlEnEKEEltcG9ydE1pZ3JhdGlvbnMSLS5taWdyYXRyaXguY29udHJvbC52MS5JbXBvcnRNaWdyYXRpb25zUmVxdWVzdBouLm1pZ3JhdHJpeC5jb250cm9sLnYxLkltcG9ydE1pZ3JhdGlvbnNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp, file_migratrix_agent_v1_engine]);
 
 /**
  * @generated from message migratrix.control.v1.RepositoryLink
@@ -511,7 +511,8 @@ export type GitOpsEvent = Message<"migratrix.control.v1.GitOpsEvent"> & {
   link: string;
 
   /**
-   * "sync", "sync.refused", "webhook.rejected", "webhook.duplicate", "pull_request", "link", "unlink".
+   * "sync", "sync.refused", "sync.failed", "webhook.rejected", "webhook.duplicate", "pull_request",
+   * "pull_request.failed", "link", "unlink", "import", "import.applied", "import.failed".
    *
    * @generated from field: string kind = 3;
    */
@@ -587,6 +588,192 @@ export type ListGitOpsEventsResponse = Message<"migratrix.control.v1.ListGitOpsE
  */
 export const ListGitOpsEventsResponseSchema: GenMessage<ListGitOpsEventsResponse> = /*@__PURE__*/
   messageDesc(file_migratrix_control_v1_gitops, 15);
+
+/**
+ * One migration of the other tool, converted to a Migratrix file (engines/migration/import).
+ *
+ * @generated from message migratrix.control.v1.ImportedFile
+ */
+export type ImportedFile = Message<"migratrix.control.v1.ImportedFile"> & {
+  /**
+   * @generated from field: string file_name = 1;
+   */
+  fileName: string;
+
+  /**
+   * @generated from field: string content = 2;
+   */
+  content: string;
+
+  /**
+   * What the tool's history table records it under: a version or "author:id".
+   *
+   * @generated from field: string key = 3;
+   */
+  key: string;
+
+  /**
+   * The tool's file(s) it came from, for messages.
+   *
+   * @generated from field: string source = 4;
+   */
+  source: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ImportedFile.
+ * Use `create(ImportedFileSchema)` to create a new message.
+ */
+export const ImportedFileSchema: GenMessage<ImportedFile> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_gitops, 16);
+
+/**
+ * @generated from message migratrix.control.v1.ImportMigrationsRequest
+ */
+export type ImportMigrationsRequest = Message<"migratrix.control.v1.ImportMigrationsRequest"> & {
+  /**
+   * flyway, dbmate, golang-migrate, liquibase-sql or atlas.
+   *
+   * @generated from field: string format = 1;
+   */
+  format: string;
+
+  /**
+   * @generated from field: migratrix.agent.v1.Engine engine = 2;
+   */
+  engine: Engine;
+
+  /**
+   * @generated from field: repeated migratrix.control.v1.ImportedFile files = 3;
+   */
+  files: ImportedFile[];
+
+  /**
+   * "" = store the migrations only; otherwise also mark them on this environment's connections.
+   *
+   * @generated from field: string environment = 4;
+   */
+  environment: string;
+
+  /**
+   * One connection of the environment; "" = every connection of it.
+   *
+   * @generated from field: string connection = 5;
+   */
+  connection: string;
+
+  /**
+   * Read the history tables and report; store and mark nothing.
+   *
+   * @generated from field: bool dry_run = 6;
+   */
+  dryRun: boolean;
+
+  /**
+   * Where the files came from (a directory name), for the changes log.
+   *
+   * @generated from field: string source = 7;
+   */
+  source: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ImportMigrationsRequest.
+ * Use `create(ImportMigrationsRequestSchema)` to create a new message.
+ */
+export const ImportMigrationsRequestSchema: GenMessage<ImportMigrationsRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_gitops, 17);
+
+/**
+ * @generated from message migratrix.control.v1.ImportedMigration
+ */
+export type ImportedMigration = Message<"migratrix.control.v1.ImportedMigration"> & {
+  /**
+   * @generated from field: string migration_id = 1;
+   */
+  migrationId: string;
+
+  /**
+   * @generated from field: string checksum = 2;
+   */
+  checksum: string;
+
+  /**
+   * False when it was stored before with the same content.
+   *
+   * @generated from field: bool created = 3;
+   */
+  created: boolean;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ImportedMigration.
+ * Use `create(ImportedMigrationSchema)` to create a new message.
+ */
+export const ImportedMigrationSchema: GenMessage<ImportedMigration> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_gitops, 18);
+
+/**
+ * @generated from message migratrix.control.v1.ConnectionImport
+ */
+export type ConnectionImport = Message<"migratrix.control.v1.ConnectionImport"> & {
+  /**
+   * "<environment>/<connection>".
+   *
+   * @generated from field: string connection = 1;
+   */
+  connection: string;
+
+  /**
+   * The tool's history table found there; "" when the tool never ran on that database.
+   *
+   * @generated from field: string history_table = 2;
+   */
+  historyTable: string;
+
+  /**
+   * Marked applied now (dry run: would be).
+   *
+   * @generated from field: repeated string marked = 3;
+   */
+  marked: string[];
+
+  /**
+   * Already applied in migratrix_history with the same checksum.
+   *
+   * @generated from field: repeated string present = 4;
+   */
+  present: string[];
+};
+
+/**
+ * Describes the message migratrix.control.v1.ConnectionImport.
+ * Use `create(ConnectionImportSchema)` to create a new message.
+ */
+export const ConnectionImportSchema: GenMessage<ConnectionImport> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_gitops, 19);
+
+/**
+ * @generated from message migratrix.control.v1.ImportMigrationsResponse
+ */
+export type ImportMigrationsResponse = Message<"migratrix.control.v1.ImportMigrationsResponse"> & {
+  /**
+   * @generated from field: repeated migratrix.control.v1.ImportedMigration migrations = 1;
+   */
+  migrations: ImportedMigration[];
+
+  /**
+   * @generated from field: repeated migratrix.control.v1.ConnectionImport connections = 2;
+   */
+  connections: ConnectionImport[];
+};
+
+/**
+ * Describes the message migratrix.control.v1.ImportMigrationsResponse.
+ * Use `create(ImportMigrationsResponseSchema)` to create a new message.
+ */
+export const ImportMigrationsResponseSchema: GenMessage<ImportMigrationsResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_gitops, 20);
 
 /**
  * @generated from enum migratrix.control.v1.GitProvider
@@ -745,6 +932,19 @@ export const GitOpsService: GenService<{
     methodKind: "unary";
     input: typeof ListGitOpsEventsRequestSchema;
     output: typeof ListGitOpsEventsResponseSchema;
+  },
+  /**
+   * mx import: migrations converted from Flyway, dbmate, golang-migrate, Liquibase formatted SQL or
+   * Atlas are stored all or nothing; with an environment, the serving agent of each of its
+   * connections reads the tool's history table there and marks what it applied in
+   * migratrix_history, and the platform records those as completed runs (admins of that environment).
+   *
+   * @generated from rpc migratrix.control.v1.GitOpsService.ImportMigrations
+   */
+  importMigrations: {
+    methodKind: "unary";
+    input: typeof ImportMigrationsRequestSchema;
+    output: typeof ImportMigrationsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_migratrix_control_v1_gitops, 0);

@@ -1,0 +1,7 @@
+-- Backfills in key ranges, each its own migration step.
+UPDATE dbo.orders SET tracking_code = N'' WHERE id BETWEEN 1 AND 5000 AND tracking_code IS NULL;
+UPDATE dbo.orders SET tracking_code = N'' WHERE id BETWEEN 5001 AND 10000 AND tracking_code IS NULL;
+UPDATE dbo.products SET weight_grams = 0 WHERE id BETWEEN 1 AND 2000 AND weight_grams IS NULL;
+UPDATE dbo.customers SET display_name = email WHERE id BETWEEN 1 AND 5000 AND display_name IS NULL;
+DELETE FROM dbo.wishlist_items WHERE wishlist_id = 42 AND product_id = 7;
+INSERT INTO dbo.wishlists (customer_id, name) VALUES (1, N'Favourites');

@@ -1,0 +1,151 @@
+// Fuzz for SQL Server, Oracle and ClickHouse: random token soup and mutated case SQL through assess().
+// Never throws, stays bounded in time per input, always a well-formed report. Seeded; FUZZ_N raises
+// the count per engine.
+import { describe, expect, test } from "bun:test";
+import type { EngineId } from "../types.ts";
+import { ALL_CASES } from "./cases/index.ts";
+import { fuzzFailures, fuzzInputs } from "./tokens/fuzzkit.ts";
+
+const N = Number(process.env.FUZZ_N ?? 4000);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261126);
+const MAX_MS_PER_INPUT = 250;
+
+const COMMON = [
+  "SELECT",
+  "DELETE",
+  "FROM",
+  "UPDATE",
+  "SET",
+  "WHERE",
+  "ALTER",
+  "TABLE",
+  "ADD",
+  "COLUMN",
+  "DROP",
+  "RENAME",
+  "TO",
+  "CREATE",
+  "INDEX",
+  "UNIQUE",
+  "ON",
+  "NOT",
+  "NULL",
+  "DEFAULT",
+  "BEGIN",
+  "COMMIT",
+  "ROLLBACK",
+  "END",
+  "CASE",
+  "INSERT",
+  "INTO",
+  "VALUES",
+  "PRIMARY",
+  "KEY",
+  "REFERENCES",
+  "CASCADE",
+  "TRUNCATE",
+  "WITH",
+  "AS",
+  "IF",
+  "EXISTS",
+  "users",
+  "t",
+  "id",
+  "1",
+  "(",
+  ")",
+  ",",
+  ";",
+  "=",
+  "'",
+  '"',
+  "'x'",
+  "--",
+  "/*",
+  "*/",
+  "*",
+  ".",
+  "\n",
+];
+const TOKENS: Record<string, string[]> = {
+  sqlserver: [
+    ...COMMON,
+    "GO",
+    "\nGO\n",
+    "TOP",
+    "(10)",
+    "IDENTITY",
+    "NOCHECK",
+    "CONSTRAINT",
+    "ONLINE",
+    "EXEC",
+    "sp_rename",
+    "N'a'",
+    "[x",
+    "]",
+    "[dbo]",
+    "#tmp",
+    "@v",
+    "TRAN",
+    "PROCEDURE",
+    "OBJECT_ID",
+  ],
+  oracle: [
+    ...COMMON,
+    "\n/\n",
+    "DECLARE",
+    "EXECUTE",
+    "IMMEDIATE",
+    "MODIFY",
+    "UNUSED",
+    "PURGE",
+    "CONSTRAINTS",
+    "ONLINE",
+    "q'[",
+    "]'",
+    "q'{x}'",
+    "NUMBER",
+    "VARCHAR2",
+    "dual",
+    "FETCH",
+    "FIRST",
+    "GENERATED",
+    "IDENTITY",
+  ],
+  clickhouse: [
+    ...COMMON,
+    "ENGINE",
+    "MergeTree",
+    "ORDER",
+    "BY",
+    "tuple()",
+    "PARTITION",
+    "ON CLUSTER c",
+    "Nullable",
+    "Array(String)",
+    "UInt64",
+    "MATERIALIZE",
+    "FINAL",
+    "OPTIMIZE",
+    "`x",
+    "'a\\'",
+    "[1, 2]",
+    "SETTINGS",
+    "FORMAT",
+    "CODEC",
+  ],
+};
+
+describe("fuzz: dialect-only engines", () => {
+  for (const engine of ["sqlserver", "oracle", "clickhouse"] as EngineId[]) {
+    test(`${N} inputs on ${engine}: no throw, bounded time, well-formed reports`, async () => {
+      const inputs = fuzzInputs({
+        seed: SEED,
+        n: N,
+        tokens: TOKENS[engine] ?? COMMON,
+        cases: ALL_CASES.filter((c) => c.engines.includes(engine)),
+      });
+      expect(await fuzzFailures({ engine, inputs, maxMsPerInput: MAX_MS_PER_INPUT })).toEqual([]);
+    }, 120_000);
+  }
+});
