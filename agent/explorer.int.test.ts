@@ -292,12 +292,15 @@ describe("read-only PROD", () => {
     expect(await e2e.withTarget((s) => s.query("select count(*)::int as n from orders"))).toEqual([{ n: 2 }]);
   });
 
-  test("a volatile function that writes passes the classifier as a read; the agent's read-only transaction stops it", async () => {
-    // On DEV (no mask policies there, which would refuse the untraceable call before it runs): every
-    // statement classified as a read runs read-only, wherever it runs.
-    expect(await codeOf(runQuery(editorDev, "dev/app", "select sneaky()"))).toBe("failed_precondition");
+  test("a user's function may write: its call is classified a write, refused to Viewers before anything is sent", async () => {
+    const count = async () => e2e.withTarget((s) => s.query("select count(*)::int as n from orders"));
+    expect(await codeOf(runQuery(viewerDev, "dev/app", "select sneaky()"))).toBe("permission_denied");
     expect(await codeOf(runQuery(viewerProd, "prod/app", "select sneaky()"))).toBe("permission_denied");
-    expect(await e2e.withTarget((s) => s.query("select count(*)::int as n from orders"))).toEqual([{ n: 2 }]);
+    expect(await count()).toEqual([{ n: 2 }]);
+    // An Editor may write on DEV: the call runs as the write it is (on DEV, with no mask policies).
+    expect(await codeOf(runQuery(editorDev, "dev/app", "select sneaky()"))).toBe("ok");
+    expect(await count()).toEqual([{ n: 3 }]);
+    await e2e.withTarget((s) => s.exec("delete from orders where id = 13"));
   });
 
   test("an admin may write on PROD only once explorer writes are allowed there", async () => {

@@ -29,6 +29,40 @@ const cases: [EngineId, string, string][] = [
   ["sqlite", "PRAGMA query_only = 0", "write:PRAGMA assignment"],
   ["sqlite", "PRAGMA table_list", "read"],
   ["sqlite", "select load_extension('x')", "write:load_extension()"],
+  // Only built-ins known to be read-only are calls a read may make: a user's function may write.
+  [
+    "postgresql",
+    "select sneaky()",
+    "write:sneaky(): not a known read-only function (a function may write; only built-ins without side effects run here)",
+  ],
+  [
+    "postgresql",
+    'select "Sneaky"(1)',
+    "write:sneaky(): not a known read-only function (a function may write; only built-ins without side effects run here)",
+  ],
+  [
+    "postgresql",
+    "select app.bump_counter(id) from t",
+    "write:bump_counter(): not a known read-only function (a function may write; only built-ins without side effects run here)",
+  ],
+  [
+    "mariadb",
+    "select audit_touch(id) from t",
+    "write:audit_touch(): not a known read-only function (a function may write; only built-ins without side effects run here)",
+  ],
+  ["postgresql", "select upper(email), count(*), coalesce(a, b), now() from t where id in (1, 2) group by 1", "read"],
+  ["postgresql", "select cast(x as varchar(10)), x::numeric(10, 2), extract(year from ts) from t", "read"],
+  ["postgresql", "with recent(id, at) as (select id, created_at from t) select * from recent", "read"],
+  ["postgresql", "select g.n from generate_series(1, 3) as g(n)", "read"],
+  [
+    "postgresql",
+    "select row_number() over (partition by a order by b), lag(b) over w from t window w as (order by b)",
+    "read",
+  ],
+  ["postgresql", "select * from t where exists (select 1 from u where u.id = t.id) and x = any(array[1, 2])", "read"],
+  ["mariadb", "select date_format(now(), '%Y'), ifnull(a, 0), json_extract(doc, '$.a') from t", "read"],
+  ["sqlite", "select strftime('%Y', created_at), json_extract(doc, '$.a') from t", "read"],
+  ["sqlite", "select * from pragma_table_info('t')", "read"],
 ];
 
 test.each(cases)("%s: %s → %s", (engine, sql, want) => {
@@ -59,7 +93,11 @@ test.each([
   [
     "postgresql",
     "create function f() returns int as $$ select 1; $$ language sql; select f()",
-    ["write:CREATE", "read"],
+    // f() is the user's own function: not known to be read-only.
+    [
+      "write:CREATE",
+      "write:f(): not a known read-only function (a function may write; only built-ins without side effects run here)",
+    ],
   ],
   ["mariadb", "select 1; SET SESSION TRANSACTION READ WRITE", ["read", "write:SET"]],
   ["sqlite", "PRAGMA query_only = 0; delete from t", ["write:PRAGMA assignment", "write:DELETE"]],

@@ -1,10 +1,12 @@
 // The control plane's first gate on explorer SQL: each statement (split by the engine's dialect)
 // classified read or write. Anything that is not a plain read counts as a write:
 // DML (also inside a CTE), SELECT … INTO, locking reads, DDL, transaction control, session
-// settings that leave read-only mode, and functions that write or reach outside the database.
+// settings that leave read-only mode, functions that write or reach outside the database, and any
+// call that is not a built-in known to be read-only (functions.ts: a user's function may write).
 // The agent's read-only transaction is the second gate; this one refuses before anything is sent.
 import { MigratrixError } from "../../common/errors.ts";
 import { type EngineId, getEngine } from "../../engines/index.ts";
+import { definedNames, unknownCall } from "./functions.ts";
 
 export type StatementKind = "read" | "write";
 
@@ -106,11 +108,12 @@ const WRITE_FUNCTIONS = new Set([
 function words(sql: string): { word: string; quoted: boolean; call: boolean }[] {
   const out: { word: string; quoted: boolean; call: boolean }[] = [];
   const re =
-    /'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\1\$|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|([A-Za-z_][A-Za-z0-9_$]*)(\s*\()?/g;
+    /'(?:[^']|'')*'|\$([A-Za-z_]*)\$[\s\S]*?\$\1\$|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/|(?:"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\])(\s*\()?|([A-Za-z_][A-Za-z0-9_$]*)(\s*\()?/g;
   for (const m of sql.matchAll(re)) {
     const quoted = m[2] ?? m[3] ?? m[4];
-    if (quoted !== undefined) out.push({ word: quoted, quoted: true, call: false });
-    else if (m[5] !== undefined) out.push({ word: m[5], quoted: false, call: m[6] !== undefined });
+    // A quoted name followed by "(" is still a call: "my_fn"() must not slip past the function check.
+    if (quoted !== undefined) out.push({ word: quoted, quoted: true, call: m[5] !== undefined });
+    else if (m[6] !== undefined) out.push({ word: m[6], quoted: false, call: m[7] !== undefined });
   }
   return out;
 }
@@ -150,19 +153,22 @@ export function classifyAll(sql: string, engine: EngineId): Classification[] {
 
 function classifyStatement(text: string): Classification {
   const ws = words(text);
+  const defined = definedNames(text);
   const first = ws.find((w) => !w.quoted)?.word.toUpperCase() ?? "";
   if (!READ_STARTS.has(first)) return { kind: "write", sql: text, reason: first || "an unknown statement" };
   if (first === "PRAGMA" && /=|\(/.test(text)) return { kind: "write", sql: text, reason: "PRAGMA assignment" };
   for (const w of ws) {
-    if (w.quoted) continue;
     const upper = w.word.toUpperCase();
-    if (WRITE_WORDS.has(upper)) {
+    if (!w.quoted && WRITE_WORDS.has(upper)) {
       // FOR UPDATE / FOR SHARE lock rows: a write as far as a read-only environment goes.
       return { kind: "write", sql: text, reason: upper };
     }
-    if (w.call && WRITE_FUNCTIONS.has(w.word.toLowerCase())) {
+    if (!w.call) continue;
+    if (WRITE_FUNCTIONS.has(w.word.toLowerCase())) {
       return { kind: "write", sql: text, reason: `${w.word.toLowerCase()}()` };
     }
+    const unknown = unknownCall(w.word, defined);
+    if (unknown) return { kind: "write", sql: text, reason: unknown };
   }
   return { kind: "read", sql: text };
 }
