@@ -2,17 +2,14 @@
 // applied through the platform sets the expected schema; a change made behind Migratrix's back is
 // reported by CheckDrift, and by the scheduled check that the test clock fires.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
+import { rm } from "node:fs/promises";
+import type { createClient } from "@connectrpc/connect";
 import { type ManualClock, manualClock } from "../control/schedules/index.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { type DriftReport, DriftService, DriftStatus } from "../proto/gen/migratrix/control/v1/drift_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { Agent } from "./agent.ts";
-import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
+import { type E2E, startE2EWithAgent } from "./int-support.ts";
 
 let dir: string;
 let e2e: E2E;
@@ -21,29 +18,9 @@ let clock: ManualClock;
 let drift: ReturnType<typeof createClient<typeof DriftService>>;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mx-drift-"));
   clock = manualClock(new Date("2026-05-01T08:00:00.000Z"));
-  e2e = await startE2E("DRIFT", { ttlMs: 5_000, renewMs: 200 }, "postgresql", [{ name: "dev", position: 1 }], {
-    clock,
-  });
-  agent = await startLocalAgent(e2e, {
-    vaultPath: join(dir, "vault.json"),
-    passphrase: "drift",
-    agentId: `agent-drift-${e2e.suffix}`,
-  });
-  await e2e.addTargetConnection(agent.agentId, "dev");
-  drift = createClient(
-    DriftService,
-    createConnectTransport({
-      baseUrl: e2e.url,
-      interceptors: [
-        (next) => (req) => {
-          req.header.set("authorization", `Bearer ${e2e.adminToken}`);
-          return next(req);
-        },
-      ],
-    }),
-  );
+  ({ dir, e2e, agent } = await startE2EWithAgent({ tag: "DRIFT", controlOptions: { clock } }));
+  drift = e2e.client(DriftService);
 }, 60_000);
 
 afterAll(async () => {

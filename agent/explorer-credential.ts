@@ -4,7 +4,8 @@
 import mysql from "mysql2/promise";
 import postgres from "postgres";
 import { MigratrixError } from "../common/errors.ts";
-import { type EngineId, getEngine, parseMysqlUrl } from "../engines/index.ts";
+import { type EngineId, getEngine } from "../engines/index.ts";
+import { mysqlConnectOptions } from "./explorer-engines.ts";
 
 const READ_PRIVILEGES = new Set(["SELECT", "USAGE", "SHOW VIEW"]);
 
@@ -43,17 +44,10 @@ export async function checkReadOnlyCredential(
     return;
   }
   if (engine === "mysql" || engine === "mariadb") {
-    const t = parseMysqlUrl(url, engine);
+    const options = mysqlConnectOptions(engine, url, connectTimeoutMs);
     let conn: mysql.Connection | undefined;
     try {
-      conn = await mysql.createConnection({
-        host: t.host,
-        port: t.port,
-        user: t.user,
-        password: t.password,
-        ...(t.database ? { database: t.database } : {}),
-        connectTimeout: connectTimeoutMs,
-      });
+      conn = await mysql.createConnection(options);
       // information_schema shows an unprivileged user only its own grants.
       const [rows] = await conn.query(
         `SELECT privilege_type FROM information_schema.user_privileges WHERE grantee = @me

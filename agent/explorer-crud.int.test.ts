@@ -5,8 +5,7 @@
 
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import postgres from "postgres";
 import { listAudit } from "../control/audit/index.ts";
@@ -14,14 +13,15 @@ import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import type { BrowseTableResponse } from "../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import type { Agent } from "./agent.ts";
 import {
-  addSealedConnection,
+  addPostgresReader,
   codeOf,
   type ExplorerClient,
   explorerClient,
   personWith,
   runQuery,
+  startExplorerE2E,
 } from "./explorer-support.ts";
-import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
+import type { E2E } from "./int-support.ts";
 
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 let dir: string;
@@ -39,20 +39,8 @@ const cells = (page: BrowseTableResponse) =>
   page.rows.map((r) => r.cells.map((c) => (c.value.case === "text" ? c.value.value : null)));
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mx-explorer-crud-"));
-  e2e = await startE2E("EXPCRUD", { ttlMs: 5_000, renewMs: 200 }, "postgresql", [
-    { name: "dev", position: 1 },
-    { name: "prod", position: 2, requiredApprovals: 1, protected: true },
-  ]);
-  const dbName = new URL(e2e.targetUrl).pathname.slice(1);
+  ({ dir, e2e, agent } = await startExplorerE2E({ tag: "EXPCRUD", kind: "postgresql", targets: ["dev", "prod"] }));
   role = `mx_crud_ro_${e2e.suffix}`;
-  agent = await startLocalAgent(e2e, {
-    vaultPath: join(dir, "vault.json"),
-    passphrase: "explorer-crud",
-    agentId: `agent-expcrud-${e2e.suffix}`,
-  });
-  await e2e.addTargetConnection(agent.agentId, "dev");
-  await e2e.addTargetConnection(agent.agentId, "prod");
   await e2e.withTarget(async (s) => {
     await s.exec("create table items (id int, sub int, name text not null, email text, primary key (id, sub))");
     await s.exec(
@@ -61,22 +49,14 @@ beforeAll(async () => {
     await s.exec('create table "Odd Name" ("Key" int primary key, "v""q" text)');
     await s.exec(`insert into "Odd Name" values (1, 'one'), (2, 'two')`);
     await s.exec("create table nokey (x int)");
-    await s.exec(`create role ${role} login password 'pw'`);
-    await s.exec(`grant select on all tables in schema public to ${role}`);
   });
-  await addSealedConnection(e2e, agent.agentId, {
-    name: "app",
-    environment: "prod",
-    engine: Engine.POSTGRESQL,
-    url: `postgres://${role}:pw@127.0.0.1:5432/${dbName}`,
-    readOnly: true,
-  });
+  await addPostgresReader(e2e, agent.agentId, role);
   litePath = join(dir, "lite.db");
   const lite = new Database(litePath, { create: true });
   lite.run("create table notes (id integer primary key, body text)");
   lite.run("insert into notes values (1, 'x'), (2, 'y'), (3, 'z')");
   lite.close();
-  await addSealedConnection(e2e, agent.agentId, {
+  await e2e.addConnection(agent.agentId, {
     name: "lite",
     environment: "dev",
     engine: Engine.SQLITE,

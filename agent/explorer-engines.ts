@@ -240,18 +240,26 @@ async function openPostgres(url: string, connectTimeoutMs: number): Promise<Expl
   };
 }
 
-async function openMysql(engine: "mysql" | "mariadb", url: string, connectTimeoutMs: number): Promise<ExplorerSession> {
+/** mysql2's options for a URL: where, who, and how long to wait for the server. Throws on a bad URL. */
+export function mysqlConnectOptions(engine: "mysql" | "mariadb", url: string, connectTimeoutMs: number) {
   const t = parseMysqlUrl(url, engine);
+  return {
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    password: t.password,
+    ...(t.database ? { database: t.database } : {}),
+    connectTimeout: connectTimeoutMs,
+  };
+}
+
+async function openMysql(engine: "mysql" | "mariadb", url: string, connectTimeoutMs: number): Promise<ExplorerSession> {
+  const options = mysqlConnectOptions(engine, url, connectTimeoutMs);
   const errors = errorsOf(engine);
   let conn: mysql.Connection;
   try {
     conn = await mysql.createConnection({
-      host: t.host,
-      port: t.port,
-      user: t.user,
-      password: t.password,
-      ...(t.database ? { database: t.database } : {}),
-      connectTimeout: connectTimeoutMs,
+      ...options,
       multipleStatements: false,
       supportBigNumbers: true,
       bigNumberStrings: true,

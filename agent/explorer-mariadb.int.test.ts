@@ -3,9 +3,7 @@
 // and, with it bypassed, by START TRANSACTION READ ONLY.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { subjects } from "../bus/subjects.ts";
 import { tables } from "../control/store/index.ts";
@@ -13,14 +11,14 @@ import { AgentReplySchema, AgentRequestSchema } from "../proto/gen/migratrix/age
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import type { Agent } from "./agent.ts";
 import {
-  addSealedConnection,
   codeOf,
   type ExplorerClient,
   explorerClient,
   personWith,
   runQuery,
+  startExplorerE2E,
 } from "./explorer-support.ts";
-import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
+import type { E2E } from "./int-support.ts";
 
 let dir: string;
 let e2e: E2E;
@@ -30,17 +28,7 @@ let viewer: ExplorerClient;
 let readUser: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mx-explorer-maria-"));
-  e2e = await startE2E("EXPMARIA", { ttlMs: 5_000, renewMs: 200 }, "mariadb", [
-    { name: "dev", position: 1 },
-    { name: "prod", position: 2, requiredApprovals: 1, protected: true },
-  ]);
-  agent = await startLocalAgent(e2e, {
-    vaultPath: join(dir, "vault.json"),
-    passphrase: "explorer",
-    agentId: `agent-expmaria-${e2e.suffix}`,
-  });
-  await e2e.addTargetConnection(agent.agentId, "prod");
+  ({ dir, e2e, agent } = await startExplorerE2E({ tag: "EXPMARIA", kind: "mariadb", targets: ["prod"] }));
   readUser = `mx_ro_${e2e.suffix}`;
   await e2e.withTarget(async (s) => {
     await s.exec(
@@ -56,7 +44,7 @@ beforeAll(async () => {
     await s.exec(`grant select on ${db()}.* to '${readUser}'@'%'`);
   });
   // PROD reads run on a SELECT-only user (the read credential), never root.
-  await addSealedConnection(e2e, agent.agentId, {
+  await e2e.addConnection(agent.agentId, {
     name: "app",
     environment: "prod",
     engine: Engine.MARIADB,

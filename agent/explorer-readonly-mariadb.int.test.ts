@@ -4,24 +4,23 @@
 // user alone), data unchanged; the read credential checked when registered. Also safe CRUD on DEV.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import mysql from "mysql2/promise";
 import type { ExplorerControlHooks } from "../control/explorer/index.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import type { Agent } from "./agent.ts";
 import type { ExplorerHooks } from "./explorer.ts";
 import {
-  addSealedConnection,
   codeOf,
   type ExplorerClient,
+  expectReadCredentialChecked,
   explorerClient,
   personWith,
   runQuery,
   runStatements,
+  startExplorerE2E,
 } from "./explorer-support.ts";
-import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
+import type { E2E } from "./int-support.ts";
 
 const controlHooks: ExplorerControlHooks = {};
 const agentHooks: ExplorerHooks = {};
@@ -39,28 +38,16 @@ const userUrl = (name: string) => `mariadb://${name}:pw@127.0.0.1:3306/${dbName}
 const text = (v: string) => ({ value: { case: "text" as const, value: v } });
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mx-explorer-ro-maria-"));
-  e2e = await startE2E(
-    "EXPROMARIA",
-    { ttlMs: 5_000, renewMs: 200 },
-    "mariadb",
-    [
-      { name: "dev", position: 1 },
-      { name: "prod", position: 2, requiredApprovals: 1, protected: true },
-    ],
-    { explorerHooks: controlHooks },
-  );
+  ({ dir, e2e, agent } = await startExplorerE2E({
+    tag: "EXPROMARIA",
+    kind: "mariadb",
+    targets: ["prod", "dev"],
+    controlHooks,
+    agentHooks,
+  }));
   dbName = new URL(e2e.targetUrl).pathname.slice(1);
   user = `mx_ro_${e2e.suffix}`;
   writer = `mx_rw_${e2e.suffix}`;
-  agent = await startLocalAgent(e2e, {
-    vaultPath: join(dir, "vault.json"),
-    passphrase: "explorer-ro-maria",
-    agentId: `agent-expromaria-${e2e.suffix}`,
-    explorerHooks: agentHooks,
-  });
-  await e2e.addTargetConnection(agent.agentId, "prod");
-  await e2e.addTargetConnection(agent.agentId, "dev");
   root = await mysql.createConnection({ host: "127.0.0.1", port: 3306, user: "root", database: dbName });
   await root.query("create table orders (id int primary key, total decimal(8,2) not null, note varchar(40))");
   await root.query("insert into orders values (1, 5.50, 'a'), (2, 7.25, 'b'), (3, 1.00, 'c')");
@@ -93,20 +80,14 @@ const data = async () => {
 
 test("the read credential: required on PROD, a user that may write refused, a SELECT-only user kept", async () => {
   expect(await codeOf(runQuery(viewer, "prod/app", "select 1"))).toBe("failed_precondition");
-  const add = (url: string) =>
-    addSealedConnection(e2e, agent.agentId, {
-      name: "app",
-      environment: "prod",
-      engine: Engine.MARIADB,
-      url,
-      readOnly: true,
-    });
-  expect(await codeOf(add(e2e.targetUrl))).toBe("failed_precondition");
-  expect(await codeOf(add(userUrl(writer)))).toBe("failed_precondition");
-  expect(await codeOf(add(userUrl(user)))).toBe("ok");
-  expect((await runQuery(viewer, "prod/app", "select substring_index(current_user(), '@', 1) as who")).rows).toEqual([
-    [user],
-  ]);
+  await expectReadCredentialChecked(e2e, agent.agentId, {
+    engine: Engine.MARIADB,
+    viewer,
+    writerUrl: userUrl(writer),
+    readerUrl: userUrl(user),
+    reader: user,
+    whoSql: "select substring_index(current_user(), '@', 1) as who",
+  });
 });
 
 const ESCAPES = [

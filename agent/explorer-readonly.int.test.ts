@@ -7,8 +7,7 @@
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import postgres from "postgres";
 import type { ExplorerControlHooks } from "../control/explorer/index.ts";
@@ -16,15 +15,16 @@ import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import type { Agent } from "./agent.ts";
 import type { ExplorerHooks } from "./explorer.ts";
 import {
-  addSealedConnection,
   codeOf,
   type ExplorerClient,
+  expectReadCredentialChecked,
   explorerClient,
   personWith,
   runQuery,
   runStatements,
+  startExplorerE2E,
 } from "./explorer-support.ts";
-import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
+import type { E2E } from "./int-support.ts";
 
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const controlHooks: ExplorerControlHooks = {};
@@ -42,27 +42,16 @@ let litePath: string;
 const roleUrl = (name: string) => `postgres://${name}:pw@127.0.0.1:5432/${dbName}`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mx-explorer-ro-"));
-  e2e = await startE2E(
-    "EXPLRO",
-    { ttlMs: 5_000, renewMs: 200 },
-    "postgresql",
-    [
-      { name: "dev", position: 1 },
-      { name: "prod", position: 2, requiredApprovals: 1, protected: true },
-    ],
-    { explorerHooks: controlHooks },
-  );
+  ({ dir, e2e, agent } = await startExplorerE2E({
+    tag: "EXPLRO",
+    kind: "postgresql",
+    targets: ["prod"],
+    controlHooks,
+    agentHooks,
+  }));
   dbName = new URL(e2e.targetUrl).pathname.slice(1);
   role = `mx_ro_${e2e.suffix}`;
   writer = `mx_rw_${e2e.suffix}`;
-  agent = await startLocalAgent(e2e, {
-    vaultPath: join(dir, "vault.json"),
-    passphrase: "explorer-ro",
-    agentId: `agent-explro-${e2e.suffix}`,
-    explorerHooks: agentHooks,
-  });
-  await e2e.addTargetConnection(agent.agentId, "prod");
   await e2e.withTarget(async (s) => {
     await s.exec("create table orders (id int primary key, total numeric not null)");
     await s.exec("insert into orders values (1, 5.50), (2, 7.25)");
@@ -80,7 +69,7 @@ beforeAll(async () => {
   lite.run("create table users (id integer primary key, name text)");
   lite.run("insert into users values (1, 'Ada'), (2, 'Bob')");
   lite.close();
-  await addSealedConnection(e2e, agent.agentId, {
+  await e2e.addConnection(agent.agentId, {
     name: "lite",
     environment: "prod",
     engine: Engine.SQLITE,
@@ -131,18 +120,14 @@ describe("the read credential", () => {
   });
 
   test("a superuser or a role that may write is refused as read credential; a SELECT-only role is kept", async () => {
-    const add = (url: string) =>
-      addSealedConnection(e2e, agent.agentId, {
-        name: "app",
-        environment: "prod",
-        engine: Engine.POSTGRESQL,
-        url,
-        readOnly: true,
-      });
-    expect(await codeOf(add(e2e.targetUrl))).toBe("failed_precondition");
-    expect(await codeOf(add(roleUrl(writer)))).toBe("failed_precondition");
-    expect(await codeOf(add(roleUrl(role)))).toBe("ok");
-    expect((await runQuery(viewer, "prod/app", "select current_user as who")).rows).toEqual([[role]]);
+    await expectReadCredentialChecked(e2e, agent.agentId, {
+      engine: Engine.POSTGRESQL,
+      viewer,
+      writerUrl: roleUrl(writer),
+      readerUrl: roleUrl(role),
+      reader: role,
+      whoSql: "select current_user as who",
+    });
   });
 });
 

@@ -1,30 +1,63 @@
 // Test support for the explorer's end-to-end tests: people with one role each (invited and
 // redeemed like real users), an ExplorerService client per token, and a query helper that drains
 // the stream into one whole result.
+
+import { expect } from "bun:test";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
-import { seal } from "../common/sealedbox.ts";
-import type { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
+import type { ExplorerControlHooks } from "../control/explorer/index.ts";
+import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { AccessService } from "../proto/gen/migratrix/control/v1/access_pb.ts";
 import { ExplorerService } from "../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import { IdentityService } from "../proto/gen/migratrix/control/v1/identity_pb.ts";
-import type { E2E } from "./int-support.ts";
+import type { Agent } from "./agent.ts";
+import type { ExplorerHooks } from "./explorer.ts";
+import { bearerTransport, type E2E, type E2ETarget, startE2EWithAgent } from "./int-support.ts";
+
+/**
+ * The explorer tests' set-up: the control plane with DEV and a protected PROD (one approval), a
+ * local agent with its vault in a fresh temp dir, and the target added as <environment>/app on each
+ * of `targets`, in that order.
+ */
+export async function startExplorerE2E(input: {
+  tag: string;
+  kind: E2ETarget;
+  targets: string[];
+  controlHooks?: ExplorerControlHooks;
+  agentHooks?: ExplorerHooks;
+}): Promise<{ dir: string; e2e: E2E; agent: Agent }> {
+  return startE2EWithAgent({
+    tag: input.tag,
+    kind: input.kind,
+    environments: [
+      { name: "dev", position: 1 },
+      { name: "prod", position: 2, requiredApprovals: 1, protected: true },
+    ],
+    ...(input.controlHooks ? { controlOptions: { explorerHooks: input.controlHooks } } : {}),
+    ...(input.agentHooks ? { agentHooks: input.agentHooks } : {}),
+    targets: input.targets,
+  });
+}
+
+/** A SELECT-only PostgreSQL role on the target's tables so far, registered as prod/app's read credential. */
+export async function addPostgresReader(e2e: E2E, agentId: string, role: string): Promise<void> {
+  await e2e.withTarget(async (s) => {
+    await s.exec(`create role ${role} login password 'pw'`);
+    await s.exec(`grant select on all tables in schema public to ${role}`);
+  });
+  await e2e.addConnection(agentId, {
+    name: "app",
+    environment: "prod",
+    engine: Engine.POSTGRESQL,
+    url: `postgres://${role}:pw@127.0.0.1:5432/${new URL(e2e.targetUrl).pathname.slice(1)}`,
+    readOnly: true,
+  });
+}
 
 export type ExplorerClient = ReturnType<typeof createClient<typeof ExplorerService>>;
 
 export function explorerClient(url: string, token: string): ExplorerClient {
-  return createClient(
-    ExplorerService,
-    createConnectTransport({
-      baseUrl: url,
-      interceptors: [
-        (next) => (req) => {
-          req.header.set("authorization", `Bearer ${token}`);
-          return next(req);
-        },
-      ],
-    }),
-  );
+  return createClient(ExplorerService, bearerTransport(url, token));
 }
 
 /** A member holding `role` on `environment` (or no grant at all), as a bearer token. */
@@ -33,40 +66,9 @@ export async function personWith(
   email: string,
   grant?: { environment: string; role: string },
 ): Promise<string> {
-  const admin = createClient(
-    AccessService,
-    createConnectTransport({
-      baseUrl: e2e.url,
-      interceptors: [
-        (next) => (req) => {
-          req.header.set("authorization", `Bearer ${e2e.adminToken}`);
-          return next(req);
-        },
-      ],
-    }),
-  );
   const identity = createClient(IdentityService, createConnectTransport({ baseUrl: e2e.url }));
-  const { code } = await admin.invite({ email, grants: grant ? [grant] : [] });
+  const { code } = await e2e.client(AccessService).invite({ email, grants: grant ? [grant] : [] });
   return (await identity.acceptInvite({ code, password: "correct horse battery" })).secret;
-}
-
-/** Seals a URL to the agent and adds it through the API (readOnly: the connection's read credential). */
-export async function addSealedConnection(
-  e2e: E2E,
-  agentId: string,
-  c: { name: string; environment: string; engine: Engine; url: string; readOnly?: boolean },
-): Promise<void> {
-  const me = (await e2e.connections.listAgents({})).agents.find((a) => a.id === agentId);
-  if (!me) throw new Error(`agent ${agentId} did not announce itself`);
-  const box = seal(new TextEncoder().encode(c.url), me.publicKey);
-  await e2e.connections.addConnection({
-    name: c.name,
-    environment: c.environment,
-    engine: c.engine,
-    agentId,
-    sealedUrl: box,
-    readOnly: c.readOnly ?? false,
-  });
 }
 
 export interface QueryResult {
@@ -142,4 +144,21 @@ export async function codeOf(p: Promise<unknown>): Promise<string> {
     const code = ConnectError.from(err).code;
     return (Code[code] ?? "unknown").replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
   }
+}
+
+/**
+ * The read credential as registered for prod/app: the target's owner and a user that may write are
+ * refused, a SELECT-only user is kept, and the viewer's reads then run as that user (`whoSql`).
+ */
+export async function expectReadCredentialChecked(
+  e2e: E2E,
+  agentId: string,
+  c: { engine: Engine; viewer: ExplorerClient; writerUrl: string; readerUrl: string; reader: string; whoSql: string },
+): Promise<void> {
+  const add = (url: string) =>
+    e2e.addConnection(agentId, { name: "app", environment: "prod", engine: c.engine, url, readOnly: true });
+  expect(await codeOf(add(e2e.targetUrl))).toBe("failed_precondition");
+  expect(await codeOf(add(c.writerUrl))).toBe("failed_precondition");
+  expect(await codeOf(add(c.readerUrl))).toBe("ok");
+  expect((await runQuery(c.viewer, "prod/app", c.whoSql)).rows).toEqual([[c.reader]]);
 }

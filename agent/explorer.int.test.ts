@@ -7,8 +7,7 @@
 import { Database } from "bun:sqlite";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash, createHmac } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import postgres from "postgres";
@@ -20,14 +19,15 @@ import { AgentReplySchema, AgentRequestSchema } from "../proto/gen/migratrix/age
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import type { Agent } from "./agent.ts";
 import {
-  addSealedConnection,
+  addPostgresReader,
   codeOf,
   type ExplorerClient,
   explorerClient,
   personWith,
   runQuery,
+  startExplorerE2E,
 } from "./explorer-support.ts";
-import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
+import type { E2E } from "./int-support.ts";
 
 let dir: string;
 let e2e: E2E;
@@ -43,18 +43,7 @@ let readRole: string;
 const hmac = (v: string) => createHmac("sha256", key).update(v).digest("hex").slice(0, 16);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "mx-explorer-"));
-  e2e = await startE2E("EXPLORER", { ttlMs: 5_000, renewMs: 200 }, "postgresql", [
-    { name: "dev", position: 1 },
-    { name: "prod", position: 2, requiredApprovals: 1, protected: true },
-  ]);
-  agent = await startLocalAgent(e2e, {
-    vaultPath: join(dir, "vault.json"),
-    passphrase: "explorer",
-    agentId: `agent-explorer-${e2e.suffix}`,
-  });
-  await e2e.addTargetConnection(agent.agentId, "dev");
-  await e2e.addTargetConnection(agent.agentId, "prod");
+  ({ dir, e2e, agent } = await startExplorerE2E({ tag: "EXPLORER", kind: "postgresql", targets: ["dev", "prod"] }));
   readRole = `mx_explorer_ro_${e2e.suffix}`;
   await e2e.withTarget(async (s) => {
     await s.exec("create table users (id int primary key, name text not null, email text, ssn text, phone text)");
@@ -72,17 +61,9 @@ beforeAll(async () => {
       "create function sneaky() returns int language sql volatile as 'insert into orders values (13, 1, 0) returning 1'",
     );
     await s.exec("comment on column users.name is 'MARKER-COMMENT-7731'");
-    await s.exec(`create role ${readRole} login password 'pw'`);
-    await s.exec(`grant select on all tables in schema public to ${readRole}`);
   });
   // PROD reads run on a SELECT-only role (the read credential), never the owner.
-  await addSealedConnection(e2e, agent.agentId, {
-    name: "app",
-    environment: "prod",
-    engine: Engine.POSTGRESQL,
-    url: `postgres://${readRole}:pw@127.0.0.1:5432/${new URL(e2e.targetUrl).pathname.slice(1)}`,
-    readOnly: true,
-  });
+  await addPostgresReader(e2e, agent.agentId, readRole);
   // A SQLite database on PROD as well: prod/lite.
   const lite = new Database(join(dir, "lite.db"), { create: true });
   lite.run("create table users (id integer primary key, name text, email text)");

@@ -4,7 +4,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "@connectrpc/connect";
+import type { DescService } from "@bufbuild/protobuf";
+import { type Client, createClient, type Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import mysql from "mysql2/promise";
 import postgres from "postgres";
@@ -37,6 +38,19 @@ import { MIN_VAULT_ITERATIONS, openVault } from "./vault.ts";
 export const NATS_URL = "nats://127.0.0.1:4222";
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
+/** A Connect transport to the control plane at `baseUrl` that sends `token` as the bearer. */
+export function bearerTransport(baseUrl: string, token: string): Transport {
+  return createConnectTransport({
+    baseUrl,
+    interceptors: [
+      (next) => (req) => {
+        req.header.set("authorization", `Bearer ${token}`);
+        return next(req);
+      },
+    ],
+  });
+}
+
 export interface E2E {
   suffix: string;
   prefix: string;
@@ -54,10 +68,15 @@ export interface E2E {
   flows: ReturnType<typeof createClient<typeof FlowService>>;
   audit: ReturnType<typeof createClient<typeof AuditService>>;
   gitops: ReturnType<typeof createClient<typeof GitOpsService>>;
+  /** A client of any service, as the bootstrap admin (or as the holder of `token`). */
+  client<S extends DescService>(service: S, token?: string): Client<S>;
   /** Seals the target URL to the announced agent and adds it as <environment>/app through the API. */
   addTargetConnection(agentId: string, environment?: string): Promise<void>;
-  /** Seals any URL to the announced agent and adds it as <environment>/<name> through the API. */
-  addConnection(agentId: string, c: { name: string; environment: string; url: string; engine: Engine }): Promise<void>;
+  /** Seals any URL to the announced agent and adds it as <environment>/<name> through the API (readOnly: the connection's read credential). */
+  addConnection(
+    agentId: string,
+    c: { name: string; environment: string; url: string; engine: Engine; readOnly?: boolean },
+  ): Promise<void>;
   withTarget<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   /** The target's schema snapshot without its capture time. */
   snapshot(): Promise<unknown>;
@@ -134,15 +153,7 @@ export async function startE2E(
     ...controlOptions,
   });
   const { url } = await control.start(0);
-  const transport = createConnectTransport({
-    baseUrl: url,
-    interceptors: [
-      (next) => (req) => {
-        req.header.set("authorization", `Bearer ${boot.adminToken}`);
-        return next(req);
-      },
-    ],
-  });
+  const transport = bearerTransport(url, boot.adminToken);
   const connections = createClient(ConnectionService, transport);
   const migrations = createClient(MigrationService, transport);
   const flows = createClient(FlowService, transport);
@@ -167,6 +178,7 @@ export async function startE2E(
       engine: c.engine,
       agentId,
       sealedUrl: { ephemeralPublicKey: box.ephemeralPublicKey, nonce: box.nonce, ciphertext: box.ciphertext },
+      readOnly: c.readOnly ?? false,
     });
   };
 
@@ -195,6 +207,7 @@ export async function startE2E(
     flows,
     audit,
     gitops,
+    client: (service, token) => createClient(service, token ? bearerTransport(url, token) : transport),
     async addTargetConnection(agentId, environment = "dev") {
       await addConnection(agentId, {
         name: "app",
@@ -258,6 +271,38 @@ export async function startLocalAgent(
   });
   await agent.start();
   return agent;
+}
+
+/**
+ * startE2E plus a local agent whose vault lives in a fresh temp dir (the caller removes it), with
+ * the target added as <environment>/app on each of `targets` in that order (default: dev).
+ */
+export async function startE2EWithAgent(input: {
+  tag: string;
+  lease?: { ttlMs: number; renewMs: number };
+  kind?: E2ETarget;
+  environments?: EnvironmentSpec[];
+  controlOptions?: Parameters<typeof startE2E>[4];
+  agentHooks?: ExplorerHooks;
+  targets?: string[];
+}): Promise<{ dir: string; e2e: E2E; agent: Agent }> {
+  const name = input.tag.toLowerCase();
+  const dir = await mkdtemp(join(tmpdir(), `mx-${name}-`));
+  const e2e = await startE2E(
+    input.tag,
+    input.lease ?? { ttlMs: 5_000, renewMs: 200 },
+    input.kind,
+    input.environments,
+    input.controlOptions,
+  );
+  const agent = await startLocalAgent(e2e, {
+    vaultPath: join(dir, "vault.json"),
+    passphrase: name,
+    agentId: `agent-${name}-${e2e.suffix}`,
+    ...(input.agentHooks ? { explorerHooks: input.agentHooks } : {}),
+  });
+  for (const environment of input.targets ?? ["dev"]) await e2e.addTargetConnection(agent.agentId, environment);
+  return { dir, e2e, agent };
 }
 
 /** The compiled agent running as a child process on the E2E's bus, with its output collected. */

@@ -6,18 +6,15 @@
 // audited); backups are listed with their size and purged through the agent, explicitly or by the
 // environment's retention policy (the shared scheduler, on a test clock).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
+import { rm } from "node:fs/promises";
+import type { createClient } from "@connectrpc/connect";
 import { type ManualClock, manualClock } from "../control/schedules/index.ts";
 import type { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { BackupService } from "../proto/gen/migratrix/control/v1/backup_pb.ts";
 import type { StageStatus } from "../proto/gen/migratrix/control/v1/flow_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { Agent } from "./agent.ts";
-import { type E2E, startE2E, startLocalAgent } from "./int-support.ts";
+import { type E2E, startE2EWithAgent } from "./int-support.ts";
 
 /** What differs between the engines the suite runs on. */
 export interface PolicyDialect {
@@ -49,27 +46,14 @@ export function rollbackPolicySuite(kind: "postgresql" | "mariadb" | "sqlite", d
   let backups: ReturnType<typeof createClient<typeof BackupService>>;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "mx-rollback-policy-"));
     clock = manualClock(new Date());
-    e2e = await startE2E(d.tag, { ttlMs: 5_000, renewMs: 100 }, kind, [{ name: "dev", position: 1 }], { clock });
-    agent = await startLocalAgent(e2e, {
-      vaultPath: join(dir, "vault.json"),
-      passphrase: "rollback-policy",
-      agentId: `agent-rbp-${e2e.suffix}`,
-    });
-    await e2e.addTargetConnection(agent.agentId);
-    backups = createClient(
-      BackupService,
-      createConnectTransport({
-        baseUrl: e2e.url,
-        interceptors: [
-          (next) => (req) => {
-            req.header.set("authorization", `Bearer ${e2e.adminToken}`);
-            return next(req);
-          },
-        ],
-      }),
-    );
+    ({ dir, e2e, agent } = await startE2EWithAgent({
+      tag: d.tag,
+      lease: { ttlMs: 5_000, renewMs: 100 },
+      kind,
+      controlOptions: { clock },
+    }));
+    backups = e2e.client(BackupService);
     await e2e.flows.createFlow({
       name: "reviewed",
       stages: [{ environment: "dev", requiredApprovals: 1, allowSelfApproval: true }],
@@ -91,6 +75,21 @@ export function rollbackPolicySuite(kind: "postgresql" | "mariadb" | "sqlite", d
 
   async function stageOf(flow: string, migrationId: string): Promise<StageStatus | undefined> {
     return (await e2e.flows.getFlow({ name: flow, migrationId })).stages[0];
+  }
+
+  /** Creates an up-only migration of `sql`; its id. */
+  async function createUp(fileName: string, sql: string): Promise<string> {
+    const { migration } = await e2e.migrations.createMigration({
+      fileName,
+      content: `-- UP\n${sql}\n`,
+      engine: d.engine,
+    });
+    return migration?.id ?? "";
+  }
+
+  /** Promotes the migration to dev on `flow` and follows it (settle). */
+  async function promoteDev(flow: string, migrationId: string) {
+    return settle(flow, migrationId, (await e2e.flows.promote({ flow, migrationId, stage: "dev" })).stage);
   }
 
   /** Follows the stage's active runs to their end; the stage, its runs and their log lines. */
@@ -204,11 +203,7 @@ export function rollbackPolicySuite(kind: "postgresql" | "mariadb" | "sqlite", d
     expect(again?.votes.map((v) => ({ checksum: v.checksum, valid: v.valid }))).toEqual([
       { checksum: again?.approvalChecksum ?? "", valid: true },
     ]);
-    const ran = await settle(
-      "reviewed",
-      id,
-      (await e2e.flows.promote({ flow: "reviewed", migrationId: id, stage: "dev" })).stage,
-    );
+    const ran = await promoteDev("reviewed", id);
     expect({ stage: ran.state, runs: ran.runs, note: await noteColumn() }).toEqual({
       stage: "COMPLETED",
       runs: ["apply:COMPLETED#2"],
@@ -239,18 +234,9 @@ export function rollbackPolicySuite(kind: "postgresql" | "mariadb" | "sqlite", d
       await s.query("create table rp_nokey (v int)");
       await s.query("insert into rp_nokey values (1), (2)");
     });
-    const content = "-- UP\nupdate rp_nokey set v = 3 where v = 2;\n";
-    const strict = await e2e.migrations.createMigration({
-      fileName: "20260501000001_nokey_strict.sql",
-      content,
-      engine: d.engine,
-    });
-    const strictId = strict.migration?.id ?? "";
-    const refused = await settle(
-      "strict",
-      strictId,
-      (await e2e.flows.promote({ flow: "strict", migrationId: strictId, stage: "dev" })).stage,
-    );
+    const sql = "update rp_nokey set v = 3 where v = 2;";
+    const strictId = await createUp("20260501000001_nokey_strict.sql", sql);
+    const refused = await promoteDev("strict", strictId);
     expect({
       stage: refused.state,
       error: (await stageOf("strict", strictId))?.runs[0]?.error?.message,
@@ -261,17 +247,8 @@ export function rollbackPolicySuite(kind: "postgresql" | "mariadb" | "sqlite", d
       rows: [{ v: 1 }, { v: 2 }],
     });
 
-    const lenient = await e2e.migrations.createMigration({
-      fileName: "20260501000002_nokey_lenient.sql",
-      content,
-      engine: d.engine,
-    });
-    const lenientId = lenient.migration?.id ?? "";
-    const ran = await settle(
-      "lenient",
-      lenientId,
-      (await e2e.flows.promote({ flow: "lenient", migrationId: lenientId, stage: "dev" })).stage,
-    );
+    const lenientId = await createUp("20260501000002_nokey_lenient.sql", sql);
+    const ran = await promoteDev("lenient", lenientId);
     const flow = (await e2e.flows.getFlow({ name: "lenient" })).flow;
     const skipped = (await auditActions("run.backup_skipped")).map((a) => ({
       actor: a.actor,
@@ -312,13 +289,8 @@ export function rollbackPolicySuite(kind: "postgresql" | "mariadb" | "sqlite", d
     });
     const source = d.backupSource("rp_big", new URL(e2e.targetUrl).pathname.slice(1));
     const outcome = async (flow: string, file: string, sql: string) => {
-      const { migration } = await e2e.migrations.createMigration({
-        fileName: file,
-        content: `-- UP\n${sql}\n`,
-        engine: d.engine,
-      });
-      const id = migration?.id ?? "";
-      const ran = await settle(flow, id, (await e2e.flows.promote({ flow, migrationId: id, stage: "dev" })).stage);
+      const id = await createUp(file, sql);
+      const ran = await promoteDev(flow, id);
       const run = (await stageOf(flow, id))?.runs[0];
       return {
         id,
@@ -362,18 +334,9 @@ export function rollbackPolicySuite(kind: "postgresql" | "mariadb" | "sqlite", d
       ["20260501000003_trim", "delete from rp_keep where id > 40;"],
       ["20260501000004_trim_more", "delete from rp_keep where id > 30;"],
     ] as const) {
-      const { migration } = await e2e.migrations.createMigration({
-        fileName: `${n}.sql`,
-        content: `-- UP\n${sql}\n`,
-        engine: d.engine,
-      });
-      const id = migration?.id ?? "";
+      const id = await createUp(`${n}.sql`, sql);
       ids.push(id);
-      const done = await settle(
-        "strict",
-        id,
-        (await e2e.flows.promote({ flow: "strict", migrationId: id, stage: "dev" })).stage,
-      );
+      const done = await promoteDev("strict", id);
       expect(done.state).toBe("COMPLETED");
     }
     const listed = await backups.listBackups({ environment: "dev" });

@@ -9,8 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
+import type { createClient } from "@connectrpc/connect";
 import { TRANSFER_FAULT_MARKER } from "../arrow-transfer/index.ts";
 import { createMariaDb, createPgDb, type MariaDb, type PgDb } from "../arrow-transfer/test-support.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
@@ -96,18 +95,7 @@ beforeAll(async () => {
   await pgSource.sql.unsafe(
     `create table far_items as select * from pg_items; alter table far_items add primary key (id);`,
   );
-  api = createClient(
-    TransferService,
-    createConnectTransport({
-      baseUrl: e2e.url,
-      interceptors: [
-        (next) => (req) => {
-          req.header.set("authorization", `Bearer ${e2e.adminToken}`);
-          return next(req);
-        },
-      ],
-    }),
-  );
+  api = e2e.client(TransferService);
 }, 180_000);
 
 afterAll(async () => {

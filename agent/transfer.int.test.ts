@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-web";
+import { Code, ConnectError, type createClient } from "@connectrpc/connect";
 import type postgres from "postgres";
 import { createPgDb, type PgDb } from "../arrow-transfer/test-support.ts";
 import { runCli } from "../cli/index.ts";
@@ -33,21 +32,6 @@ let source: PgDb;
 let target: PgDb;
 let far: PgDb;
 
-function client<S extends Parameters<typeof createClient>[0]>(service: S) {
-  return createClient(
-    service,
-    createConnectTransport({
-      baseUrl: e2e.url,
-      interceptors: [
-        (next) => (req) => {
-          req.header.set("authorization", `Bearer ${e2e.adminToken}`);
-          return next(req);
-        },
-      ],
-    }),
-  );
-}
-
 const onSource = <T>(fn: (sql: postgres.Sql) => Promise<T>) => fn(source.sql);
 const onTarget = <T>(fn: (sql: postgres.Sql) => Promise<T>) => fn(target.sql);
 
@@ -58,6 +42,13 @@ async function follow(id: string): Promise<{ updates: TransferJob[]; job: Transf
   const job = (await api.getTransfer({ id })).job;
   if (!job) throw new Error(`job ${id} vanished`);
   return { updates, job };
+}
+
+/** Starts a transfer and follows it to its end. */
+async function transfer(req: Parameters<typeof api.startTransfer>[0]) {
+  const { job } = await api.startTransfer(req);
+  if (!job) throw new Error("no job");
+  return follow(job.id);
 }
 
 beforeAll(async () => {
@@ -109,8 +100,8 @@ beforeAll(async () => {
     url: `sqlite://${join(dir, "lite.db")}`,
     engine: Engine.SQLITE,
   });
-  api = client(TransferService);
-  explorer = client(ExplorerService);
+  api = e2e.client(TransferService);
+  explorer = e2e.client(ExplorerService);
 }, 60_000);
 
 afterAll(async () => {
@@ -125,13 +116,11 @@ afterAll(async () => {
 
 describe("transfer through the platform", () => {
   test("PostgreSQL → PostgreSQL by connection names: progress streamed, Completed, counts and checksums equal", async () => {
-    const { job } = await api.startTransfer({
+    const { updates, job: done } = await transfer({
       from: "prod/src",
       to: "dev/app",
       options: { tables: ["items"], batchRows: 1000, create: true },
     });
-    if (!job) throw new Error("no job");
-    const { updates, job: done } = await follow(job.id);
     expect({
       state: RunState[done.state],
       verified: done.verified,
@@ -157,24 +146,22 @@ describe("transfer through the platform", () => {
 
     const list = await api.listTransfers({ environment: "dev" });
     expect(list.jobs.map((j) => ({ id: j.id, from: j.from, to: j.to, trigger: j.trigger }))).toContainEqual({
-      id: job.id,
+      id: done.id,
       from: "prod/src",
       to: "dev/app",
       trigger: "manual",
     });
     const audit = await e2e.audit.listAudit({ limit: 1000 });
-    const actions = audit.records.filter((r) => r.target === `transfer:${job.id}`).map((r) => r.action);
+    const actions = audit.records.filter((r) => r.target === `transfer:${done.id}`).map((r) => r.action);
     expect(actions).toEqual(["transfer.start", "transfer.lease", "transfer.complete"]);
   }, 60_000);
 
   test("PostgreSQL → SQLite through the agent: a file target, counts and checksums equal", async () => {
-    const { job } = await api.startTransfer({
+    const { job: done } = await transfer({
       from: "prod/src",
       to: "dev/lite",
       options: { tables: ["items"], batchRows: 1000, create: true },
     });
-    if (!job) throw new Error("no job");
-    const { job: done } = await follow(job.id);
     expect({ state: RunState[done.state], verified: done.verified, rows: done.rows }).toEqual({
       state: "COMPLETED",
       verified: true,
@@ -192,13 +179,11 @@ describe("transfer through the platform", () => {
     await explorer.addMaskPolicy({ environment: "prod", pattern: "*.email", kind: "hash" });
     await explorer.addMaskPolicy({ environment: "prod", pattern: "users.ssn", kind: "partial", keepLast: 4 });
     try {
-      const { job } = await api.startTransfer({
+      const { job: done } = await transfer({
         from: "prod/src",
         to: "dev/app",
         options: { tables: ["users", "orders"], create: true },
       });
-      if (!job) throw new Error("no job");
-      const { job: done } = await follow(job.id);
       expect({ state: RunState[done.state], verified: done.verified, masked: [...done.masked].sort() }).toEqual({
         state: "COMPLETED",
         verified: true,
@@ -218,13 +203,11 @@ describe("transfer through the platform", () => {
       expect((await onTarget(joined))[0]?.n).toBe(120);
 
       // Between two agents the sending agent masks: the same masked values arrive at the other one.
-      const { job: crossJob } = await api.startTransfer({
+      const { job: crossDone } = await transfer({
         from: "prod/src",
         to: "dev/far",
         options: { tables: ["users", "orders"], create: true },
       });
-      if (!crossJob) throw new Error("no job");
-      const { job: crossDone } = await follow(crossJob.id);
       expect({ state: RunState[crossDone.state], verified: crossDone.verified }).toEqual({
         state: "COMPLETED",
         verified: true,
@@ -245,20 +228,18 @@ describe("transfer through the platform", () => {
       .startTransfer({ from: "prod/src", to: "dev/app", options: { tables: ["items"], onConflict: "truncate" } })
       .catch((e: unknown) => ConnectError.from(e));
     expect(refused instanceof ConnectError ? refused.code : "no error").toBe(Code.InvalidArgument);
-    const { job } = await api.startTransfer({
+    const { job: done } = await transfer({
       from: "prod/src",
       to: "dev/app",
       options: { tables: ["items"], onConflict: "truncate", confirmTruncate: true },
     });
-    if (!job) throw new Error("no job");
-    const { job: done } = await follow(job.id);
     expect({ state: RunState[done.state], verified: done.verified, rows: done.rows }).toEqual({
       state: "COMPLETED",
       verified: true,
       rows: 2500n,
     });
     const audit = await e2e.audit.listAudit({ limit: 1000 });
-    const truncate = audit.records.find((r) => r.target === `transfer:${job.id}` && r.action === "transfer.truncate");
+    const truncate = audit.records.find((r) => r.target === `transfer:${done.id}` && r.action === "transfer.truncate");
     expect(truncate?.actor).toBeTruthy();
     expect(JSON.parse(truncate?.detailJson ?? "{}")).toEqual({ to: "dev/app", tables: ["items"], consent: true });
   }, 60_000);
@@ -320,13 +301,11 @@ describe("transfer through the platform", () => {
   }, 60_000);
 
   test("pairs served by two agents go over JetStream: the target's agent receives, the source's sends", async () => {
-    const { job } = await api.startTransfer({
+    const { updates, job: done } = await transfer({
       from: "prod/src",
       to: "dev/far",
       options: { tables: ["items"], batchRows: 1000, create: true },
     });
-    if (!job) throw new Error("no job");
-    const { updates, job: done } = await follow(job.id);
     expect({ state: RunState[done.state], verified: done.verified, rows: done.rows, error: done.error }).toEqual({
       state: "COMPLETED",
       verified: true,

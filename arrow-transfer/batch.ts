@@ -21,6 +21,7 @@ import {
   vectorFromArray,
 } from "apache-arrow";
 import type { ArrowTypeName, CarriedKind, ColumnMapping } from "../engines/schema/typemap.ts";
+import type { BatchLimits } from "./types.ts";
 
 export const KIND_METADATA = "migratrix.kind";
 
@@ -114,6 +115,46 @@ export function makeBatch(schema: Schema, columns: Cell[][], length: number): Re
   const batch = new RecordBatch(schema, data);
   sourceColumns.set(batch, columns);
   return batch;
+}
+
+/** Cuts a reader's rows into batches within its limits. */
+export interface BatchBuilder {
+  /**
+   * Adds one row, column i's cell from `cellAt(i)`; `rowBytes` is its size when the reader knows it
+   * (else the cells' sizes). Returns the batch this row filled, or undefined.
+   */
+  row(cellAt: (i: number) => Cell, rowBytes?: number): RecordBatch | undefined;
+  /** The rows not yet in a batch, or undefined when there are none. */
+  rest(): RecordBatch | undefined;
+}
+
+export function batchBuilder(schema: Schema, limits: BatchLimits): BatchBuilder {
+  const width = schema.fields.length;
+  const empty = () => Array.from({ length: width }, (): Cell[] => []);
+  let cols = empty();
+  let n = 0;
+  let bytes = 0;
+  const cut = (): RecordBatch => {
+    const batch = makeBatch(schema, cols, n);
+    cols = empty();
+    n = 0;
+    bytes = 0;
+    return batch;
+  };
+  return {
+    row(cellAt, rowBytes) {
+      let size = 0;
+      for (let i = 0; i < width; i++) {
+        const cell = cellAt(i);
+        (cols[i] as Cell[]).push(cell);
+        if (rowBytes === undefined) size += cellBytes(cell);
+      }
+      bytes += rowBytes ?? size;
+      n++;
+      return n >= limits.rows || bytes >= limits.bytes ? cut() : undefined;
+    },
+    rest: () => (n > 0 ? cut() : undefined),
+  };
 }
 
 /**

@@ -88,6 +88,50 @@ async function watch(url: string, job: string): Promise<{ msgs: Msg[]; nc: NatsC
   return { msgs, nc };
 }
 
+/** A job between two agents: its id and each side's keys (the sender is a, the receiver b). */
+function agentPair() {
+  const a = generateKeyPair();
+  const b = generateKeyPair();
+  return {
+    job: `j${rand()}`,
+    a,
+    sendKeys: { privateKey: a.privateKey, peerPublicKey: b.publicKey },
+    receiveKeys: { privateKey: b.privateKey, peerPublicKey: a.publicKey },
+  };
+}
+type AgentPair = ReturnType<typeof agentPair>;
+type Sender = Awaited<ReturnType<typeof serveTransferSource>>;
+
+/** The sending agent of the pair serving the source database on `bus`. */
+function serve(bus: Bus, p: AgentPair, extra: Partial<Parameters<typeof serveTransferSource>[0]> = {}) {
+  return serveTransferSource({ bus, workspace: ws, jobId: p.job, from: src.url, keys: p.sendKeys, ...extra });
+}
+
+/** Runs `body` with the pair's sender serving on `bus`, then stops the sender and closes the bus. */
+async function serving(bus: Bus, p: AgentPair, body: (sender: Sender) => Promise<void>, extra = {}): Promise<void> {
+  const sender = await serve(bus, p, extra);
+  try {
+    await body(sender);
+  } finally {
+    await sender.stop();
+    await bus.close();
+  }
+}
+
+/** The receiving agent of the pair copying table k into `to` on `bus`. */
+function receiveK(bus: Bus, p: AgentPair, to: string, extra: Partial<Parameters<typeof receiveTransfer>[0]> = {}) {
+  return receiveTransfer({
+    bus,
+    workspace: ws,
+    jobId: p.job,
+    to,
+    tables: ["k"],
+    create: true,
+    keys: p.receiveKeys,
+    ...extra,
+  });
+}
+
 describe("through the shared JetStream", () => {
   test("PostgreSQL → PostgreSQL: rows and checksums equal; frames ciphertext under max_payload; big rows span frames; stream gone after", async () => {
     const dst = await pgTarget();
@@ -186,110 +230,74 @@ describe("through the shared JetStream", () => {
   });
 
   test("agents whose keys do not pair fail with data_loss before any row moves", async () => {
-    const a = generateKeyPair();
-    const b = generateKeyPair();
+    const p = agentPair();
     const stranger = generateKeyPair();
     const dst = await pgTarget();
     const bus = await createNatsBus({ url: NATS, ...quiet });
-    const job = `j${rand()}`;
-    const sender = await serveTransferSource({
-      bus,
-      workspace: ws,
-      jobId: job,
-      from: src.url,
-      keys: { privateKey: a.privateKey, peerPublicKey: b.publicKey },
-    });
-    try {
+    await serving(bus, p, async () => {
       const err = await receiveTransfer({
         bus,
         workspace: ws,
-        jobId: job,
+        jobId: p.job,
         to: dst.url,
         create: true,
-        keys: { privateKey: stranger.privateKey, peerPublicKey: a.publicKey },
+        keys: { privateKey: stranger.privateKey, peerPublicKey: p.a.publicKey },
         idleTimeoutMs: 2_000,
       }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MigratrixError);
       expect((err as MigratrixError).code).toBe("data_loss");
       const [r] = await dst.sql.unsafe("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'");
       expect(r?.n).toBe(0);
-    } finally {
-      await sender.stop();
-      await bus.close();
-    }
+    });
   });
 });
 
 test("the sending agent trusts no SQL name or type from its peer, and serves only the job's tables", async () => {
   const bus: Bus = createMemoryBus({ logger: quiet.logger });
-  const a = generateKeyPair();
-  const b = generateKeyPair();
-  const job = `j${rand()}`;
-  const sender = await serveTransferSource({
-    bus,
-    workspace: ws,
-    jobId: job,
-    from: src.url,
-    tables: ["k"],
-    keys: { privateKey: a.privateKey, peerPublicKey: b.publicKey },
-  });
+  const p = agentPair();
   // A peer holding the right key, speaking the protocol by hand.
-  const peer = jobKey({ privateKey: b.privateKey, peerPublicKey: a.publicKey }, ws, job);
+  const peer = jobKey(p.receiveKeys, ws, p.job);
   const call = async (method: string, body: unknown): Promise<unknown> => {
     const id = rand();
-    const reply = await bus.requestOne(rpcSubject(ws, job), sealJson(peer, body, rpcAd(method, "s1", id)), {
+    const reply = await bus.requestOne(rpcSubject(ws, p.job), sealJson(peer, body, rpcAd(method, "s1", id)), {
       headers: { "Mx-Method": method, "Mx-Session": "s1", "Mx-Req": id },
     });
     return openJson(peer, reply, replyAd(method, "s1", id));
   };
-  try {
-    expect(await call("hello", { targetEngine: "postgresql" })).toEqual({ engine: "postgresql" });
-    await expect(call("describe", { tables: ["all_types"] })).rejects.toThrow("does not copy all_types");
-    const { tables } = (await call("describe", {})) as { tables: SourceTable[] };
-    expect(tables.map((t) => t.name)).toEqual(["k"]);
-    const k = tables[0] as SourceTable;
-    const evil = { ...k, columns: k.columns.map((c) => ({ ...c, type: "integer); DROP TABLE k; --" })) };
-    const plan = { source: evil, target: { schema: null, name: "k" }, key: ["a", "b"], mappings: [] };
-    // The sender's own description of k is used: the injected type never reaches SQL.
-    expect(await call("nextUpper", { plan, after: ["6", "k90"], rows: 3 })).toEqual({ key: ["6", "k97"], rows: 1 });
-    await expect(
-      call("nextUpper", { plan: { ...plan, source: { ...k, name: "all_types" } }, after: null, rows: 1 }),
-    ).rejects.toThrow("was not described");
-    await expect(call("nextUpper", { plan: { ...plan, key: ["a"] }, after: null, rows: 1 })).rejects.toThrow(
-      "does not match the source",
-    );
-    const [n] = await src.sql.unsafe("SELECT count(*)::int AS n FROM k");
-    expect(n?.n).toBe(200);
-  } finally {
-    await sender.stop();
-    await bus.close();
-  }
+  await serving(
+    bus,
+    p,
+    async () => {
+      expect(await call("hello", { targetEngine: "postgresql" })).toEqual({ engine: "postgresql" });
+      await expect(call("describe", { tables: ["all_types"] })).rejects.toThrow("does not copy all_types");
+      const { tables } = (await call("describe", {})) as { tables: SourceTable[] };
+      expect(tables.map((t) => t.name)).toEqual(["k"]);
+      const k = tables[0] as SourceTable;
+      const evil = { ...k, columns: k.columns.map((c) => ({ ...c, type: "integer); DROP TABLE k; --" })) };
+      const plan = { source: evil, target: { schema: null, name: "k" }, key: ["a", "b"], mappings: [] };
+      // The sender's own description of k is used: the injected type never reaches SQL.
+      expect(await call("nextUpper", { plan, after: ["6", "k90"], rows: 3 })).toEqual({ key: ["6", "k97"], rows: 1 });
+      await expect(
+        call("nextUpper", { plan: { ...plan, source: { ...k, name: "all_types" } }, after: null, rows: 1 }),
+      ).rejects.toThrow("was not described");
+      await expect(call("nextUpper", { plan: { ...plan, key: ["a"] }, after: null, rows: 1 })).rejects.toThrow(
+        "does not match the source",
+      );
+      const [n] = await src.sql.unsafe("SELECT count(*)::int AS n FROM k");
+      expect(n?.n).toBe(200);
+    },
+    { tables: ["k"] },
+  );
 });
 
 test("a lost lease (aborted, thrown by the agent's hook) ends the job at once: no new session, the sender is told", async () => {
   const bus: Bus = createMemoryBus({ logger: quiet.logger });
-  const a = generateKeyPair();
-  const b = generateKeyPair();
+  const p = agentPair();
   const dst = await pgTarget();
-  const job = `j${rand()}`;
-  const sender = await serveTransferSource({
-    bus,
-    workspace: ws,
-    jobId: job,
-    from: src.url,
-    keys: { privateKey: a.privateKey, peerPublicKey: b.publicKey },
-  });
   let chunks = 0;
-  try {
-    const err = await receiveTransfer({
-      bus,
-      workspace: ws,
-      jobId: job,
-      to: dst.url,
-      tables: ["k"],
-      create: true,
+  await serving(bus, p, async (sender) => {
+    const err = await receiveK(bus, p, dst.url, {
       batchRows: 50,
-      keys: { privateKey: b.privateKey, peerPublicKey: a.publicKey },
       hooks: {
         afterChunk() {
           chunks++;
@@ -299,10 +307,7 @@ test("a lost lease (aborted, thrown by the agent's hook) ends the job at once: n
     }).catch((e: unknown) => e);
     expect([(err as MigratrixError).code, chunks]).toEqual(["aborted", 1]);
     expect(await sender.done).toEqual({ finished: true, ok: false, error: "lease lost" });
-  } finally {
-    await sender.stop();
-    await bus.close();
-  }
+  });
 });
 
 test("the receiving agent may start first: it waits for the sender's agent to answer", async () => {
@@ -319,69 +324,36 @@ test("the receiving agent may start first: it waits for the sender's agent to an
       return inner.request(subject, data, opts);
     },
   };
-  const a = generateKeyPair();
-  const b = generateKeyPair();
+  const p = agentPair();
   const dst = await pgTarget();
-  const job = `j${rand()}`;
-  const receiving = receiveTransfer({
-    bus,
-    workspace: ws,
-    jobId: job,
-    to: dst.url,
-    tables: ["k"],
-    create: true,
-    keys: { privateKey: b.privateKey, peerPublicKey: a.publicKey },
-  });
+  const receiving = receiveK(bus, p, dst.url);
   await firstHello;
-  const sender = await serveTransferSource({
-    bus: inner,
-    workspace: ws,
-    jobId: job,
-    from: src.url,
-    keys: { privateKey: a.privateKey, peerPublicKey: b.publicKey },
-  });
-  try {
+  await serving(inner, p, async () => {
     const report = await receiving;
     expect(report.tables.map((t) => [t.table, t.targetRows, t.match])).toEqual([["k", 200, true]]);
-  } finally {
-    await sender.stop();
-    await inner.close();
-  }
+  });
 });
 
 test("agent-style calls on the in-process bus: masked on the sending agent; the sender's done resolves once the receiver finished", async () => {
   const bus: Bus = createMemoryBus({ logger: quiet.logger });
-  const a = generateKeyPair();
-  const b = generateKeyPair();
+  const p = agentPair();
   const dst = await pgTarget();
-  const job = `j${rand()}`;
-  const sender = await serveTransferSource({
+  const mask = {
+    transform: (table: string, column: string) =>
+      table === "k" && column === "v" ? (v: unknown) => (v === null ? null : "masked") : undefined,
+  };
+  await serving(
     bus,
-    workspace: ws,
-    jobId: job,
-    from: src.url,
-    keys: { privateKey: a.privateKey, peerPublicKey: b.publicKey },
-    transform: (table, column) => (table === "k" && column === "v" ? (v) => (v === null ? null : "masked") : undefined),
-  });
-  try {
-    const report = await receiveTransfer({
-      bus,
-      workspace: ws,
-      jobId: job,
-      to: dst.url,
-      tables: ["k"],
-      create: true,
-      batchRows: 50,
-      keys: { privateKey: b.privateKey, peerPublicKey: a.publicKey },
-    });
-    expect(report.tables.map((t) => [t.table, t.chunksCopied, t.targetRows, t.match])).toEqual([["k", 4, 200, true]]);
-    const values = await dst.sql.unsafe("SELECT v, count(*)::int AS n FROM k GROUP BY v");
-    expect(values.map((r) => [r.v, r.n])).toEqual([["masked", 200]]);
-    expect(await sender.done).toEqual({ finished: true, ok: true });
-  } finally {
-    await sender.stop();
-    await bus.close();
-  }
+    p,
+    async (sender) => {
+      const report = await receiveK(bus, p, dst.url, { batchRows: 50 });
+      expect(report.tables.map((t) => [t.table, t.chunksCopied, t.targetRows, t.match])).toEqual([["k", 4, 200, true]]);
+      const values = await dst.sql.unsafe("SELECT v, count(*)::int AS n FROM k GROUP BY v");
+      expect(values.map((r) => [r.v, r.n])).toEqual([["masked", 200]]);
+      expect(await sender.done).toEqual({ finished: true, ok: true });
+    },
+    mask,
+  );
 });
 
 describe("fault: the test's own nats-server restarts mid-transfer", () => {
@@ -395,11 +367,25 @@ describe("fault: the test's own nats-server restarts mid-transfer", () => {
     if (store) rmSync(store, { recursive: true, force: true });
   });
 
+  /** Restarts the test's nats-server on the same port, once, the first time `when` holds. */
+  function restartOnce<T>(when: (info: T) => boolean) {
+    const port = server?.port ?? 0;
+    const r = {
+      done: false,
+      async hook(info: T): Promise<void> {
+        if (r.done || !when(info)) return;
+        r.done = true;
+        await server?.stop();
+        server = await startNatsServer(port, store);
+      },
+    };
+    return r;
+  }
+
   test("restart after chunk 2 → the job resumes from the checkpoints: counts and checksums equal, no duplicates", async () => {
     server ??= await startNatsServer(-1, store);
-    const port = server.port;
     const dst = await pgTarget();
-    let restarted = false;
+    const restart = restartOnce((info: { runChunk: number }) => info.runChunk === 2);
     const report = await transferViaJetStream({
       from: src.url,
       to: dst.url,
@@ -411,16 +397,9 @@ describe("fault: the test's own nats-server restarts mid-transfer", () => {
       idleTimeoutMs: 1_500,
       reconnectTimeoutMs: 10_000,
       bus: quiet,
-      hooks: {
-        async afterChunk(info) {
-          if (restarted || info.runChunk !== 2) return;
-          restarted = true;
-          await server?.stop();
-          server = await startNatsServer(port, store);
-        },
-      },
+      hooks: { afterChunk: restart.hook },
     });
-    expect(restarted).toBe(true);
+    expect(restart.done).toBe(true);
     const [t] = report.tables;
     expect(report.preflight.resumed).toBe(true);
     // 301 rows in chunks of 40: 8 chunks, 2 committed before the restart.
@@ -433,13 +412,16 @@ describe("fault: the test's own nats-server restarts mid-transfer", () => {
 
   test("restart while chunk 3's frames are in flight → its transaction rolls back, the job resumes, no duplicates", async () => {
     server ??= await startNatsServer(-1, store);
-    const port = server.port;
     const dst = await pgTarget();
-    let restarted = false;
+    // "big": 2 rows of 276 KB per chunk, each row its own batch of 5 frames.
+    const restart = restartOnce(
+      (info: { table: string; chunk: number; frame: number }) =>
+        info.table === "big" && info.chunk === 3 && info.frame === 6,
+    );
     const report = await transferViaJetStream({
       from: src.url,
       to: dst.url,
-      natsUrl: `nats://127.0.0.1:${port}`,
+      natsUrl: `nats://127.0.0.1:${server.port}`,
       workspace: ws,
       tables: ["big"],
       create: true,
@@ -449,17 +431,9 @@ describe("fault: the test's own nats-server restarts mid-transfer", () => {
       idleTimeoutMs: 1_500,
       reconnectTimeoutMs: 10_000,
       bus: quiet,
-      sendHooks: {
-        async afterFrame(info) {
-          // "big": 2 rows of 276 KB per chunk, each row its own batch of 5 frames.
-          if (restarted || info.table !== "big" || info.chunk !== 3 || info.frame !== 6) return;
-          restarted = true;
-          await server?.stop();
-          server = await startNatsServer(port, store);
-        },
-      },
+      sendHooks: { afterFrame: restart.hook },
     });
-    expect(restarted).toBe(true);
+    expect(restart.done).toBe(true);
     expect(report.preflight.resumed).toBe(true);
     expect(
       report.tables.map((t) => [t.table, t.chunksSkipped, t.chunksCopied, t.sourceRows, t.targetRows, t.match]),

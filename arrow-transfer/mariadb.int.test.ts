@@ -1,6 +1,7 @@
 // MariaDB → PostgreSQL on the real servers: every MySQL type of the mapping table, zero dates,
 // tinyint(1) that is not a boolean, --create's keys and AUTO_INCREMENT, a fault then resume.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { errorOf } from "../bus/contract-helpers.ts";
 import { MigratrixError } from "../common/errors.ts";
 import { mapColumnType, SOURCE_TYPES } from "../engines/schema/typemap.ts";
 import { createMariaDb, createPgDb, type MariaDb, type PgDb } from "./test-support.ts";
@@ -79,20 +80,11 @@ beforeAll(async () => {
   await src.conn.query("INSERT INTO flags VALUES (1, 0), (2, 1), (3, 2)");
 });
 
+// DROP DATABASE checkpoints: slow on a busy machine.
 afterAll(async () => {
   for (const t of targets) await t.drop();
   await src?.drop();
-});
-
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const m = MigratrixError.from(e);
-    return { code: m.code, message: m.message };
-  }
-  throw new Error("expected the transfer to fail");
-}
+}, 60_000);
 
 describe("MariaDB → PostgreSQL", () => {
   test("all_types covers every MySQL rule of the mapping table", async () => {

@@ -9,8 +9,8 @@ import { parseMysqlUrl } from "../engines/mysql/driver.ts";
 import { mysqlError } from "../engines/mysql/errors.ts";
 import type { CarriedKind } from "../engines/schema/typemap.ts";
 import type { EngineId } from "../engines/types.ts";
-import { arrowSchema, type Cell, cellBytes, columnValues, kindsOf, makeBatch } from "./batch.ts";
-import { CHECKPOINT_TABLE, checkpointFromRow, JOB_ROW } from "./checkpoint.ts";
+import { arrowSchema, batchBuilder, type Cell, cellBytes, columnValues, kindsOf } from "./batch.ts";
+import { CHECKPOINT_TABLE, checkpointRows, conflictKey } from "./checkpoint.ts";
 import { expandedComparison, expandedParams, keyText, keyToJson } from "./keys.ts";
 import type {
   BatchLimits,
@@ -346,35 +346,22 @@ export function createMysqlSource(c: MysqlConn, engine: EngineId): SourceEndpoin
       return r ? { key: (p.key ?? []).map((k) => keyText(r[k])), rows: Number(r.mx_n) } : null;
     },
     async *read(p: TablePlan, range: KeyRange, limits: BatchLimits): AsyncGenerator<RecordBatch> {
-      const schema = arrowSchema(p.mappings);
-      const kinds = p.mappings.map((m) => m.kind);
       const w = rangeWhere(c, p, range);
       const order = p.key ? ` ORDER BY ${p.key.map(c.q).join(", ")}` : "";
       const sql = `SELECT ${p.mappings.map((m) => c.q(m.column)).join(", ")} FROM ${table(p)}${w.sql}${order}`;
-      let cols: Cell[][] = kinds.map(() => []);
-      let n = 0;
-      let bytes = 0;
       const convert = p.mappings.map((m) => {
         const col = `${p.source.name}.${m.column}`;
         const onZero = () => zeroDates.set(col, (zeroDates.get(col) ?? 0) + 1);
         const where = () => col;
         return (v: unknown) => toCell(m.kind, v, onZero, where);
       });
+      const out = batchBuilder(arrowSchema(p.mappings), limits);
       for await (const row of c.stream(sql, w.values)) {
-        for (let i = 0; i < convert.length; i++) {
-          const cell = (convert[i] as (v: unknown) => Cell)(row[i]);
-          (cols[i] as Cell[]).push(cell);
-          bytes += cellBytes(cell);
-        }
-        n++;
-        if (n >= limits.rows || bytes >= limits.bytes) {
-          yield makeBatch(schema, cols, n);
-          cols = kinds.map(() => []);
-          n = 0;
-          bytes = 0;
-        }
+        const full = out.row((i) => (convert[i] as (v: unknown) => Cell)(row[i]));
+        if (full) yield full;
       }
-      if (n > 0) yield makeBatch(schema, cols, n);
+      const rest = out.rest();
+      if (rest) yield rest;
     },
     close: () => c.close(),
   };
@@ -442,31 +429,12 @@ export function createMysqlTarget(c: MysqlConn, engine: EngineId): TargetEndpoin
         updated_at timestamp(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
         PRIMARY KEY (job_id, table_name)) ENGINE=InnoDB`);
     },
-    async readCheckpoints(jobId) {
-      const rows = await c.query<Record<string, unknown>>(
-        `SELECT table_name, last_key, chunks, ${c.q("rows")} AS r, bytes, done FROM ${cp} WHERE job_id = ? AND table_name <> ?`,
-        [jobId, JOB_ROW],
-      );
-      return rows.map((r) => checkpointFromRow(jobId, { ...r, rows: r.r }, Number(r.done) === 1));
-    },
-    async markDone(x) {
-      await save(x);
-    },
-    async saveJob(jobId, meta, done) {
-      await save({ jobId, table: JOB_ROW, lastKey: null, chunks: 0, rows: 0, bytes: 0, done });
-      await c.exec(`UPDATE ${cp} SET last_key = ? WHERE job_id = ? AND table_name = ?`, [
-        JSON.stringify(meta),
-        jobId,
-        JOB_ROW,
-      ]);
-    },
-    async readJob(jobId) {
-      const [r] = await c.query<{ k: string; d: number }>(
-        `SELECT last_key AS k, done AS d FROM ${cp} WHERE job_id = ? AND table_name = ?`,
-        [jobId, JOB_ROW],
-      );
-      return r ? { meta: JSON.parse(r.k), done: Number(r.d) === 1 } : null;
-    },
+    ...checkpointRows({
+      q: c.q,
+      query: (sql, params) => c.query(sql, params),
+      exec: (sql, params) => c.exec(sql, params),
+      save,
+    }),
     async createTables(plans) {
       for (const p of plans) {
         const cols = p.mappings.map((m) => {
@@ -535,13 +503,7 @@ export function createMysqlTarget(c: MysqlConn, engine: EngineId): TargetEndpoin
     },
     async writeChunk(w, batches) {
       const p = w.plan;
-      const key = uniqueKeys.get(p.target.name) ?? null;
-      if ((w.policy === "skip" || w.policy === "upsert") && !key) {
-        throw new MigratrixError(
-          "failed_precondition",
-          `--on-conflict ${w.policy} needs a primary key or unique index on target table ${p.target.name}`,
-        );
-      }
+      const key = conflictKey(w, uniqueKeys.get(p.target.name) ?? null);
       const cols = p.mappings.map((m) => c.q(m.column)).join(", ");
       const tail =
         w.policy === "skip"

@@ -1,6 +1,7 @@
 // PostgreSQL → PostgreSQL on the real server: every type of the mapping table through both paths,
 // keys, policies, the load order of --create, and a fault after chunk N then resume.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { errorOf } from "../bus/contract-helpers.ts";
 import { MigratrixError } from "../common/errors.ts";
 import { mapColumnType, SOURCE_TYPES } from "../engines/schema/typemap.ts";
 import { createPgDb, type PgDb } from "./test-support.ts";
@@ -51,24 +52,15 @@ beforeAll(async () => {
   await src.sql.unsafe(ALL_TYPES).simple();
 });
 
+// DROP DATABASE checkpoints: slow on a busy machine.
 afterAll(async () => {
   for (const t of targets) await t.drop();
   await src?.drop();
-});
+}, 60_000);
 
 async function dump(db: PgDb, table: string, order: string): Promise<string[]> {
   const rows = await db.sql.unsafe(`SELECT t::text AS r FROM ${table} t ORDER BY ${order}`);
   return rows.map((r) => String(r.r));
-}
-
-async function errorOf(p: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    const m = MigratrixError.from(e);
-    return { code: m.code, message: m.message };
-  }
-  throw new Error("expected the transfer to fail");
 }
 
 describe("PostgreSQL → PostgreSQL", () => {

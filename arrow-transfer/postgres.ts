@@ -10,8 +10,8 @@ import { MigratrixError } from "../common/errors.ts";
 import { postgresDialect } from "../engines/postgres/dialect.ts";
 import { parsePostgresUrl } from "../engines/postgres/driver.ts";
 import { postgresError } from "../engines/postgres/errors.ts";
-import { arrowSchema, type Cell, makeBatch } from "./batch.ts";
-import { CHECKPOINT_TABLE, checkpointFromRow, JOB_ROW } from "./checkpoint.ts";
+import { arrowSchema, batchBuilder } from "./batch.ts";
+import { CHECKPOINT_TABLE, checkpointFromRow, conflictKey, JOB_ROW } from "./checkpoint.ts";
 import { copyTextPieces, decodeCopyField, LineSplitter } from "./copytext.ts";
 import { keyText, keyToJson } from "./keys.ts";
 import type {
@@ -330,15 +330,12 @@ async function* readCopyText(
   limits: BatchLimits,
   targetIsPg: boolean,
 ): AsyncGenerator<RecordBatch> {
-  const schema = arrowSchema(plan.mappings);
   const kinds = plan.mappings.map((m) => m.kind);
   const width = kinds.length;
   const text = `COPY (${chunkSelect(plan, range, targetIsPg)}) TO STDOUT`;
   const stream = copyOut(sql, text);
   const split = new LineSplitter();
-  let cols: Cell[][] = kinds.map(() => []);
-  let n = 0;
-  let bytes = 0;
+  const out = batchBuilder(arrowSchema(plan.mappings), limits);
   try {
     for await (const chunk of stream) {
       for (const line of split.push(chunk)) {
@@ -349,25 +346,16 @@ async function* readCopyText(
             `COPY from ${plan.source.name} gave ${fields.length} fields, expected ${width}`,
           );
         }
-        for (let i = 0; i < width; i++) {
-          const cell = decodeCopyField(kinds[i] ?? "text", fields[i] ?? "\\N");
-          (cols[i] as Cell[]).push(cell);
-        }
-        bytes += line.length + 1;
-        n++;
-        if (n >= limits.rows || bytes >= limits.bytes) {
-          yield makeBatch(schema, cols, n);
-          cols = kinds.map(() => []);
-          n = 0;
-          bytes = 0;
-        }
+        const full = out.row((i) => decodeCopyField(kinds[i] ?? "text", fields[i] ?? "\\N"), line.length + 1);
+        if (full) yield full;
       }
     }
   } catch (e) {
     throw e instanceof MigratrixError ? e : postgresError(e, { sql: text });
   }
   if (split.leftover() > 0) throw new MigratrixError("data_loss", `COPY from ${plan.source.name} ended inside a row`);
-  if (n > 0) yield makeBatch(schema, cols, n);
+  const rest = out.rest();
+  if (rest) yield rest;
 }
 
 const CHECKPOINT_DDL = `CREATE TABLE IF NOT EXISTS ${q(CHECKPOINT_TABLE)} (
@@ -411,13 +399,8 @@ async function chunkTransaction(
   uniqueKey: string[] | null,
   feed: (sink: CopySink) => Promise<{ rows: number; bytes: number }>,
 ): Promise<{ rows: number; bytes: number }> {
+  conflictKey(w, uniqueKey);
   const staged = w.policy === "skip" || w.policy === "upsert";
-  if (staged && !uniqueKey) {
-    throw new MigratrixError(
-      "failed_precondition",
-      `--on-conflict ${w.policy} needs a primary key or unique index on target table ${w.plan.target.name}`,
-    );
-  }
   try {
     return await sql.begin(async (tx) => {
       const stage = q("mx_transfer_stage");

@@ -8,8 +8,8 @@ import type { RecordBatch } from "apache-arrow";
 import { MigratrixError } from "../common/errors.ts";
 import { sqliteDialect } from "../engines/sqlite/dialect.ts";
 import { parseSqliteUrl } from "../engines/sqlite/driver.ts";
-import { arrowSchema, type Cell, cellBytes, columnValues, kindsOf, makeBatch } from "./batch.ts";
-import { CHECKPOINT_TABLE, checkpointFromRow, JOB_ROW } from "./checkpoint.ts";
+import { arrowSchema, batchBuilder, type Cell, cellBytes, columnValues, kindsOf } from "./batch.ts";
+import { CHECKPOINT_TABLE, checkpointRows, conflictKey } from "./checkpoint.ts";
 import { keyText, keyToJson } from "./keys.ts";
 import type {
   BatchLimits,
@@ -212,7 +212,6 @@ export function createSqliteSource(c: SqliteConn): SourceEndpoint & { warnings()
       return r ? { key: (p.key ?? []).map((k) => keyText(r[k])), rows: Number(r.mx_n) } : null;
     },
     async *read(p: TablePlan, range: KeyRange, limits: BatchLimits): AsyncGenerator<RecordBatch> {
-      const schema = arrowSchema(p.mappings);
       const w = rangeWhere(p, range);
       const order = p.key ? ` ORDER BY ${p.key.map(q).join(", ")}` : "";
       const sql = `SELECT ${p.mappings.map((m) => q(m.column)).join(", ")} FROM ${table(p)}${w.sql}${order}`;
@@ -220,9 +219,7 @@ export function createSqliteSource(c: SqliteConn): SourceEndpoint & { warnings()
         const where = () => `${p.source.name}.${m.column}`;
         return (v: unknown) => toCell(m.kind, v, where);
       });
-      let cols: Cell[][] = convert.map(() => []);
-      let n = 0;
-      let bytes = 0;
+      const out = batchBuilder(arrowSchema(p.mappings), limits);
       let stmt: ReturnType<Database["query"]>;
       try {
         stmt = c.db.query(sql);
@@ -230,20 +227,11 @@ export function createSqliteSource(c: SqliteConn): SourceEndpoint & { warnings()
         throw sqliteError(e, `cannot read ${p.source.name}`);
       }
       for (const row of stmt.iterate(...(w.params as never[])) as Iterable<Record<string, unknown>>) {
-        for (let i = 0; i < convert.length; i++) {
-          const cell = (convert[i] as (v: unknown) => Cell)(row[p.mappings[i]?.column ?? ""]);
-          (cols[i] as Cell[]).push(cell);
-          bytes += cellBytes(cell);
-        }
-        n++;
-        if (n >= limits.rows || bytes >= limits.bytes) {
-          yield makeBatch(schema, cols, n);
-          cols = convert.map(() => []);
-          n = 0;
-          bytes = 0;
-        }
+        const full = out.row((i) => (convert[i] as (v: unknown) => Cell)(row[p.mappings[i]?.column ?? ""]));
+        if (full) yield full;
       }
-      if (n > 0) yield makeBatch(schema, cols, n);
+      const rest = out.rest();
+      if (rest) yield rest;
     },
     close: () => c.close(),
   };
@@ -309,33 +297,12 @@ export function createSqliteTarget(c: SqliteConn): TargetEndpoint {
          updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (job_id, table_name))`,
       );
     },
-    async readCheckpoints(jobId) {
-      const rows = all<Record<string, unknown>>(
-        c,
-        `SELECT table_name, last_key, chunks, "rows" AS r, bytes, done FROM ${cp} WHERE job_id = ? AND table_name <> ?`,
-        [jobId, JOB_ROW],
-      );
-      return rows.map((r) => checkpointFromRow(jobId, { ...r, rows: r.r }, Number(r.done) === 1));
-    },
-    async markDone(x) {
-      save(x);
-    },
-    async saveJob(jobId, meta, done) {
-      save({ jobId, table: JOB_ROW, lastKey: null, chunks: 0, rows: 0, bytes: 0, done });
-      exec(c, `UPDATE ${cp} SET last_key = ? WHERE job_id = ? AND table_name = ?`, [
-        JSON.stringify(meta),
-        jobId,
-        JOB_ROW,
-      ]);
-    },
-    async readJob(jobId) {
-      const [r] = all<{ k: string; d: bigint }>(
-        c,
-        `SELECT last_key AS k, done AS d FROM ${cp} WHERE job_id = ? AND table_name = ?`,
-        [jobId, JOB_ROW],
-      );
-      return r ? { meta: JSON.parse(r.k), done: Number(r.d) === 1 } : null;
-    },
+    ...checkpointRows({
+      q,
+      query: (sql, params) => all(c, sql, params as Binding[]),
+      exec: (sql, params) => exec(c, sql, params as Binding[]),
+      save,
+    }),
     async createTables(plans) {
       // SQLite cannot add a primary key to an existing table: it is declared here, with the table.
       for (const p of plans) {
@@ -371,13 +338,7 @@ export function createSqliteTarget(c: SqliteConn): TargetEndpoint {
     },
     async writeChunk(w, batches) {
       const p = w.plan;
-      const key = uniqueKeys.get(p.target.name) ?? null;
-      if ((w.policy === "skip" || w.policy === "upsert") && !key) {
-        throw new MigratrixError(
-          "failed_precondition",
-          `--on-conflict ${w.policy} needs a primary key or unique index on target table ${p.target.name}`,
-        );
-      }
+      const key = conflictKey(w, uniqueKeys.get(p.target.name) ?? null);
       const cols = p.mappings.map((m) => q(m.column));
       const conflict = `(${(key ?? []).map(q).join(", ")})`;
       const tail =

@@ -1,14 +1,19 @@
 // bun run bench:risk — risk assessment of a generated 10,000-statement PostgreSQL file through the
 // CLI from a cold start (a new process, every rule on), against squawk on the same file in the
 // same run. Prints statements/second for both and the ratio (target ≥ 0.7× squawk).
+//
+// Honest on a shared, busy machine: the runs of both tools are interleaved (mx, squawk, mx, …) so
+// both see the same load, each figure is the median of BENCH_RUNS (≥ 5) cold starts, and the load
+// average is printed before and after. BENCH_MX_BEFORE=/other/checkout/cli/main.ts adds another
+// build of mx to the same interleaved rounds, for before/after comparisons in one time window.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHECK_IDS } from "../engines/risk/index.ts";
 import { SQUAWK_BIN } from "../engines/risk/squawk.ts";
 
 const STATEMENTS = Number(process.env.BENCH_STATEMENTS ?? 10_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 7));
 
 const TEMPLATES = [
   (i: number) =>
@@ -40,6 +45,12 @@ interface Timing {
   bytes: number;
 }
 
+interface Contender {
+  name: string;
+  cmd: string[];
+  runs: Timing[];
+}
+
 function time(cmd: string[]): Timing {
   const started = performance.now();
   const p = Bun.spawnSync(cmd, { stdout: "pipe", stderr: "pipe" });
@@ -48,17 +59,22 @@ function time(cmd: string[]): Timing {
   return { ms: performance.now() - started, cpuMs, code: p.exitCode, bytes: p.stdout.length };
 }
 
-function best(cmd: string[]): Timing {
-  const runs = Array.from({ length: RUNS }, () => time(cmd));
-  return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 
 const dir = mkdtempSync(join(tmpdir(), "mx-bench-risk-"));
 try {
   const file = join(dir, "migration.sql");
   writeFileSync(file, generate(STATEMENTS));
-  const cli = join(import.meta.dir, "..", "cli", "main.ts");
-  const mx = [
+  const mxArgs = (cli: string) => [
     process.execPath,
     cli,
     "risk",
@@ -72,18 +88,45 @@ try {
     "--include",
     CHECK_IDS.join(","),
   ];
-  const squawk = [SQUAWK_BIN, "--reporter", "json", "-i", "require-table-schema", file];
-  const ours = best(mx);
-  const theirs = best(squawk);
-  if (ours.bytes === 0) throw new Error(`mx risk printed nothing (exit ${ours.code})`);
+  const contenders: Contender[] = [
+    {
+      name: "mx risk (bun, libpg-query, every rule)",
+      cmd: mxArgs(join(import.meta.dir, "..", "cli", "main.ts")),
+      runs: [],
+    },
+    {
+      name: "squawk 2.66 (native binary)",
+      cmd: [SQUAWK_BIN, "--reporter", "json", "-i", "require-table-schema", file],
+      runs: [],
+    },
+  ];
+  const before = process.env.BENCH_MX_BEFORE;
+  if (before !== undefined && before !== "")
+    contenders.push({ name: `mx risk, ${before}`, cmd: mxArgs(before), runs: [] });
+  const loadBefore = load();
+  // One warm-up round (file cache, page cache of the binaries), not counted.
+  for (const c of contenders) time(c.cmd);
+  for (let round = 0; round < RUNS; round++) for (const c of contenders) c.runs.push(time(c.cmd));
+  const [ours, theirs] = contenders;
+  if (ours === undefined || theirs === undefined) throw new Error("no contenders");
+  for (const c of contenders) {
+    const bad = c.runs.find((r) => r.bytes === 0);
+    if (bad !== undefined) throw new Error(`${c.name} printed nothing (exit ${bad.code})`);
+  }
   const rate = (ms: number) => Math.round((STATEMENTS / ms) * 1000);
-  console.log(`risk assessment, ${STATEMENTS} PostgreSQL statements, best of ${RUNS} cold starts`);
-  const line = (name: string, t: Timing) =>
-    `  ${name.padEnd(40)} ${t.ms.toFixed(0).padStart(5)} ms wall ${String(rate(t.ms)).padStart(6)} statements/s   ${t.cpuMs.toFixed(0).padStart(5)} ms CPU ${String(rate(t.cpuMs)).padStart(6)} statements/s`;
-  console.log(line("mx risk (bun, libpg-query, every rule)", ours));
-  console.log(line("squawk 2.66 (native binary)", theirs));
+  const wall = (c: Contender) => median(c.runs.map((r) => r.ms));
+  const cpu = (c: Contender) => median(c.runs.map((r) => r.cpuMs));
   console.log(
-    `  ratio mx/squawk (throughput): ${(theirs.ms / ours.ms).toFixed(2)}x wall, ${(theirs.cpuMs / ours.cpuMs).toFixed(2)}x CPU  (target ≥ 0.7x)`,
+    `risk assessment, ${STATEMENTS} PostgreSQL statements, median of ${RUNS} interleaved cold starts each, ${navigator.hardwareConcurrency} cores`,
+  );
+  console.log(`  load average before: ${loadBefore}   after: ${load()}`);
+  for (const c of contenders) {
+    console.log(
+      `  ${c.name.padEnd(40)} ${wall(c).toFixed(0).padStart(5)} ms wall ${String(rate(wall(c))).padStart(6)} statements/s   ${cpu(c).toFixed(0).padStart(5)} ms CPU ${String(rate(cpu(c))).padStart(6)} statements/s   (wall ${Math.min(...c.runs.map((r) => r.ms)).toFixed(0)}–${Math.max(...c.runs.map((r) => r.ms)).toFixed(0)} ms)`,
+    );
+  }
+  console.log(
+    `  ratio mx/squawk (throughput): ${(wall(theirs) / wall(ours)).toFixed(2)}x wall, ${(cpu(theirs) / cpu(ours)).toFixed(2)}x CPU  (target ≥ 0.7x)`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

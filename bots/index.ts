@@ -14,8 +14,13 @@ export { handleText, runCommand } from "./core/handle.ts";
 export type { Card, StageRef } from "./core/view.ts";
 export type { DiscordBot, DiscordBotOptions } from "./discord/bot.ts";
 export { startDiscordBot } from "./discord/bot.ts";
-export type { InteractionsEndpoint, InteractionsOptions } from "./discord/interactions.ts";
-export { startInteractions } from "./discord/interactions.ts";
+export type {
+  InteractionsEndpoint,
+  InteractionsHandler,
+  InteractionsHandlerOptions,
+  InteractionsOptions,
+} from "./discord/interactions.ts";
+export { createInteractionsHandler, startInteractions } from "./discord/interactions.ts";
 export type { SlackBot, SlackBotOptions } from "./slack/app.ts";
 export { startSlackBot } from "./slack/app.ts";
 export type { RunningBots } from "./start.ts";

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MigratrixError } from "../common/errors.ts";
-import { discoverToken, resolveServer } from "./client.ts";
 import { UsageError } from "./errors.ts";
+import { discoverToken, resolveServer } from "./server.ts";
 
 const root = mkdtempSync(join(tmpdir(), "mx-token-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,6 +1,8 @@
 // Turns anything a command throws into one line on stderr and an exit code: 2 for a wrong command
 // line, 1 for everything else. Never a stack trace, never a secret.
-import { Code, ConnectError } from "@connectrpc/connect";
+// Connect is not imported here (only its types): most commands never load it, and an error can
+// only be a ConnectError when a command did.
+import type { Code, ConnectError } from "@connectrpc/connect";
 import { ERROR_CODES, MigratrixError, redactSecrets } from "../common/errors.ts";
 
 /** The command line itself is wrong: exit 2 and point at the help. */
@@ -25,13 +27,24 @@ export function codeName(code: Code): string {
   return ERROR_CODES[code - 1] ?? "unknown";
 }
 
+/** The same test as Connect's own `instanceof ConnectError` for an error from another copy of it. */
+function isConnectError(err: unknown): err is ConnectError {
+  return (
+    err instanceof Error &&
+    err.name === "ConnectError" &&
+    typeof Reflect.get(err, "code") === "number" &&
+    typeof Reflect.get(err, "rawMessage") === "string"
+  );
+}
+
 /**
  * A failed fetch (refused, DNS, reset) surfaces as a client-side ConnectError whose cause is the
  * fetch error; a wire error always came from a server that answered.
  */
 export function isUnreachable(err: unknown): boolean {
-  if (!(err instanceof ConnectError) || err.isWireError) return false;
-  if (err.code !== Code.Unknown && err.code !== Code.Unavailable) return false;
+  if (!isConnectError(err) || err.isWireError) return false;
+  const code = codeName(err.code);
+  if (code !== "unknown" && code !== "unavailable") return false;
   const cause = err.cause;
   return cause instanceof TypeError || (cause instanceof Error && typeof Reflect.get(cause, "code") === "string");
 }
@@ -45,9 +58,9 @@ export function describeFailure(err: unknown, ctx: { server?: string; tokenSourc
     const where = ctx.server === undefined ? "" : ` at ${redactSecrets(ctx.server)}`;
     return { lines: [`error: cannot reach the Migratrix server${where}: is it running? (bun start)`], exitCode: 1 };
   }
-  if (err instanceof ConnectError) {
+  if (isConnectError(err)) {
     const lines = [`error: ${redactSecrets(err.rawMessage)} (${codeName(err.code)})`];
-    if (err.code === Code.Unauthenticated && ctx.tokenSource !== undefined) {
+    if (codeName(err.code) === "unauthenticated" && ctx.tokenSource !== undefined) {
       lines.push(`the token came from ${ctx.tokenSource}`);
     }
     return { lines, exitCode: 1 };

@@ -3,17 +3,8 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { EnvironmentSchema } from "../proto/gen/migratrix/control/v1/common_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
-import {
-  createOutput,
-  excerpt,
-  formatMs,
-  formatTime,
-  paintState,
-  protoJson,
-  renderTable,
-  stateName,
-  wantsColour,
-} from "./output.ts";
+import { createOutput, excerpt, formatMs, renderTable, wantsColour } from "./output.ts";
+import { formatTime, paintState, protoJson, stateName } from "./proto-output.ts";
 
 function output(opts: { tty: boolean; env?: Record<string, string>; json?: boolean }) {
   let stdout = "";

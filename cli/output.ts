@@ -1,8 +1,6 @@
 // How mx writes: aligned tables and colours for people, one JSON document for machines.
-import { type DescMessage, type JsonValue, type MessageShape, toJson } from "@bufbuild/protobuf";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
+// Nothing here loads protobuf: every command imports this file, and most never need it (the
+// protobuf-aware helpers are in proto-output.ts).
 
 export interface Writer {
   write(text: string): unknown;
@@ -107,58 +105,13 @@ export function renderTable(headers: string[], rows: string[][]): string {
   return renderRows([headers, ...rows]);
 }
 
-/** UTC, second precision: the same on every machine, sortable, short enough for a table. */
-export function formatTime(ts: Timestamp | undefined): string {
-  if (ts === undefined) return "-";
-  const iso = timestampDate(ts).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}Z`;
-}
-
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${ms.toFixed(1)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
-}
-
-const STATE_NAMES: Record<RunState, string> = {
-  [RunState.UNSPECIFIED]: "Unknown",
-  [RunState.QUEUED]: "Queued",
-  [RunState.PENDING]: "Pending",
-  [RunState.IN_PROGRESS]: "InProgress",
-  [RunState.COMPLETED]: "Completed",
-  [RunState.FAILED]: "Failed",
-  [RunState.REJECTED]: "Rejected",
-};
-
-export function stateName(state: RunState): string {
-  return STATE_NAMES[state] ?? `State(${state})`;
-}
-
-export function paintState(out: Output, state: RunState): string {
-  const name = stateName(state);
-  switch (state) {
-    case RunState.COMPLETED:
-      return out.paint("green", name);
-    case RunState.FAILED:
-    case RunState.REJECTED:
-      return out.paint("red", name);
-    case RunState.IN_PROGRESS:
-      return out.paint("cyan", name);
-    default:
-      return out.paint("yellow", name);
-  }
-}
-
-export function isTerminal(state: RunState): boolean {
-  return state === RunState.COMPLETED || state === RunState.FAILED || state === RunState.REJECTED;
 }
 
 /** One line of a possibly multi-line text, cut to width with an ellipsis. */
 export function excerpt(text: string, width = 60): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
-}
-
-/** Proto3 JSON with every field present, so scripts can rely on keys existing. */
-export function protoJson<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>): JsonValue {
-  return toJson(schema, message, { alwaysEmitImplicit: true });
 }

@@ -62,6 +62,7 @@ function buildHttp(routes: {
   rpc: (req: Request) => Promise<Response>;
   webhook: (params: { provider: string; linkId: string }, req: Request) => Promise<Response>;
   slack: (req: Request) => Promise<Response>;
+  discord: (req: Request) => Promise<Response>;
 }) {
   return (
     new Elysia()
@@ -71,6 +72,8 @@ function buildHttp(routes: {
       .post("/webhooks/:provider/:linkId", ({ params, request }) => routes.webhook(params, request), { parse: "none" })
       // The Slack app's Request URL when its receiver is mounted here (bun start); raw body: it is signed.
       .post("/slack/events", ({ request }) => routes.slack(request), { parse: "none" })
+      // Discord's Interactions Endpoint URL when mounted here (bun start); raw body: it is signed.
+      .post("/discord/interactions", ({ request }) => routes.discord(request), { parse: "none" })
       .mount(routes.rpc)
   );
 }
@@ -90,6 +93,8 @@ export interface ControlApp {
    * launcher: control never imports bots); 404 until mounted.
    */
   mountSlackEvents(handler: ((req: Request) => Promise<Response>) | undefined): void;
+  /** Serves /discord/interactions with this handler (the bot's Ed25519-verifying one); 404 until mounted. */
+  mountDiscordInteractions(handler: ((req: Request) => Promise<Response>) | undefined): void;
 }
 
 export async function createControlApp(opts: ControlAppOptions): Promise<ControlApp> {
@@ -182,6 +187,7 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
   };
 
   let slackEvents: ((req: Request) => Promise<Response>) | undefined;
+  let discordInteractions: ((req: Request) => Promise<Response>) | undefined;
   const app = buildHttp({
     health,
     metrics: async () =>
@@ -189,6 +195,7 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     rpc: (req) => rpc(req) ?? Promise.resolve(new Response("not found", { status: 404 })),
     webhook: (params, req) => handleWebhook(gitopsDeps, params, req),
     slack: (req) => slackEvents?.(req) ?? Promise.resolve(new Response("not found", { status: 404 })),
+    discord: (req) => discordInteractions?.(req) ?? Promise.resolve(new Response("not found", { status: 404 })),
   });
 
   let server: ReturnType<typeof Bun.serve> | undefined;
@@ -209,6 +216,9 @@ export async function createControlApp(opts: ControlAppOptions): Promise<Control
     scheduler,
     mountSlackEvents(handler) {
       slackEvents = handler;
+    },
+    mountDiscordInteractions(handler) {
+      discordInteractions = handler;
     },
   };
 }

@@ -104,7 +104,7 @@ export async function startEmbedded(opts: EmbeddedOptions): Promise<Embedded> {
     const control = await createControlApp({ store, bus, streamPrefix: env.MIGRATRIX_STREAM_PREFIX, log });
     const { url } = await control.start(opts.port, opts.host ?? "127.0.0.1");
     closers.push(() => control.stop());
-    // Slack on the control plane itself when SLACK_* are set (launcher/chat.ts).
+    // Slack / Discord on the control plane itself when SLACK_* / DISCORD_* are set (launcher/chat.ts).
     const chat = await startChatOnControl({ env, dir, url, adminToken, control, log });
     if (chat) closers.push(() => chat.stop());
 

@@ -42,13 +42,17 @@ async function main(): Promise<void> {
     out("  agent           none in this process: start one with `bun run agent` (NATS_URL, MIGRATRIX_TOKEN)");
   }
   out(`  admin token     ${mx.dir}/admin-token (the CLI finds it)`);
-  if (mx.chat) {
+  if (mx.chat?.slack) {
     out(
       mx.chat.mode === "http"
         ? `  slack           ${mx.url}/slack/events (the Slack app's Request URL)`
         : "  slack           Socket Mode (outbound WebSocket, SLACK_APP_TOKEN)",
     );
   }
+  if (mx.chat?.discord?.interactions) {
+    out(`  discord         ${mx.url}/discord/interactions (the application's Interactions Endpoint URL)`);
+  }
+  if (mx.chat?.discord?.gateway) out("  discord         gateway bot (DISCORD_TOKEN)");
   out();
   out("Try, in another terminal:");
   out("  bun mx env list");

@@ -1,11 +1,13 @@
 // Notifications for chat: the bot follows its platform's feed (WatchNotifications, as itself) from the
 // delivery position the control plane stores, posts each delivery to its routed channel, and then
 // acknowledges it (AckNotification), one at a time. A restart resumes at the first unacknowledged
-// delivery, so nothing is lost and, for a clean stop, nothing is posted twice.
+// delivery, so nothing is lost and, for a clean stop, nothing is posted twice. A transfer's
+// notification becomes one message edited as the transfer progresses (transfer.ts).
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "../../common/log.ts";
 import { type Notification, NotificationKind } from "../../proto/gen/migratrix/control/v1/notification_pb.ts";
 import { type ApiConfig, botNotifications, type ChatPlatform } from "./api.ts";
+import { type ChatMessages, factsOfNotification, transferCard, transferMessages } from "./transfer.ts";
 import { type Card, card, levelMark, type StageRef } from "./view.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -57,6 +59,8 @@ export function notificationCard(n: Notification): Card {
           ...(n.migrationId ? [`Expected: the schema after ${n.migrationId}`] : []),
         ],
       });
+    case NotificationKind.TRANSFER:
+      return transferCard(factsOfNotification(n));
     default:
       return card("info", `Notification ${n.seq}.${n.part}`, { lines: [`kind ${n.kind}`] });
   }
@@ -72,6 +76,13 @@ export interface FeedOptions {
   retryMs?: number;
   /** Tries of one delivery before it is skipped (logged), so one bad channel cannot stop the feed. */
   attempts?: number;
+  /**
+   * Posting and editing messages: a transfer then gets one message, edited as it progresses (without
+   * it, `deliver` posts its start and its end).
+   */
+  messages?: ChatMessages;
+  /** Least time between two progress edits of a transfer's message (default 1 s). */
+  minEditMs?: number;
 }
 
 export interface Feed {
@@ -102,11 +113,22 @@ export function startFeed(opts: FeedOptions): Feed {
   const attempts = opts.attempts ?? 5;
   let count = 0;
   const failures = new Map<string, number>();
+  const transfers = opts.messages
+    ? transferMessages({
+        api: opts.api,
+        platform: opts.platform,
+        messages: opts.messages,
+        log,
+        minEditMs: opts.minEditMs ?? 1_000,
+        retryMs,
+      })
+    : undefined;
 
   async function handle(n: Notification) {
     const key = `${n.seq}.${n.part}`;
     try {
-      await opts.deliver(n);
+      if (transfers && n.kind === NotificationKind.TRANSFER) await transfers.deliver(n);
+      else await opts.deliver(n);
     } catch (err) {
       const tries = (failures.get(key) ?? 0) + 1;
       failures.set(key, tries);
@@ -124,6 +146,12 @@ export function startFeed(opts: FeedOptions): Feed {
   }
 
   const loop = (async () => {
+    // Transfers announced before a restart and not over yet: their messages are edited again.
+    await transfers
+      ?.resume()
+      .catch((err: unknown) =>
+        log.warn("open transfer messages not resumed", { err: err instanceof Error ? err.message : String(err) }),
+      );
     while (!aborts.signal.aborted) {
       try {
         for await (const res of api.watchNotifications({ platform: opts.platform }, { signal: aborts.signal })) {
@@ -144,6 +172,7 @@ export function startFeed(opts: FeedOptions): Feed {
     async stop() {
       aborts.abort();
       await loop;
+      await transfers?.stop();
     },
   };
 }

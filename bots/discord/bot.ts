@@ -32,7 +32,7 @@ export interface DiscordBotOptions {
   restApi?: string;
   log: Logger;
   /** Post the workspace's notifications routed to Discord (WatchNotifications); off when unset. */
-  notifications?: { retryMs?: number };
+  notifications?: { retryMs?: number; minEditMs?: number };
 }
 
 export interface DiscordBot {
@@ -174,6 +174,19 @@ export async function startDiscordBot(opts: DiscordBotOptions): Promise<DiscordB
           if (!channel?.isSendable()) throw new Error(`channel ${n.channel} is not one the bot can post in`);
           await send(channel, notificationCard(n));
         },
+        messages: {
+          async post(channelId, c) {
+            const channel = await client.channels.fetch(channelId);
+            if (!channel?.isSendable()) throw new Error(`channel ${channelId} is not one the bot can post in`);
+            return (await channel.send({ embeds: [toEmbed(c)] })).id;
+          },
+          async edit(channelId, messageId, c) {
+            const channel = await client.channels.fetch(channelId);
+            if (!channel?.isTextBased()) throw new Error(`channel ${channelId} is not a text channel`);
+            await channel.messages.edit(messageId, { embeds: [toEmbed(c)] });
+          },
+        },
+        ...(opts.notifications.minEditMs === undefined ? {} : { minEditMs: opts.notifications.minEditMs }),
       })
     : undefined;
 

@@ -1,6 +1,7 @@
 // Discord's HTTP interactions endpoint: slash commands (/migratrix command:<text>) posted by Discord
 // and verified with Ed25519 over timestamp + body against the application's public key; a bad or
-// missing signature gets 401 (Discord itself probes the endpoint with bad signatures).
+// missing signature gets 401 (Discord itself probes the endpoint with bad signatures). Served on its
+// own port (`bun run bots`) or as a handler mounted on the control plane (`bun start`).
 
 import { MigratrixError } from "../../common/errors.ts";
 import type { Logger } from "../../common/log.ts";
@@ -17,17 +18,27 @@ const EPHEMERAL = 1 << 6;
 /** A signed timestamp older (or newer) than this is refused, like Slack's window. */
 const WINDOW_SECONDS = 5 * 60;
 
-export interface InteractionsOptions {
+export interface InteractionsHandlerOptions {
   api: ApiConfig;
   /** The application's public key, hex (Developer Portal → General Information). */
   publicKey: string;
-  port?: number;
-  hostname?: string;
-  path?: string;
   log: Logger;
   /** Follows a card's runs with progress messages in the channel; without it progress is not followed. */
   follow?: (channelId: string, f: NonNullable<Card["follow"]>, actor: ChatUser) => Promise<void>;
   now?: () => number;
+}
+
+export interface InteractionsOptions extends InteractionsHandlerOptions {
+  port?: number;
+  hostname?: string;
+  path?: string;
+}
+
+/** Answers one POSTed interaction (verified first; 401 otherwise), wherever it is mounted. */
+export interface InteractionsHandler {
+  fetch(req: Request): Promise<Response>;
+  /** Resolves once the runs followed so far are followed to their end. */
+  settled(): Promise<void>;
 }
 
 export interface InteractionsEndpoint {
@@ -62,10 +73,9 @@ interface Interaction {
   data?: { name?: string; options?: { name: string; value?: unknown }[] };
 }
 
-export async function startInteractions(opts: InteractionsOptions): Promise<InteractionsEndpoint> {
+export async function createInteractionsHandler(opts: InteractionsHandlerOptions): Promise<InteractionsHandler> {
   const log = opts.log.child({ bot: "discord-interactions" });
   const key = await importPublicKey(opts.publicKey);
-  const path = opts.path ?? "/discord/interactions";
   const pending = new Set<Promise<unknown>>();
 
   async function verified(req: Request, raw: string): Promise<boolean> {
@@ -119,12 +129,8 @@ export async function startInteractions(opts: InteractionsOptions): Promise<Inte
     });
   }
 
-  const server = Bun.serve({
-    port: opts.port ?? 0,
-    hostname: opts.hostname ?? "127.0.0.1",
+  return {
     async fetch(req) {
-      if (req.method !== "POST" || new URL(req.url).pathname !== path)
-        return new Response("not found", { status: 404 });
       const raw = await req.text();
       if (!(await verified(req, raw))) {
         log.warn("discord interaction refused: bad signature");
@@ -138,18 +144,33 @@ export async function startInteractions(opts: InteractionsOptions): Promise<Inte
       }
       return answer(interaction);
     },
-  });
-  const port = server.port ?? 0;
-  log.info("discord interactions endpoint listening", { port });
-  return {
-    url: `http://${server.hostname}:${port}${path}`,
-    port,
     async settled() {
       while (pending.size > 0) await Promise.allSettled([...pending]);
     },
+  };
+}
+
+export async function startInteractions(opts: InteractionsOptions): Promise<InteractionsEndpoint> {
+  const handler = await createInteractionsHandler(opts);
+  const path = opts.path ?? "/discord/interactions";
+  const server = Bun.serve({
+    port: opts.port ?? 0,
+    hostname: opts.hostname ?? "127.0.0.1",
+    fetch(req) {
+      if (req.method !== "POST" || new URL(req.url).pathname !== path)
+        return new Response("not found", { status: 404 });
+      return handler.fetch(req);
+    },
+  });
+  const port = server.port ?? 0;
+  opts.log.child({ bot: "discord-interactions" }).info("discord interactions endpoint listening", { port });
+  return {
+    url: `http://${server.hostname}:${port}${path}`,
+    port,
+    settled: () => handler.settled(),
     async stop() {
       await server.stop(true);
-      while (pending.size > 0) await Promise.allSettled([...pending]);
+      await handler.settled();
     },
   };
 }

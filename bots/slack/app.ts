@@ -33,7 +33,7 @@ export interface SlackBotOptions {
   /** Milliseconds since the epoch, for the signature window (tests). */
   now?: () => number;
   /** Post the workspace's notifications routed to Slack (WatchNotifications); off when unset. */
-  notifications?: { retryMs?: number };
+  notifications?: { retryMs?: number; minEditMs?: number };
 }
 
 export interface SlackBot {
@@ -239,6 +239,17 @@ export async function startSlackBot(opts: SlackBotOptions): Promise<SlackBot> {
         async deliver(n) {
           await app.client.chat.postMessage({ channel: n.channel, ...toBlocks(notificationCard(n)) });
         },
+        messages: {
+          async post(channel, c) {
+            const res = await app.client.chat.postMessage({ channel, ...toBlocks(c) });
+            if (!res.ts) throw new Error(`chat.postMessage to ${channel} returned no ts`);
+            return res.ts;
+          },
+          async edit(channel, ts, c) {
+            await app.client.chat.update({ channel, ts, ...toBlocks(c) });
+          },
+        },
+        ...(opts.notifications.minEditMs === undefined ? {} : { minEditMs: opts.notifications.minEditMs }),
       })
     : undefined;
   const settled = async () => {

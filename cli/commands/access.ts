@@ -3,7 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { ListGrantsResponseSchema, ListMembersResponseSchema } from "../../proto/gen/migratrix/control/v1/access_pb.ts";
 import { parseDuration } from "../args.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 /** "dev=editor,prod=viewer" → grants. */

@@ -1,6 +1,6 @@
 // mx agent: the agents that serve this workspace's connections.
 import { ListAgentsResponseSchema } from "../../proto/gen/migratrix/control/v1/environment_pb.ts";
-import { protoJson } from "../output.ts";
+import { protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 export const agentList = defineCommand({

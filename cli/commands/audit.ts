@@ -5,7 +5,7 @@ import {
   VerifyAuditResponseSchema,
 } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { parseSince } from "./access.ts";
 import { defineCommand } from "./types.ts";
 

@@ -9,7 +9,8 @@ import {
   SetBackupRetentionResponseSchema,
 } from "../../proto/gen/migratrix/control/v1/backup_pb.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, type Output, protoJson } from "../output.ts";
+import type { Output } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { formatBytes } from "./local.ts";
 import { type CommandContext, defineCommand } from "./types.ts";
 

@@ -4,7 +4,7 @@ import {
   CreateChatLinkCodeResponseSchema,
   ListChatIdentitiesResponseSchema,
 } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 export const link = defineCommand({

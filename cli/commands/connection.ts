@@ -10,7 +10,7 @@ import {
 import type { Clients } from "../client.ts";
 import { engineLabel, engineOfUrl, loadEngines } from "../engines.ts";
 import { UsageError } from "../errors.ts";
-import { protoJson } from "../output.ts";
+import { protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 /** The agent to seal to: --agent if given, else the only online agent. */

@@ -9,7 +9,8 @@ import {
   ListDriftResponseSchema,
 } from "../../proto/gen/migratrix/control/v1/drift_pb.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, type Output, protoJson } from "../output.ts";
+import type { Output } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 const STATUS: Record<DriftStatus, { label: string; colour: "green" | "red" | "yellow" | "dim" }> = {

@@ -3,7 +3,7 @@ import {
   CreateEnvironmentResponseSchema,
   ListEnvironmentsResponseSchema,
 } from "../../proto/gen/migratrix/control/v1/environment_pb.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 export const envList = defineCommand({

@@ -15,7 +15,8 @@ import {
 import { type RollbackScript, type Run, RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { OptionSpec } from "../args.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, type Output, paintState, protoJson } from "../output.ts";
+import type { Output } from "../output.ts";
+import { formatTime, paintState, protoJson } from "../proto-output.ts";
 import { type CommandContext, defineCommand } from "./types.ts";
 import { finish, followAll } from "./watch.ts";
 

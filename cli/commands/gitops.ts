@@ -14,7 +14,7 @@ import {
 } from "../../proto/gen/migratrix/control/v1/gitops_pb.ts";
 import { loadEngines, parseEngine } from "../engines.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 const PROVIDERS: Record<string, GitProvider> = {

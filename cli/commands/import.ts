@@ -7,7 +7,8 @@ import { ImportMigrationsResponseSchema } from "../../proto/gen/migratrix/contro
 import type { Clients } from "../client.ts";
 import { engineOfUrl, loadEngines, parseEngine } from "../engines.ts";
 import { UsageError } from "../errors.ts";
-import { type Output, protoJson } from "../output.ts";
+import type { Output } from "../output.ts";
+import { protoJson } from "../proto-output.ts";
 import { withUrl } from "./local-run.ts";
 import { defineCommand } from "./types.ts";
 

@@ -2,10 +2,11 @@
 // and the token is kept per server in the credentials file (cli/credentials.ts).
 import { LoginResponseSchema, WorkspaceKind } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { parseDuration } from "../args.ts";
-import { createClients, createTransport, resolveServer } from "../client.ts";
+import { createClients, createTransport } from "../client.ts";
 import { removeCredential, saveCredential } from "../credentials.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
+import { resolveServer } from "../server.ts";
 import { type CliIo, defineCommand } from "./types.ts";
 
 /** MIGRATRIX_PASSWORD, else the first line of stdin (`echo "$PW" | mx login …`). */

@@ -1,7 +1,7 @@
 // mx mask add|list|remove: column masking policies per environment, applied by the agents.
 import { ListMaskPoliciesResponseSchema } from "../../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 export const maskAdd = defineCommand({

@@ -12,7 +12,7 @@ import {
 import type { Clients } from "../client.ts";
 import { loadEngines, parseEngine } from "../engines.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, paintState, protoJson } from "../output.ts";
+import { formatTime, paintState, protoJson } from "../proto-output.ts";
 import { printRollbackScripts } from "./flow.ts";
 import { defineCommand } from "./types.ts";
 

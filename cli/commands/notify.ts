@@ -1,5 +1,5 @@
 // mx notify set|list|remove: which Slack or Discord channel hears which flow's / environment's
-// notifications (approval needed, run completed / failed, rollback done, drift detected).
+// notifications (approval needed, run completed / failed, rollback done, drift detected, transfers).
 import {
   ListNotificationRoutesResponseSchema,
   NotificationKind,
@@ -7,7 +7,7 @@ import {
   NotificationRouteSchema,
 } from "../../proto/gen/migratrix/control/v1/notification_pb.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 const KINDS: Record<string, NotificationKind> = {
@@ -16,6 +16,7 @@ const KINDS: Record<string, NotificationKind> = {
   failed: NotificationKind.RUN_FAILED,
   rollback: NotificationKind.ROLLBACK_COMPLETED,
   drift: NotificationKind.DRIFT_DETECTED,
+  transfer: NotificationKind.TRANSFER,
 };
 
 const kindLabel = (k: NotificationKind) => Object.entries(KINDS).find(([, v]) => v === k)?.[0] ?? String(k);
@@ -58,7 +59,7 @@ export const notifyRouteSet = defineCommand({
     kinds: {
       type: "string",
       value: "K,…",
-      description: "approval, completed, failed, rollback, drift (default all)",
+      description: "approval, completed, failed, rollback, drift, transfer (default all)",
     },
   },
   details: [

@@ -3,7 +3,8 @@
 // per statement, CSV or JSON.
 import { ListQueryHistoryResponseSchema } from "../../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import { UsageError } from "../errors.ts";
-import { formatMs, formatTime, protoJson } from "../output.ts";
+import { formatMs } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { connectionOf } from "./table.ts";
 import { defineCommand } from "./types.ts";
 

@@ -1,13 +1,13 @@
 // mx risk FILE|-: scores a SQL script Low → Critical per statement, offline (no server, no token).
 // The risk module is imported directly and lazily: the engine registry would load every driver.
+// The migration-file parser and the engine registry are imported where used: a cold `mx risk` is
+// what users wait for.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { MigratrixError } from "../../common/errors.ts";
-import { parseMigrationFile } from "../../engines/migration/index.ts";
 import type { RiskReport } from "../../engines/risk/index.ts";
 import type { SchemaSnapshot } from "../../engines/schema/index.ts";
 import { ENGINE_IDS, type EngineId } from "../../engines/types.ts";
-import { loadEngines } from "../engines.ts";
 import { UsageError } from "../errors.ts";
 import type { Colour, Output } from "../output.ts";
 import { defineCommand } from "./types.ts";
@@ -97,12 +97,16 @@ export function renderRiskText(out: Output, report: RiskReport, sql: string, nam
 const MARKER = /^--[ \t]*(?:up|down)[ \t]*$/im;
 
 /** The up (or down) section of a migration file with markers; the whole text otherwise. */
-function section(text: string, down: boolean): { sql: string; firstLine: number; noTransaction: boolean } {
+async function section(
+  text: string,
+  down: boolean,
+): Promise<{ sql: string; firstLine: number; noTransaction: boolean }> {
   if (!MARKER.test(text) && !/^--[ \t]*migratrix:/im.test(text)) {
     if (down) throw new UsageError("--down needs a migration file with a -- DOWN marker", "risk");
     return { sql: text, firstLine: 1, noTransaction: false };
   }
   // The file name only has to satisfy the migration-name rules; sections do not depend on it.
+  const { parseMigrationFile } = await import("../../engines/migration/index.ts");
   const m = parseMigrationFile(text, { fileName: "0_risk.sql" });
   if (!down) return { sql: m.up, firstLine: m.upStartLine, noTransaction: m.noTransaction };
   if (m.down === null || m.downStartLine === null) {
@@ -118,7 +122,7 @@ function isConnectionName(cwd: string, text: string): boolean {
 
 /** Local mode: the CLI itself connects and introspects (the registry loads the drivers only here). */
 async function introspect(url: string): Promise<SchemaSnapshot> {
-  const engines = await loadEngines();
+  const engines = await (await import("../engines.ts")).loadEngines();
   let adapter: ReturnType<typeof engines.engineFromUrl>;
   try {
     adapter = engines.engineFromUrl(url);
@@ -205,7 +209,7 @@ export const riskAssess = defineCommand({
       }
     }
     const whole = await readInput(io.cwd, file);
-    const { sql, firstLine, noTransaction } = section(whole, input.flag("down"));
+    const { sql, firstLine, noTransaction } = await section(whole, input.flag("down"));
     const appDir = input.string("app-dir");
     const report = await risk.assess(sql, {
       engine,

@@ -4,7 +4,8 @@
 import type { DbError, SourcePosition } from "../../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { type JobEvent, RunOutcome, type StatementInfo } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { type Run, RunState, type WatchRunResponse } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
-import { excerpt, formatMs, isTerminal, type Output, paintState, stateName } from "../output.ts";
+import { excerpt, formatMs, type Output } from "../output.ts";
+import { isTerminal, paintState, stateName } from "../proto-output.ts";
 
 function counter(statement: StatementInfo | undefined, total: number): string {
   const index = statement?.index ?? 0;

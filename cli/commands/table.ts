@@ -5,7 +5,7 @@ import type { EditValue } from "../../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { ListWriteGrantsResponseSchema } from "../../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import type { Clients } from "../client.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, protoJson } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 /** "ENV/CONNECTION", or --env ENV with --connection NAME (default: the environment's only connection). */

@@ -8,7 +8,8 @@ import {
 } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
 import { parseDuration } from "../args.ts";
 import { UsageError } from "../errors.ts";
-import { formatTime, type Output, protoJson } from "../output.ts";
+import type { Output } from "../output.ts";
+import { formatTime, protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 function status(out: Output, t: ApiToken, now: Date): string {

@@ -1,6 +1,7 @@
 // mx transfer with connection names (ENV/CONNECTION): the platform path. The control plane starts
 // the job on the agent serving the connections (or schedules it with --schedule); the CLI follows
 // its progress with a bar until it ends. mx transfer list: the job history and schedules.
+import { formatBytes } from "../../common/units.ts";
 import { RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import {
   type StartTransferRequest,
@@ -10,27 +11,11 @@ import {
   TransferScheduleSchema,
 } from "../../proto/gen/migratrix/control/v1/transfer_pb.ts";
 import type { Clients } from "../client.ts";
-import { formatTime, type Output, protoJson } from "../output.ts";
+import type { Output } from "../output.ts";
+import { formatTime, protoJson, stateName } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
-const STATE: Record<RunState, string> = {
-  [RunState.UNSPECIFIED]: "unknown",
-  [RunState.QUEUED]: "Queued",
-  [RunState.PENDING]: "Pending",
-  [RunState.IN_PROGRESS]: "InProgress",
-  [RunState.COMPLETED]: "Completed",
-  [RunState.FAILED]: "Failed",
-  [RunState.REJECTED]: "Rejected",
-};
-
 const over = (s: RunState) => s === RunState.COMPLETED || s === RunState.FAILED || s === RunState.REJECTED;
-
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  return `${(n / (1 << 30)).toFixed(2)} GiB`;
-}
 
 /** One line: a 20-cell bar when the row estimate is known, rows, bytes, rate and ETA. */
 export function progressBar(j: TransferJob): string {
@@ -42,14 +27,14 @@ export function progressBar(j: TransferJob): string {
   const eta = j.etaSeconds >= 0 && !over(j.state) ? `, ETA ${Math.ceil(j.etaSeconds)} s` : "";
   const table = j.table ? `${j.table}: ` : "";
   const attempt = j.attempt > 1 ? ` (attempt ${j.attempt})` : "";
-  return `${bar}${table}${rows} rows, ${bytes(Number(j.bytes))}, ${Math.round(j.rowsPerSecond)} rows/s${eta} ${STATE[j.state]}${attempt}`;
+  return `${bar}${table}${rows} rows, ${formatBytes(Number(j.bytes))}, ${Math.round(j.rowsPerSecond)} rows/s${eta} ${stateName(j.state)}${attempt}`;
 }
 
 function summary(out: Output, j: TransferJob): void {
   const ok = j.state === RunState.COMPLETED && j.verified;
-  out.line(`transfer ${j.id} ${j.from} → ${j.to}: ${out.paint(ok ? "green" : "red", STATE[j.state])}`);
+  out.line(`transfer ${j.id} ${j.from} → ${j.to}: ${out.paint(ok ? "green" : "red", stateName(j.state))}`);
   out.line(
-    `  ${j.rows} rows, ${bytes(Number(j.bytes))} in ${j.durationSeconds.toFixed(1)} s (${Math.round(j.rowsPerSecond)} rows/s), attempt ${j.attempt}/${j.maxAttempts}`,
+    `  ${j.rows} rows, ${formatBytes(Number(j.bytes))} in ${j.durationSeconds.toFixed(1)} s (${Math.round(j.rowsPerSecond)} rows/s), attempt ${j.attempt}/${j.maxAttempts}`,
   );
   if (j.state === RunState.COMPLETED) out.line(`  counts and checksums: ${j.verified ? "equal" : "DIFFER"}`);
   if (j.masked.length > 0) out.line(`  masked on the way: ${j.masked.join(", ")}`);
@@ -121,9 +106,9 @@ export const transferList = defineCommand({
         j.id,
         j.from,
         j.to,
-        `${STATE[j.state]}${j.attempt > 1 ? ` (attempt ${j.attempt})` : ""}`,
+        `${stateName(j.state)}${j.attempt > 1 ? ` (attempt ${j.attempt})` : ""}`,
         String(j.rows),
-        bytes(Number(j.bytes)),
+        formatBytes(Number(j.bytes)),
         j.durationSeconds.toFixed(1),
         String(Math.round(j.rowsPerSecond)),
         j.state === RunState.COMPLETED ? (j.verified ? "yes" : "NO") : "-",

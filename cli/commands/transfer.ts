@@ -2,6 +2,7 @@
 // itself) through arrow-transfer, with a progress line, resume by job id and a verification report.
 // With connection names (ENV/CONNECTION) the serving agent does it (transfer-platform.ts).
 import type { ProgressEvent, TransferOptions, TransferReport } from "../../arrow-transfer/index.ts";
+import { formatBytes } from "../../common/units.ts";
 import { UsageError } from "../errors.ts";
 import type { Output } from "../output.ts";
 import { runPlatformTransfer } from "./transfer-platform.ts";
@@ -29,18 +30,11 @@ export function parseOverrides(text: string | undefined): Record<string, string>
   return out;
 }
 
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1 << 30) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  return `${(n / (1 << 30)).toFixed(2)} GiB`;
-}
-
 export function progressLine(e: ProgressEvent): string {
   const pct = e.estimatedRows > 0 ? ` ${Math.min(100, Math.round((e.totalRows / e.estimatedRows) * 100))}%` : "";
   const eta = e.etaSeconds === null ? "" : `, ETA ${Math.ceil(e.etaSeconds)} s`;
   const skipped = e.chunksSkipped > 0 ? ` (${e.chunksSkipped} done before)` : "";
-  return `${e.table}: chunk ${e.chunksCopied}${skipped}, ${e.rows} rows, ${bytes(e.bytes)} | total ${e.totalRows} rows${pct}, ${Math.round(e.rowsPerSecond)} rows/s${eta}`;
+  return `${e.table}: chunk ${e.chunksCopied}${skipped}, ${e.rows} rows, ${formatBytes(e.bytes)} | total ${e.totalRows} rows${pct}, ${Math.round(e.rowsPerSecond)} rows/s${eta}`;
 }
 
 function render(out: Output, r: TransferReport): void {
@@ -78,12 +72,14 @@ function renderPreflight(out: Output, r: TransferReport): void {
       t.table,
       t.key ? t.key.join(",") : "(none: one chunk)",
       String(t.rowEstimate),
-      t.bytesEstimate === null ? "unknown" : bytes(t.bytesEstimate),
+      t.bytesEstimate === null ? "unknown" : formatBytes(t.bytesEstimate),
       t.action === "create" ? "create" : "existing",
       t.path,
     ]),
   );
-  out.line(`target free space: ${p.freeBytes === null ? "unknown (the engine does not tell)" : bytes(p.freeBytes)}`);
+  out.line(
+    `target free space: ${p.freeBytes === null ? "unknown (the engine does not tell)" : formatBytes(p.freeBytes)}`,
+  );
   for (const t of p.tables) for (const n of t.notes) out.line(`  ${t.table}.${n}`);
   for (const l of p.losses)
     out.note(`lossy: ${l.table}.${l.column} ${l.sourceType} → ${l.targetType}: ${l.reasons.join("; ")}`);

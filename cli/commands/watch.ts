@@ -10,7 +10,8 @@ import {
 } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { Clients } from "../client.ts";
 import { codeName, isUnreachable } from "../errors.ts";
-import { formatTime, isTerminal, type Output, protoJson, stateName } from "../output.ts";
+import type { Output } from "../output.ts";
+import { formatTime, isTerminal, protoJson, stateName } from "../proto-output.ts";
 import { RunLogPrinter } from "./runlog.ts";
 import { type CommandContext, defineCommand, type WatchTuning } from "./types.ts";
 

@@ -1,6 +1,6 @@
 // mx whoami: the identity and workspace the token resolves to.
 import { WhoAmIResponseSchema } from "../../proto/gen/migratrix/control/v1/identity_pb.ts";
-import { protoJson } from "../output.ts";
+import { protoJson } from "../proto-output.ts";
 import { defineCommand } from "./types.ts";
 
 export const whoami = defineCommand({

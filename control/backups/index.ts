@@ -11,11 +11,10 @@ import { type ConnectionView, listConnections } from "../domain/connections.ts";
 import { environmentNameById, getEnvironment } from "../domain/environments.ts";
 import {
   parseCron,
-  putSchedule,
-  removeSchedule,
   SCHEDULER_ACTOR,
   type ScheduleHandler,
   type ScheduleRow,
+  setEnvironmentSchedule,
 } from "../schedules/index.ts";
 import type { Db } from "../store/index.ts";
 
@@ -185,32 +184,12 @@ export async function setBackupRetention(
   if (!Number.isInteger(input.keepDays) || input.keepDays < 0 || input.keepDays > 36_500) {
     throw new MigratrixError("invalid_argument", `keep days must be 0 to 36500, got ${input.keepDays}`);
   }
-  const key = { workspaceId: input.workspaceId, kind: BACKUP_RETENTION_KIND, target: env.id };
-  return db.transaction(async (tx) => {
-    const audit = (action: string, detail: Record<string, unknown>) =>
-      appendAudit(tx, {
-        workspaceId: input.workspaceId,
-        actor: input.actor,
-        action,
-        environment: env.name,
-        target: `schedule:${BACKUP_RETENTION_KIND}:${env.name}`,
-        correlationId: input.correlationId,
-        detail,
-      });
-    if (input.keepDays === 0) {
-      const removed = await removeSchedule(tx, key);
-      await audit("schedule.remove", { kind: BACKUP_RETENTION_KIND, removed });
-      return null;
-    }
-    const cron = input.cron.trim() === "" ? DEFAULT_RETENTION_CRON : input.cron;
-    const row = await putSchedule(tx, {
-      ...key,
-      cron,
-      params: { keepDays: input.keepDays },
-      actor: input.actor,
-      now: input.now,
-    });
-    await audit("schedule.set", { kind: BACKUP_RETENTION_KIND, cron: row.cron, keepDays: input.keepDays });
-    return view(row, input.now);
+  const row = await setEnvironmentSchedule(db, {
+    ...input,
+    kind: BACKUP_RETENTION_KIND,
+    environment: env,
+    cron: input.keepDays === 0 ? null : input.cron.trim() === "" ? DEFAULT_RETENTION_CRON : input.cron,
+    params: { keepDays: input.keepDays },
   });
+  return row ? view(row, input.now) : null;
 }

@@ -4,7 +4,12 @@ import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/p
 import { subjects } from "../../bus/subjects.ts";
 import type { Bus } from "../../bus/types.ts";
 import { isErrorCode, MigratrixError } from "../../common/errors.ts";
-import { type AgentReply, AgentReplySchema, AgentRequestSchema } from "../../proto/gen/migratrix/agent/v1/agent_pb.ts";
+import {
+  type AgentReply,
+  AgentReplySchema,
+  AgentRequestSchema,
+  type StoreSecretRequestSchema,
+} from "../../proto/gen/migratrix/agent/v1/agent_pb.ts";
 
 export async function callAgent(
   bus: Bus,
@@ -42,4 +47,56 @@ export async function callAgent(
     });
   }
   return replies;
+}
+
+/** The schema snapshot JSON of one connection, read by its serving agent (a large one comes in several frames, in order). */
+export async function introspectOn(
+  bus: Bus,
+  input: {
+    workspaceId: string;
+    agentId: string;
+    timeoutMs: number;
+    correlationId: string;
+    /** "<environment>/<connection>". */
+    connection: string;
+    schemas?: string[];
+    objects?: boolean;
+  },
+): Promise<string> {
+  const { workspaceId, agentId, timeoutMs, correlationId, ...value } = input;
+  const replies = await callAgent(bus, {
+    workspaceId,
+    agentId,
+    timeoutMs,
+    request: { correlationId, workspaceId, kind: { case: "introspect", value } },
+  });
+  return replies.map((r) => (r.kind.case === "introspect" ? r.kind.value.snapshotJson : "")).join("");
+}
+
+/**
+ * Relays a sealed connection secret (the owner's, or with readOnly the read credential) to the
+ * serving agent, which checks it against the database and stores it; the server version it saw.
+ */
+export async function storeSecretOn(
+  bus: Bus,
+  input: {
+    workspaceId: string;
+    agentId: string;
+    timeoutMs: number;
+    correlationId: string;
+    value: MessageInitShape<typeof StoreSecretRequestSchema>;
+  },
+): Promise<string> {
+  const { workspaceId, agentId, timeoutMs, correlationId, value } = input;
+  const replies = await callAgent(bus, {
+    workspaceId,
+    agentId,
+    timeoutMs,
+    request: { correlationId, workspaceId, kind: { case: "storeSecret", value } },
+  });
+  const confirmed = replies.find((r) => r.kind.case === "storeSecret")?.kind;
+  if (confirmed?.case !== "storeSecret") {
+    throw new MigratrixError("internal", `agent ${agentId} answered store_secret without a confirmation`);
+  }
+  return confirmed.value.serverVersion;
 }

@@ -6,7 +6,7 @@ import type { Bus } from "../../bus/types.ts";
 import { MigratrixError } from "../../common/errors.ts";
 import { diffSchemas, diffToJson, renderDiffText, snapshotFromJson } from "../../engines/index.ts";
 import { appendAudit } from "../audit/index.ts";
-import { callAgent } from "../bus-side/agent-rpc.ts";
+import { introspectOn } from "../bus-side/agent-rpc.ts";
 import { type ConnectionView, listConnections } from "../domain/connections.ts";
 import { getEnvironment } from "../domain/environments.ts";
 import type { Db } from "../store/index.ts";
@@ -49,17 +49,14 @@ interface Outcome {
 }
 
 async function liveSnapshot(deps: DriftCheckDeps, input: CheckDriftInput, conn: ConnectionView): Promise<string> {
-  const replies = await callAgent(deps.bus, {
+  return introspectOn(deps.bus, {
     workspaceId: input.workspaceId,
     agentId: conn.agentId,
     timeoutMs: deps.agentRequestTimeoutMs,
-    request: {
-      correlationId: input.correlationId,
-      workspaceId: input.workspaceId,
-      kind: { case: "introspect", value: { connection: `${conn.environment}/${conn.name}`, objects: true } },
-    },
+    correlationId: input.correlationId,
+    connection: `${conn.environment}/${conn.name}`,
+    objects: true,
   });
-  return replies.map((r) => (r.kind.case === "introspect" ? r.kind.value.snapshotJson : "")).join("");
 }
 
 async function compare(deps: DriftCheckDeps, input: CheckDriftInput, conn: ConnectionView): Promise<Outcome> {

@@ -1,15 +1,13 @@
 // Scheduled drift checks: one "drift" schedule per environment (target = environment id) in the
 // shared scheduler; a firing checks every connection of the environment.
-import { appendAudit } from "../audit/index.ts";
 import { environmentNameById, getEnvironment } from "../domain/environments.ts";
 import {
   getSchedule,
   parseCron,
-  putSchedule,
-  removeSchedule,
   SCHEDULER_ACTOR,
   type ScheduleHandler,
   type ScheduleRow,
+  setEnvironmentSchedule,
 } from "../schedules/index.ts";
 import type { Db } from "../store/index.ts";
 import { checkDrift, type DriftCheckDeps } from "./check.ts";
@@ -60,25 +58,11 @@ export async function setDriftSchedule(
   input: { workspaceId: string; environment: string; cron: string; actor: string; correlationId: string; now: Date },
 ): Promise<DriftScheduleView | null> {
   const env = await getEnvironment(db, input.workspaceId, input.environment);
-  const key = { workspaceId: input.workspaceId, kind: DRIFT_KIND, target: env.id };
-  return db.transaction(async (tx) => {
-    const audit = (action: string, detail: Record<string, unknown>) =>
-      appendAudit(tx, {
-        workspaceId: input.workspaceId,
-        actor: input.actor,
-        action,
-        environment: env.name,
-        target: `schedule:${DRIFT_KIND}:${env.name}`,
-        correlationId: input.correlationId,
-        detail,
-      });
-    if (input.cron.trim() === "") {
-      const removed = await removeSchedule(tx, key);
-      await audit("schedule.remove", { kind: DRIFT_KIND, removed });
-      return null;
-    }
-    const row = await putSchedule(tx, { ...key, cron: input.cron, actor: input.actor, now: input.now });
-    await audit("schedule.set", { kind: DRIFT_KIND, cron: row.cron });
-    return view(env.name, row, input.now);
+  const row = await setEnvironmentSchedule(db, {
+    ...input,
+    kind: DRIFT_KIND,
+    environment: env,
+    cron: input.cron.trim() === "" ? null : input.cron,
   });
+  return row ? view(env.name, row, input.now) : null;
 }

@@ -2,28 +2,16 @@
 // read-only credential where the environment is protected) and one-row edits by primary key where
 // the caller may write, with old values checked by the agent. Both audited; an edit's record holds
 // SHA-256 digests of the key and of the row before and after, never the values.
-import type { Bus } from "../../bus/types.ts";
 import { MigratrixError } from "../../common/errors.ts";
 import type { EditValue, ResultColumn, ResultRow } from "../../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { appendAudit } from "../audit/index.ts";
 import { callAgent } from "../bus-side/agent-rpc.ts";
-import type { ConnectionView } from "../domain/connections.ts";
-import type { EnvironmentRow } from "../domain/environments.ts";
-import type { Caller } from "../identity/index.ts";
-import type { Db, Role } from "../store/index.ts";
 import { checkExplorerWrite, readCredentialFor } from "./access.ts";
 import { listMaskPolicies, maskKey, policiesFor } from "./policies.ts";
-import { DEFAULT_TIMEOUT_MS } from "./query.ts";
+import { DEFAULT_TIMEOUT_MS, type ExplorerCall } from "./query.ts";
 
-export interface CrudInput {
-  db: Db;
-  bus: Bus;
-  caller: Caller;
-  role: Role | undefined;
-  connection: ConnectionView;
-  environment: EnvironmentRow;
+export interface CrudInput extends ExplorerCall {
   table: string;
-  correlationId: string;
 }
 
 export interface BrowsePage {

@@ -28,18 +28,22 @@ export const DEFAULT_LIMIT = 1000;
 export const MAX_LIMIT = 100_000;
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
-export interface QueryInput {
+/** Who asks, on which connection (and its environment): what every explorer call starts from. */
+export interface ExplorerCall {
   db: Db;
   bus: Bus;
   caller: Caller;
   role: Role | undefined;
   connection: ConnectionView;
   environment: EnvironmentRow;
+  correlationId: string;
+}
+
+export interface QueryInput extends ExplorerCall {
   sql: string;
   params: readonly string[];
   limit: number;
   timeoutMs: number;
-  correlationId: string;
   /** The finer write check (authorize "explorer.write"; audits its own refusals). */
   authorizeWrite(): Promise<void>;
   hooks?: ExplorerControlHooks;

@@ -21,7 +21,7 @@ import {
 } from "../../engines/index.ts";
 import type { GeneratedRollback } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { appendAudit, sha256Hex } from "../audit/index.ts";
-import { callAgent } from "../bus-side/agent-rpc.ts";
+import { introspectOn } from "../bus-side/agent-rpc.ts";
 import type { MigrationRow } from "../domain/migrations.ts";
 import type { Db, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
@@ -114,18 +114,15 @@ export async function creationRollback(
   if (conn) {
     const path = `${conn.environment}/${conn.name}`;
     try {
-      const replies = await callAgent(o.bus, {
-        workspaceId: migration.workspaceId,
-        agentId: conn.agentId,
-        timeoutMs: o.agentRequestTimeoutMs ?? DEFAULT_AGENT_REQUEST_TIMEOUT_MS,
-        request: {
-          correlationId: o.correlationId,
-          workspaceId: migration.workspaceId,
-          kind: { case: "introspect", value: { connection: path, objects: true } },
-        },
-      });
       schemaBefore = snapshotFromJson(
-        replies.map((r) => (r.kind.case === "introspect" ? r.kind.value.snapshotJson : "")).join(""),
+        await introspectOn(o.bus, {
+          workspaceId: migration.workspaceId,
+          agentId: conn.agentId,
+          timeoutMs: o.agentRequestTimeoutMs ?? DEFAULT_AGENT_REQUEST_TIMEOUT_MS,
+          correlationId: o.correlationId,
+          connection: path,
+          objects: true,
+        }),
       );
       source = `live schema of ${path}`;
     } catch (err) {

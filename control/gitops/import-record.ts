@@ -1,11 +1,12 @@
 // The platform's record of an import on one connection: what the tool applied there becomes a
 // completed apply run (so it never runs twice through the platform either), and a flow stage on
-// that environment whose every database has it completed shows it Completed, opening the next stage.
+// that environment whose every database has it completed shows it Completed, opening the next stage
+// (which the caller auto-advances after commit, as after a run).
 import { and, eq, inArray } from "drizzle-orm";
 import { appendAudit } from "../audit/index.ts";
 import type { ConnectionView } from "../domain/connections.ts";
 import type { ParsedMigration } from "../domain/migration-file.ts";
-import { lockStage, stateLabel, transition } from "../flows/lifecycle.ts";
+import { lockStage, type StageKey, stateLabel, transition } from "../flows/lifecycle.ts";
 import type { Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 
@@ -28,11 +29,13 @@ export interface RecordedImport {
   kept: string[];
   /** "<flow>/<migration>" stages shown Completed now. */
   stages: string[];
+  /** Next stages opened (Queued → Pending) now: auto-advanced after commit. */
+  opened: StageKey[];
 }
 
 export async function recordImportedRuns(tx: Tx, o: ImportedOnConnection): Promise<RecordedImport> {
   const { connection: conn } = o;
-  const out: RecordedImport = { runs: [], kept: [], stages: [] };
+  const out: RecordedImport = { runs: [], kept: [], stages: [], opened: [] };
   const now = new Date();
   for (const m of o.applied) {
     const [run] = await tx
@@ -76,9 +79,9 @@ export async function recordImportedRuns(tx: Tx, o: ImportedOnConnection): Promi
           ),
         );
       if (done.length < stage.connectionIds.length) continue;
-      if (await completeStage(tx, o, { flowId: flow.id, flowName: flow.name, position: stage.position }, m)) {
-        out.stages.push(`${flow.name}/${m.id}`);
-      }
+      const moved = await completeStage(tx, o, { flowId: flow.id, flowName: flow.name, position: stage.position }, m);
+      if (moved.completed) out.stages.push(`${flow.name}/${m.id}`);
+      if (moved.opened) out.opened.push(moved.opened);
     }
   }
   return out;
@@ -122,18 +125,18 @@ async function enterFlow(
 
 /**
  * Queued or Pending → Completed in one move: the migration ran outside the platform, so there were
- * no runs to go through InProgress with. Returns false when the stage was past that already.
+ * no runs to go through InProgress with. Not completed when the stage was past that already.
  */
 async function completeStage(
   tx: Tx,
   o: ImportedOnConnection,
   s: { flowId: string; flowName: string; position: number },
   m: ParsedMigration,
-): Promise<boolean> {
+): Promise<{ completed: boolean; opened?: StageKey }> {
   await enterFlow(tx, o, s, m);
   const key = { workspaceId: o.workspaceId, flowId: s.flowId, migrationId: m.id, position: s.position };
   const row = await lockStage(tx, key);
-  if (!row || (row.state !== "queued" && row.state !== "pending")) return false;
+  if (!row || (row.state !== "queued" && row.state !== "pending")) return { completed: false };
   const env = o.connection.environment;
   await tx
     .update(tables.migrationStages)
@@ -176,6 +179,7 @@ async function completeStage(
       doing: "open",
       detail: { because: `stage ${env} completed (imported)` },
     });
+    return { completed: true, opened: { ...key, position: s.position + 1 } };
   }
-  return true;
+  return { completed: true };
 }

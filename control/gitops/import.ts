@@ -15,6 +15,8 @@ import { type ConnectionView, listConnections } from "../domain/connections.ts";
 import { getEnvironment } from "../domain/environments.ts";
 import { type ParsedMigration, parseForEngine } from "../domain/migration-file.ts";
 import { createMigration } from "../domain/migrations.ts";
+import { autoAdvance } from "../flows/auto.ts";
+import type { StageKey } from "../flows/lifecycle.ts";
 import type { Db, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
 import { recordImportedRuns } from "./import-record.ts";
@@ -62,6 +64,7 @@ export interface ImportDeps {
   bus: Bus;
   log: Logger;
   agentRequestTimeoutMs: number;
+  agentOnlineMs: number;
 }
 
 /** The import's line in the changes log: imports belong to no repository link. */
@@ -168,7 +171,14 @@ async function importOnce(
     try {
       const done = await markOn(deps, input, conn, items);
       connections.push(done);
-      if (!input.dryRun) await recordConnection(deps.db, input, conn, done, items);
+      if (input.dryRun) continue;
+      const opened = await recordConnection(deps.db, input, conn, done, items);
+      // After commit: a stage opened by the import starts by itself when auto, as after a run.
+      await autoAdvance(deps.db, deps.bus, opened, {
+        agentOnlineMs: deps.agentOnlineMs,
+        log: deps.log,
+        correlationId: input.correlationId,
+      });
     } catch (err) {
       const e = MigratrixError.from(err);
       const before = connections.map((c) => c.connection);
@@ -283,17 +293,20 @@ async function store(db: Db, input: ImportInput, items: { file: ImportFile; pars
   });
 }
 
-/** The platform's record of one connection's marks, its audit record (with counts) and log line. */
+/**
+ * The platform's record of one connection's marks, its audit record (with counts) and log line;
+ * returns the next stages it opened.
+ */
 async function recordConnection(
   db: Db,
   input: ImportInput,
   conn: ConnectionView,
   done: ConnectionImport,
   items: { parsed: ParsedMigration }[],
-): Promise<void> {
+): Promise<StageKey[]> {
   const ids = new Set([...done.marked, ...done.present]);
   const applied = items.filter(({ parsed }) => ids.has(parsed.id)).map(({ parsed }) => parsed);
-  await db.transaction(async (tx: Tx) => {
+  return db.transaction(async (tx: Tx) => {
     const rec = await recordImportedRuns(tx, {
       workspaceId: input.workspaceId,
       connection: conn,
@@ -336,5 +349,6 @@ async function recordConnection(
       actor: input.actor,
       detail,
     });
+    return rec.opened;
   });
 }

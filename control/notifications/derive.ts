@@ -1,6 +1,6 @@
 // What a chat channel hears about one audit record: the stage transitions (approval needed, apply
-// completed or failed, rollback done) and drift checks that found drift become notifications; every
-// other record becomes none. The record's own facts decide the kind, so re-reading a record after a
+// completed or failed, rollback done), drift checks that found drift and transfers starting or
+// ending become notifications; every other record becomes none. The record's own facts decide the kind, so re-reading a record after a
 // restart gives the same notification.
 import { and, desc, eq } from "drizzle-orm";
 import type { AuditRow } from "../audit/index.ts";
@@ -11,6 +11,7 @@ import { tally } from "../flows/votes.ts";
 import { grantsOf } from "../identity/grants.ts";
 import type { ChatPlatform, Db } from "../store/index.ts";
 import { tables } from "../store/index.ts";
+import { getTransferJob } from "../transfers/jobs.ts";
 
 type NotificationKindName = tables.NotificationKindName;
 
@@ -31,9 +32,25 @@ export interface NotificationContent {
   error: string;
   changes: number;
   diffText: string;
+  /** Transfer: the job, its two connections, "started" or how it ended, and what it copied. */
+  transferId: string;
+  transferFrom: string;
+  transferTo: string;
+  transferState: string;
+  rows: number;
+  bytes: number;
+  verified: boolean;
   actor: string;
   at: Date;
 }
+
+/** Transfer records and the state each says the transfer is in. */
+const TRANSFER_STATES: Record<string, string> = {
+  "transfer.start": "started",
+  "transfer.complete": "completed",
+  "transfer.fail": "failed",
+  "transfer.reject": "rejected",
+};
 
 /** Audit actions that may become a notification; the rest are skipped without a query. */
 export const NOTIFYING_ACTIONS: readonly string[] = [
@@ -42,6 +59,7 @@ export const NOTIFYING_ACTIONS: readonly string[] = [
   "stage.completed",
   "stage.failed",
   "drift.check",
+  ...Object.keys(TRANSFER_STATES),
 ];
 
 const DIFF_LINES = 15;
@@ -65,6 +83,13 @@ function blank(row: AuditRow, kind: NotificationKindName): NotificationContent {
     error: "",
     changes: 0,
     diffText: "",
+    transferId: "",
+    transferFrom: "",
+    transferTo: "",
+    transferState: "",
+    rows: 0,
+    bytes: 0,
+    verified: false,
     actor: row.actor,
     at: row.at,
   };
@@ -116,6 +141,8 @@ export async function deriveNotification(
 ): Promise<NotificationContent | null> {
   if (!NOTIFYING_ACTIONS.includes(row.action)) return null;
   if (row.action === "drift.check") return driftNotification(db, row);
+  const transferState = TRANSFER_STATES[row.action];
+  if (transferState !== undefined) return transferNotification(db, row, transferState);
   const migrationId = (row.target ?? "").replace(/^migration:/, "");
   const at = await stageOfRecord(db, row);
   if (at === null || migrationId === "") return null;
@@ -261,5 +288,24 @@ async function driftNotification(db: Db, row: AuditRow): Promise<NotificationCon
     migrationId: report?.migrationId ?? "",
     changes: Number(row.detail.changes) || 0,
     diffText: more > 0 ? `${shown.join("\n")}\n… ${more} more line${more === 1 ? "" : "s"}` : shown.join("\n"),
+  };
+}
+
+/** A transfer started or ended: one message per channel, which the bot edits as the job progresses. */
+async function transferNotification(db: Db, row: AuditRow, state: string): Promise<NotificationContent | null> {
+  const id = (row.target ?? "").replace(/^transfer:/, "");
+  const job = await getTransferJob(db, row.workspaceId, id);
+  return {
+    ...blank(row, "transfer"),
+    environment: job.targetEnvironment,
+    transferId: job.id,
+    transferFrom: job.from,
+    transferTo: job.to,
+    transferState: state,
+    // What the record says (not the job's latest), so re-reading the record gives the same message.
+    rows: Number(row.detail.rows) || 0,
+    bytes: Number(row.detail.bytes) || 0,
+    verified: row.detail.verified === true,
+    error: str(row.detail.error),
   };
 }

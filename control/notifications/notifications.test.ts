@@ -1,6 +1,7 @@
 // Notification routes and the feed's derivation and positions against a real store (PGlite): route
 // validation, drift records routed by environment and flow, the diff cut for a phone, and the
-// delivery position that never moves back nor past the chain's head.
+// delivery position that never moves back nor past the chain's head; transfers starting and ending,
+// and the chat messages bots keep editing for them.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { createMemoryBus } from "../../bus/index.ts";
@@ -10,7 +11,8 @@ import { appendAudit, listAudit } from "../audit/index.ts";
 import { createFlow } from "../flows/definitions.ts";
 import { openStore, type Store, tables } from "../store/index.ts";
 import { type Harness, simulatedAgent, startHarness } from "../test-harness.ts";
-import { ackDelivery, deliveriesOf, ensureCursor, setRoute } from "./index.ts";
+import { checkOptions, startTransfer } from "../transfers/index.ts";
+import { ackDelivery, deliveriesOf, ensureCursor, listChatMessages, setChatMessage, setRoute } from "./index.ts";
 
 let store: Store;
 let h: Harness;
@@ -207,5 +209,109 @@ describe("delivery position", () => {
     expect(
       await problem(ackDelivery(store.db, { workspaceId: h.workspaceId, platform: "slack", seq: head + 1, part: 0 })),
     ).toBe(`invalid_argument: ack of notification ${head + 1}.0 is beyond the workspace's audit chain (head ${head})`);
+  }, 20_000);
+});
+
+describe("transfers", () => {
+  test("a transfer's start and end reach the routes of its target environment, with what each record says", async () => {
+    await route({ name: "t-transfers", platform: "discord", channel: "200000000000000001", kinds: ["transfer"] });
+    const job = await startTransfer(store.db, h.bus, {
+      workspaceId: h.workspaceId,
+      from: "dev/main",
+      to: "prod/main",
+      options: checkOptions({ tables: ["items"] }),
+      trigger: "manual",
+      actor: "user:test",
+      requestedBy: "admin@example.com",
+      correlationId: "xfer-notify",
+    });
+    const records = (await listAudit(store.db, h.workspaceId, { newest: true, limit: 20 })).filter(
+      (r) => r.target === `transfer:${job.id}` && r.action === "transfer.start",
+    );
+    const [started] = records;
+    if (!started) throw new Error("no transfer.start record");
+    // The end as lifecycle.ts records it (its rows and bytes are the record's, not the job's latest).
+    const ended = await store.db.transaction((tx) =>
+      appendAudit(tx, {
+        workspaceId: h.workspaceId,
+        actor: "agent:n1",
+        action: "transfer.fail",
+        environment: "prod",
+        target: `transfer:${job.id}`,
+        correlationId: "xfer-notify",
+        detail: { to: "Failed", attempt: 3, rows: 70, bytes: 7000, error: "target went away" },
+      }),
+    );
+    const view = async (row: typeof started) =>
+      (await deliveriesOf(store.db, row, "discord")).map((d) => [
+        d.route,
+        d.kind,
+        d.environment,
+        d.transferId === job.id,
+        d.transferFrom,
+        d.transferTo,
+        d.transferState,
+        d.rows,
+        d.bytes,
+        d.verified,
+        d.error,
+      ]);
+    expect([await view(started), await view(ended)]).toEqual([
+      [["t-transfers", "transfer", "prod", true, "dev/main", "prod/main", "started", 0, 0, false, ""]],
+      [
+        [
+          "t-transfers",
+          "transfer",
+          "prod",
+          true,
+          "dev/main",
+          "prod/main",
+          "failed",
+          70,
+          7000,
+          false,
+          "target went away",
+        ],
+      ],
+    ]);
+  }, 20_000);
+
+  test("the chat message of a transfer is remembered per channel, moved, marked done; bad values refused", async () => {
+    const subject = `transfer:${crypto.randomUUID()}`;
+    const set = (over: Partial<Parameters<typeof setChatMessage>[1]>) =>
+      setChatMessage(store.db, {
+        workspaceId: h.workspaceId,
+        platform: "slack",
+        subject,
+        channel: "C1",
+        messageId: "1700000001.000100",
+        done: false,
+        ...over,
+      });
+    await set({});
+    await set({ channel: "C2", messageId: "1700000002.000100" });
+    await set({ channel: "C2", messageId: "1700000003.000100", done: true });
+    const list = async (openOnly: boolean) =>
+      (await listChatMessages(store.db, { workspaceId: h.workspaceId, platform: "slack", subject, openOnly })).map(
+        (m) => [m.channel, m.messageId, m.done],
+      );
+    expect([await list(false), await list(true)]).toEqual([
+      [
+        ["C1", "1700000001.000100", false],
+        ["C2", "1700000003.000100", true],
+      ],
+      [["C1", "1700000001.000100", false]],
+    ]);
+    expect(
+      await Promise.all([
+        problem(set({ subject: "run:1" })),
+        problem(set({ channel: "#deploys" })),
+        problem(set({ messageId: "" })),
+      ]),
+    ).toEqual([
+      'invalid_argument: subject must be "transfer:<job id>", got "run:1"',
+      'invalid_argument: channel must be a channel id (1-80 of A-Z a-z 0-9 _ . : -), got "#deploys"',
+      'invalid_argument: message_id must be a message id or ts (1-80 of A-Z a-z 0-9 _ . : -), got ""',
+    ]);
   }, 20_000);
 });

@@ -152,6 +152,9 @@ export const RULES: Readonly<Record<string, Rule | typeof PUBLIC>> = {
   [`${S}NotificationService/RemoveNotificationRoute`]: { action: "notifications.manage" },
   [`${S}NotificationService/WatchNotifications`]: { action: "notifications.consume" },
   [`${S}NotificationService/AckNotification`]: { action: "notifications.consume" },
+  [`${S}NotificationService/FollowTransfer`]: { action: "notifications.consume" },
+  [`${S}NotificationService/SetChatMessage`]: { action: "notifications.consume" },
+  [`${S}NotificationService/ListChatMessages`]: { action: "notifications.consume" },
 
   // Data transfer: the rule checks writing into the target ("to"); the handler checks reading the
   // source (transfer.read) and, for a schedule, schedule.manage on the target's environment.
@@ -180,9 +183,13 @@ export const UNLINKED_CHAT_ALLOWED = `${S}IdentityService/LinkChatIdentity`;
 
 /**
  * Calls a bot makes as itself (no mx-chat-user header): the notification feed of the bot token's
- * workspace. The caller is then the bot with no role; everything else still needs a chat user.
+ * workspace, the progress of transfers it announces and the messages it keeps editing. The caller
+ * is then the bot with no role; everything else still needs a chat user.
  */
 export const BOT_AS_ITSELF: ReadonlySet<string> = new Set([
   `${S}NotificationService/WatchNotifications`,
   `${S}NotificationService/AckNotification`,
+  `${S}NotificationService/FollowTransfer`,
+  `${S}NotificationService/SetChatMessage`,
+  `${S}NotificationService/ListChatMessages`,
 ]);

@@ -5,7 +5,7 @@ import type {
   ConnectionService,
   EnvironmentService,
 } from "../../proto/gen/migratrix/control/v1/environment_pb.ts";
-import { callAgent } from "../bus-side/agent-rpc.ts";
+import { storeSecretOn } from "../bus-side/agent-rpc.ts";
 import { getAgent, listAgents } from "../domain/agents.ts";
 import { type ConnectionView, insertConnection, listConnections } from "../domain/connections.ts";
 import { engineFromProto } from "../domain/engines.ts";
@@ -80,24 +80,13 @@ export function connectionService(deps: ServiceDeps): Partial<ServiceImpl<typeof
         throw new MigratrixError("already_exists", `connection ${env.name}/${req.name} already exists`);
       }
       // The sealed box is relayed as is: only the agent holds the key to open it.
-      const replies = await callAgent(deps.bus, {
+      const serverVersion = await storeSecretOn(deps.bus, {
         workspaceId: c.workspaceId,
         agentId: agent.id,
         timeoutMs: deps.agentRequestTimeoutMs,
-        request: {
-          correlationId,
-          workspaceId: c.workspaceId,
-          kind: {
-            case: "storeSecret",
-            value: { connection: { name: req.name, environment: env.name, engine: req.engine }, sealedUrl: sealed },
-          },
-        },
+        correlationId,
+        value: { connection: { name: req.name, environment: env.name, engine: req.engine }, sealedUrl: sealed },
       });
-      const confirmed = replies.find((r) => r.kind.case === "storeSecret")?.kind;
-      if (confirmed?.case !== "storeSecret") {
-        throw new MigratrixError("internal", `agent ${agent.id} answered store_secret without a confirmation`);
-      }
-      const serverVersion = confirmed.value.serverVersion;
       const conn = await deps.db.transaction((tx) =>
         insertConnection(tx, {
           workspaceId: c.workspaceId,
@@ -145,28 +134,17 @@ async function addReadCredential(
       `connection ${path} is served by agent ${conn.agentId}: seal its read-only credential to that agent`,
     );
   }
-  const replies = await callAgent(deps.bus, {
+  const serverVersion = await storeSecretOn(deps.bus, {
     workspaceId: c.workspaceId,
     agentId: conn.agentId,
     timeoutMs: deps.agentRequestTimeoutMs,
-    request: {
-      correlationId,
-      workspaceId: c.workspaceId,
-      kind: {
-        case: "storeSecret",
-        value: {
-          connection: { name: conn.name, environment: p.env.name, engine: p.req.engine },
-          sealedUrl: p.req.sealedUrl,
-          readOnly: true,
-        },
-      },
+    correlationId,
+    value: {
+      connection: { name: conn.name, environment: p.env.name, engine: p.req.engine },
+      sealedUrl: p.req.sealedUrl,
+      readOnly: true,
     },
   });
-  const confirmed = replies.find((r) => r.kind.case === "storeSecret")?.kind;
-  if (confirmed?.case !== "storeSecret") {
-    throw new MigratrixError("internal", `agent ${conn.agentId} answered store_secret without a confirmation`);
-  }
-  const serverVersion = confirmed.value.serverVersion;
   await deps.db.transaction((tx) =>
     registerReadCredential(tx, {
       workspaceId: c.workspaceId,

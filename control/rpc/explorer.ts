@@ -2,12 +2,12 @@
 // write check and every audit record live in the domain functions).
 
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import { MigratrixError } from "../../common/errors.ts";
 import { isEngineId, type SchemaSnapshot } from "../../engines/index.ts";
 import type { ExplorerService } from "../../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import { appendAudit } from "../audit/index.ts";
-import { callAgent } from "../bus-side/agent-rpc.ts";
+import { introspectOn } from "../bus-side/agent-rpc.ts";
 import { getConnectionByPath, listConnections } from "../domain/connections.ts";
 import { getEnvironment } from "../domain/environments.ts";
 import {
@@ -41,91 +41,89 @@ const policyMsg = (p: MaskPolicyRow, environment: string) => ({
 });
 
 export function explorerService(deps: ServiceDeps): Partial<ServiceImpl<typeof ExplorerService>> {
-  return {
-    async *query(req, ctx) {
-      const c = callerOf(ctx);
-      const conn = await getConnectionByPath(deps.db, c.workspaceId, req.connection);
-      const env = accessOf(ctx).environment ?? (await getEnvironment(deps.db, c.workspaceId, conn.environment));
-      yield* runQuery({
+  // The caller, its connection and that connection's environment, as every call on a connection needs them.
+  const onConnection = async (ctx: HandlerContext, path: string) => {
+    const c = callerOf(ctx);
+    const conn = await getConnectionByPath(deps.db, c.workspaceId, path);
+    const env = accessOf(ctx).environment ?? (await getEnvironment(deps.db, c.workspaceId, conn.environment));
+    return {
+      // The finer write check, for the calls that may write.
+      authorizeWrite: async () => {
+        await authorizeCall(deps.db, ctx, "explorer.write", env.name);
+      },
+      call: {
         db: deps.db,
         bus: deps.bus,
         caller: c,
         role: roleOn(c, env.id),
         connection: conn,
         environment: env,
+        correlationId: correlationOf(ctx),
+      },
+    };
+  };
+  // The caller and an environment, with what an audited settings change of it needs.
+  const onEnvironment = async (ctx: HandlerContext, name: string) => {
+    const c = callerOf(ctx);
+    const env = await getEnvironment(deps.db, c.workspaceId, name);
+    return {
+      c,
+      env,
+      change: { workspaceId: c.workspaceId, environment: env, actor: c.actor, correlationId: correlationOf(ctx) },
+    };
+  };
+  return {
+    async *query(req, ctx) {
+      const { call, authorizeWrite } = await onConnection(ctx, req.connection);
+      yield* runQuery({
+        ...call,
         sql: req.sql,
         params: req.params,
         limit: req.limit,
         timeoutMs: req.timeoutMs,
-        correlationId: correlationOf(ctx),
-        authorizeWrite: async () => {
-          await authorizeCall(deps.db, ctx, "explorer.write", env.name);
-        },
+        authorizeWrite,
         ...(deps.explorerHooks ? { hooks: deps.explorerHooks } : {}),
       });
     },
 
     async browseTable(req, ctx) {
-      const c = callerOf(ctx);
-      const conn = await getConnectionByPath(deps.db, c.workspaceId, req.connection);
-      const env = accessOf(ctx).environment ?? (await getEnvironment(deps.db, c.workspaceId, conn.environment));
+      const { call } = await onConnection(ctx, req.connection);
       const page = await browseTable({
-        db: deps.db,
-        bus: deps.bus,
-        caller: c,
-        role: roleOn(c, env.id),
-        connection: conn,
-        environment: env,
+        ...call,
         table: req.table,
         after: req.after,
         limit: req.limit,
         timeoutMs: 0,
-        correlationId: correlationOf(ctx),
       });
       return { columns: page.columns, rows: page.rows, keyColumns: page.keyColumns, nextAfter: page.nextAfter };
     },
 
     async editRow(req, ctx) {
-      const c = callerOf(ctx);
-      const conn = await getConnectionByPath(deps.db, c.workspaceId, req.connection);
-      const env = accessOf(ctx).environment ?? (await getEnvironment(deps.db, c.workspaceId, conn.environment));
+      const { call, authorizeWrite } = await onConnection(ctx, req.connection);
       const r = await editRow({
-        db: deps.db,
-        bus: deps.bus,
-        caller: c,
-        role: roleOn(c, env.id),
-        connection: conn,
-        environment: env,
+        ...call,
         table: req.table,
         op: req.op,
         key: req.key,
         expected: req.expected,
         values: req.values,
-        correlationId: correlationOf(ctx),
-        authorizeWrite: async () => {
-          await authorizeCall(deps.db, ctx, "explorer.write", env.name);
-        },
+        authorizeWrite,
       });
       return { rowsAffected: BigInt(r.rowsAffected), beforeSha256: r.beforeSha256, afterSha256: r.afterSha256 };
     },
 
     async setWriteGrant(req, ctx) {
-      const c = callerOf(ctx);
-      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      const { change } = await onEnvironment(ctx, req.environment);
       await setWriteGrant(deps.db, {
-        workspaceId: c.workspaceId,
-        environment: env,
+        ...change,
         email: req.email,
         granted: req.granted,
-        actor: c.actor,
-        correlationId: correlationOf(ctx),
       });
       return {};
     },
 
     async listWriteGrants(req, ctx) {
-      const c = callerOf(ctx);
-      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      const { c, env } = await onEnvironment(ctx, req.environment);
       return {
         grants: (await listWriteGrants(deps.db, c.workspaceId, env.id)).map((g) => ({
           email: g.email,
@@ -158,17 +156,13 @@ export function explorerService(deps: ServiceDeps): Partial<ServiceImpl<typeof E
           "AI SQL is not configured: set ANTHROPIC_API_KEY in the control plane's environment",
         );
       }
-      const replies = await callAgent(deps.bus, {
+      const json = await introspectOn(deps.bus, {
         workspaceId: c.workspaceId,
         agentId: conn.agentId,
         timeoutMs: deps.agentRequestTimeoutMs,
-        request: {
-          correlationId,
-          workspaceId: c.workspaceId,
-          kind: { case: "introspect", value: { connection: path } },
-        },
+        correlationId,
+        connection: path,
       });
-      const json = replies.map((r) => (r.kind.case === "introspect" ? r.kind.value.snapshotJson : "")).join("");
       const snapshot = JSON.parse(json) as SchemaSnapshot;
       const result = await askSql({ config, engine: conn.engine, snapshot, question: req.question });
       await deps.db.transaction((tx) =>
@@ -194,43 +188,33 @@ export function explorerService(deps: ServiceDeps): Partial<ServiceImpl<typeof E
     },
 
     async addMaskPolicy(req, ctx) {
-      const c = callerOf(ctx);
-      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      const { env, change } = await onEnvironment(ctx, req.environment);
       const row = await addMaskPolicy(deps.db, {
-        workspaceId: c.workspaceId,
-        environment: env,
+        ...change,
         pattern: req.pattern,
         kind: req.kind,
         keepLast: req.keepLast,
         exemptRoles: req.exemptRoles,
-        actor: c.actor,
-        correlationId: correlationOf(ctx),
       });
       return { policy: policyMsg(row, env.name) };
     },
 
     async listMaskPolicies(req, ctx) {
-      const c = callerOf(ctx);
-      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      const { c, env } = await onEnvironment(ctx, req.environment);
       return { policies: (await listMaskPolicies(deps.db, c.workspaceId, env.id)).map((p) => policyMsg(p, env.name)) };
     },
 
     async removeMaskPolicy(req, ctx) {
-      const c = callerOf(ctx);
-      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      const { change } = await onEnvironment(ctx, req.environment);
       await removeMaskPolicy(deps.db, {
-        workspaceId: c.workspaceId,
-        environment: env,
+        ...change,
         id: req.id,
-        actor: c.actor,
-        correlationId: correlationOf(ctx),
       });
       return {};
     },
 
     async listQueryHistory(req, ctx) {
-      const c = callerOf(ctx);
-      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      const { c, env } = await onEnvironment(ctx, req.environment);
       // Everyone's history is for the environment's admins; anyone else sees their own.
       if (req.allUsers) await authorizeCall(deps.db, ctx, "explorer.manage", env.name);
       const entries = await queryHistory(deps.db, {
@@ -255,14 +239,10 @@ export function explorerService(deps: ServiceDeps): Partial<ServiceImpl<typeof E
     },
 
     async setExplorerSettings(req, ctx) {
-      const c = callerOf(ctx);
-      const env = await getEnvironment(deps.db, c.workspaceId, req.environment);
+      const { change } = await onEnvironment(ctx, req.environment);
       await setWritesAllowed(deps.db, {
-        workspaceId: c.workspaceId,
-        environment: env,
+        ...change,
         allowed: req.writesAllowed,
-        actor: c.actor,
-        correlationId: correlationOf(ctx),
       });
       return { writesAllowed: req.writesAllowed };
     },

@@ -13,16 +13,20 @@ import {
 import { requesterOf } from "../identity/index.ts";
 import {
   ackDelivery,
+  listChatMessages,
   listRoutes,
   type NotificationKindName,
   type NotificationRouteRow,
   parsePlatform,
   removeRoute,
+  setChatMessage,
   setRoute,
   watchFeed,
 } from "../notifications/index.ts";
+import { watchTransfer } from "../transfers/index.ts";
 import { callerOf, correlationOf } from "./context.ts";
 import type { ServiceDeps } from "./deps.ts";
+import { transferJobMsg } from "./transfers.ts";
 
 const KINDS: Record<NotificationKindName, NotificationKind> = {
   approval_needed: NotificationKind.APPROVAL_NEEDED,
@@ -30,6 +34,7 @@ const KINDS: Record<NotificationKindName, NotificationKind> = {
   run_failed: NotificationKind.RUN_FAILED,
   rollback_completed: NotificationKind.ROLLBACK_COMPLETED,
   drift_detected: NotificationKind.DRIFT_DETECTED,
+  transfer: NotificationKind.TRANSFER,
 };
 
 function kindName(k: NotificationKind): NotificationKindName {
@@ -117,6 +122,13 @@ export function notificationService(deps: ServiceDeps): Partial<ServiceImpl<type
             actor: d.actor,
             at: timestampFromDate(d.at),
             route: d.route,
+            transferId: d.transferId,
+            transferFrom: d.transferFrom,
+            transferTo: d.transferTo,
+            transferState: d.transferState,
+            rows: BigInt(d.rows),
+            bytes: BigInt(d.bytes),
+            verified: d.verified,
           }),
         };
       }
@@ -130,6 +142,38 @@ export function notificationService(deps: ServiceDeps): Partial<ServiceImpl<type
         part: req.part,
       });
       return {};
+    },
+    async *followTransfer(req, ctx) {
+      const c = callerOf(ctx);
+      // Only a transfer of the bot token's workspace: not_found for any other id.
+      for await (const job of watchTransfer(deps.db, deps.notifier, {
+        workspaceId: c.workspaceId,
+        id: req.id,
+        pollMs: deps.watchPollMs,
+        signal: ctx.signal,
+      })) {
+        yield { job: transferJobMsg(job) };
+      }
+    },
+    async setChatMessage(req, ctx) {
+      await setChatMessage(deps.db, {
+        workspaceId: callerOf(ctx).workspaceId,
+        platform: parsePlatform(req.platform),
+        subject: req.subject,
+        channel: req.channel,
+        messageId: req.messageId,
+        done: req.done,
+      });
+      return {};
+    },
+    async listChatMessages(req, ctx) {
+      const rows = await listChatMessages(deps.db, {
+        workspaceId: callerOf(ctx).workspaceId,
+        platform: parsePlatform(req.platform),
+        subject: req.subject,
+        openOnly: req.openOnly,
+      });
+      return { messages: rows.map((m) => ({ ...m, updatedAt: timestampFromDate(m.updatedAt) })) };
     },
   };
 }

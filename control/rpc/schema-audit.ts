@@ -1,7 +1,7 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { SchemaService } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import { appendAudit } from "../audit/index.ts";
-import { callAgent } from "../bus-side/agent-rpc.ts";
+import { introspectOn } from "../bus-side/agent-rpc.ts";
 import { getConnectionByPath } from "../domain/connections.ts";
 import { callerOf, correlationOf } from "./context.ts";
 import type { ServiceDeps } from "./deps.ts";
@@ -13,18 +13,15 @@ export function schemaService(deps: ServiceDeps): Partial<ServiceImpl<typeof Sch
       const correlationId = correlationOf(ctx);
       const conn = await getConnectionByPath(deps.db, c.workspaceId, req.connection);
       const path = `${conn.environment}/${conn.name}`;
-      const replies = await callAgent(deps.bus, {
+      const snapshot = await introspectOn(deps.bus, {
         workspaceId: c.workspaceId,
         agentId: conn.agentId,
         timeoutMs: deps.agentRequestTimeoutMs,
-        request: {
-          correlationId,
-          workspaceId: c.workspaceId,
-          kind: { case: "introspect", value: { connection: path, schemas: req.schemas, objects: req.objects } },
-        },
+        correlationId,
+        connection: path,
+        schemas: req.schemas,
+        objects: req.objects,
       });
-      // A large snapshot may come in several frames; they are one JSON text in order.
-      const snapshot = replies.map((r) => (r.kind.case === "introspect" ? r.kind.value.snapshotJson : "")).join("");
       await deps.db.transaction((tx) =>
         appendAudit(tx, {
           workspaceId: c.workspaceId,

@@ -28,3 +28,45 @@ export function createRunNotifier(): RunNotifier {
     },
   };
 }
+
+/** What one read of a watch loop found: the thing is over, more is ready now, or wait for a wake-up. */
+export type WatchNext = "end" | "again" | "wait";
+
+/**
+ * The loop behind every watch: runs `read` (which yields what changed), then again at once if a
+ * wake-up for `id` came meanwhile or `read` asks for it, else after the next wake-up or `pollMs`;
+ * until `read` returns "end" or the signal aborts.
+ */
+export async function* watchNotified<T>(
+  notifier: RunNotifier,
+  opts: { id: string; pollMs: number; signal?: AbortSignal | undefined },
+  read: () => AsyncGenerator<T, WatchNext>,
+): AsyncGenerator<T> {
+  let dirty = true;
+  let wake: (() => void) | null = null;
+  const unsubscribe = notifier.subscribe(opts.id, () => {
+    dirty = true;
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  opts.signal?.addEventListener("abort", onAbort);
+  try {
+    while (!opts.signal?.aborted) {
+      dirty = false;
+      const next = yield* read();
+      if (next === "end") return;
+      if (next === "again" || dirty) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, opts.pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    }
+  } finally {
+    unsubscribe();
+    opts.signal?.removeEventListener("abort", onAbort);
+  }
+}

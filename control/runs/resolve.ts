@@ -98,18 +98,10 @@ async function resume(
       correlationId: input.correlationId,
       inDoubt: answer,
     });
-    await appendAudit(tx, {
-      workspaceId: input.workspaceId,
-      actor: input.actor,
-      action: "run.resolve",
-      environment: run.environment,
-      target: `run:${run.id}`,
-      correlationId: input.correlationId,
-      detail: {
-        resolution: answer === "not_applied" ? "rerun" : "skip",
-        attempt: row.attempt + 1,
-        inDoubt: row.error?.message ?? null,
-      },
+    await auditResolve(tx, run, input, {
+      resolution: answer === "not_applied" ? "rerun" : "skip",
+      attempt: row.attempt + 1,
+      inDoubt: row.error?.message ?? null,
     });
     await reopenStagesOfRun(tx, { ...run, correlationId: input.correlationId }, input.actor);
   });
@@ -119,6 +111,19 @@ async function resume(
 }
 
 /** The flow (by name) whose stage on the run's environment this migration travels through, if any. */
+/** The audit record of a resolution, whichever way it went. */
+function auditResolve(tx: Tx, run: RunView, input: ResolveRunInput, detail: Record<string, unknown>) {
+  return appendAudit(tx, {
+    workspaceId: input.workspaceId,
+    actor: input.actor,
+    action: "run.resolve",
+    environment: run.environment,
+    target: `run:${run.id}`,
+    correlationId: input.correlationId,
+    detail,
+  });
+}
+
 async function flowOfRun(db: Db, run: RunView): Promise<string | null> {
   const [row] = await db
     .select({ name: tables.flows.name })
@@ -157,19 +162,11 @@ async function resolveByRollback(
       .update(tables.runs)
       .set({ inDoubtAnswer: answer ?? "undecided", updatedAt: new Date() })
       .where(eq(tables.runs.id, run.id));
-    await appendAudit(tx, {
-      workspaceId: input.workspaceId,
-      actor: input.actor,
-      action: "run.resolve",
-      environment: run.environment,
-      target: `run:${run.id}`,
-      correlationId: input.correlationId,
-      detail: {
-        resolution: "rollback",
-        answer: answer ?? "introspection",
-        ...(flow ? { flow } : {}),
-        inDoubt: row.error?.message ?? null,
-      },
+    await auditResolve(tx, run, input, {
+      resolution: "rollback",
+      answer: answer ?? "introspection",
+      ...(flow ? { flow } : {}),
+      inDoubt: row.error?.message ?? null,
     });
   });
   const said = ANSWER_TEXT[answer ?? "undecided"];

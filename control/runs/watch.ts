@@ -4,7 +4,7 @@ import { and, asc, eq, gt } from "drizzle-orm";
 import { type JobEvent, JobEventSchema } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import type { Db, RunStateName } from "../store/index.ts";
 import { tables } from "../store/index.ts";
-import type { RunNotifier } from "./notifier.ts";
+import { type RunNotifier, watchNotified } from "./notifier.ts";
 import { getRun } from "./queries.ts";
 import { isTerminal } from "./state.ts";
 
@@ -28,47 +28,24 @@ export async function* watchRun(db: Db, notifier: RunNotifier, opts: WatchOption
   await getRun(db, opts.workspaceId, opts.runId);
   const batch = opts.batchSize ?? 500;
   let last = opts.afterSeq;
-  let dirty = true;
-  let wake: (() => void) | null = null;
-  const unsubscribe = notifier.subscribe(opts.runId, () => {
-    dirty = true;
-    wake?.();
-  });
-  const onAbort = () => wake?.();
-  opts.signal?.addEventListener("abort", onAbort);
-  try {
-    while (!opts.signal?.aborted) {
-      dirty = false;
-      // State first, events second: the transaction that ends a run also stores its last event,
-      // so a terminal state read here guarantees the read below sees every event.
-      const [head] = await db
-        .select({ state: tables.runs.state })
-        .from(tables.runs)
-        .where(eq(tables.runs.id, opts.runId));
-      const rows = await db
-        .select()
-        .from(tables.runEvents)
-        .where(and(eq(tables.runEvents.runId, opts.runId), gt(tables.runEvents.seq, last)))
-        .orderBy(asc(tables.runEvents.seq))
-        .limit(batch);
-      for (const row of rows) {
-        last = row.seq;
-        yield { seq: row.seq, state: row.runState, event: fromJson(JobEventSchema, row.event as JsonValue) };
-      }
-      if (rows.length === batch) continue;
-      if (!head || isTerminal(head.state)) return;
-      if (dirty) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, opts.pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
+  yield* watchNotified(notifier, { id: opts.runId, pollMs: opts.pollMs, signal: opts.signal }, async function* () {
+    // State first, events second: the transaction that ends a run also stores its last event,
+    // so a terminal state read here guarantees the read below sees every event.
+    const [head] = await db
+      .select({ state: tables.runs.state })
+      .from(tables.runs)
+      .where(eq(tables.runs.id, opts.runId));
+    const rows = await db
+      .select()
+      .from(tables.runEvents)
+      .where(and(eq(tables.runEvents.runId, opts.runId), gt(tables.runEvents.seq, last)))
+      .orderBy(asc(tables.runEvents.seq))
+      .limit(batch);
+    for (const row of rows) {
+      last = row.seq;
+      yield { seq: row.seq, state: row.runState, event: fromJson(JobEventSchema, row.event as JsonValue) };
     }
-  } finally {
-    unsubscribe();
-    opts.signal?.removeEventListener("abort", onAbort);
-  }
+    if (rows.length === batch) return "again";
+    return !head || isTerminal(head.state) ? "end" : "wait";
+  });
 }

@@ -18,4 +18,5 @@ export {
   removeSchedule,
   type ScheduleKey,
   type ScheduleRow,
+  setEnvironmentSchedule,
 } from "./store.ts";

@@ -116,3 +116,50 @@ export async function claimSlot(
     return true;
   });
 }
+
+/**
+ * Sets (cron given) or removes (cron null) an environment's one schedule of a kind (target = the
+ * environment's id), in one transaction with its audit record; the row set, or null once removed.
+ */
+export async function setEnvironmentSchedule(
+  db: Db,
+  input: {
+    workspaceId: string;
+    kind: string;
+    environment: { id: string; name: string };
+    cron: string | null;
+    params?: Record<string, unknown>;
+    actor: string;
+    correlationId: string;
+    now: Date;
+  },
+): Promise<ScheduleRow | null> {
+  const { kind, environment } = input;
+  const key = { workspaceId: input.workspaceId, kind, target: environment.id };
+  return db.transaction(async (tx) => {
+    const audit = (action: string, detail: Record<string, unknown>) =>
+      appendAudit(tx, {
+        workspaceId: input.workspaceId,
+        actor: input.actor,
+        action,
+        environment: environment.name,
+        target: `schedule:${kind}:${environment.name}`,
+        correlationId: input.correlationId,
+        detail,
+      });
+    if (input.cron === null) {
+      const removed = await removeSchedule(tx, key);
+      await audit("schedule.remove", { kind, removed });
+      return null;
+    }
+    const row = await putSchedule(tx, {
+      ...key,
+      cron: input.cron,
+      ...(input.params ? { params: input.params } : {}),
+      actor: input.actor,
+      now: input.now,
+    });
+    await audit("schedule.set", { kind, cron: row.cron, ...input.params });
+    return row;
+  });
+}

@@ -788,6 +788,7 @@ export const NOTIFICATION_KINDS = [
   "run_failed",
   "rollback_completed",
   "drift_detected",
+  "transfer",
 ] as const;
 export type NotificationKindName = (typeof NOTIFICATION_KINDS)[number];
 
@@ -933,5 +934,29 @@ export const rollbackScripts = pgTable(
     primaryKey({ columns: [t.flowId, t.migrationId, t.position, t.connectionId] }),
     foreignKey({ columns: [t.workspaceId, t.migrationId], foreignColumns: [migrations.workspaceId, migrations.id] }),
     check("rollback_scripts_origin_check", sql`${t.origin} in ('created', 'preflight')`),
+  ],
+);
+
+// Chat messages that follow a subject (issue 7: a transfer's message, edited as it progresses): which
+// message shows it in which channel, stored for the bot so that a restarted bot edits the same one.
+export const chatMessages = pgTable(
+  "chat_messages",
+  {
+    workspaceId: uuid("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    platform: text("platform", { enum: CHAT_PLATFORMS }).notNull(),
+    // "transfer:<job id>".
+    subject: text("subject").notNull(),
+    channel: text("channel").notNull(),
+    // Slack message ts, Discord message id.
+    messageId: text("message_id").notNull(),
+    // The subject is over: its final state is shown, nothing follows it any more.
+    done: boolean("done").notNull().default(false),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.platform, t.subject, t.channel] }),
+    check("chat_messages_platform_check", sql`${t.platform} in ('slack', 'discord')`),
   ],
 );

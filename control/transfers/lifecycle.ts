@@ -7,7 +7,14 @@ import type { Bus } from "../../bus/types.ts";
 import type { LeaseRequest } from "../../proto/gen/migratrix/agent/v1/agent_pb.ts";
 import { type JobEvent, RunOutcome } from "../../proto/gen/migratrix/agent/v1/event_pb.ts";
 import { appendAudit } from "../audit/index.ts";
-import type { LeaseDecision, LeaseSettings } from "../runs/lease.ts";
+import {
+  denyLease,
+  grantLease,
+  type LeaseDecision,
+  type LeaseNames,
+  type LeaseSettings,
+  leaseStep,
+} from "../runs/lease.ts";
 import { errorFromDb, isTerminal, runStateLabel } from "../runs/state.ts";
 import type { Db, RunErrorJson, Tx } from "../store/index.ts";
 import { tables } from "../store/index.ts";
@@ -24,68 +31,38 @@ async function lockJob(tx: Tx, workspaceId: string, id: string) {
   return row;
 }
 
+const TRANSFER_NAMES: LeaseNames = { full: "transfer job", short: "job" };
+
 export async function decideTransferLease(
   db: Db,
   input: { workspaceId: string; req: LeaseRequest; settings: LeaseSettings; actor: string; now?: Date },
 ): Promise<LeaseDecision> {
   const { req, settings } = input;
-  const deny = (reason: string): LeaseDecision => ({
-    granted: false,
-    fencingToken: 0n,
-    ttlMs: 0,
-    renewEveryMs: 0,
-    reason,
-  });
   return db.transaction(async (tx) => {
     const row = await lockJob(tx, input.workspaceId, req.runId);
-    if (!row) return deny(`transfer job ${req.runId} not found`);
+    if (!row) return denyLease(`transfer job ${req.runId} not found`);
     const { job } = row;
-    if (row.agent !== req.agentId) return deny(`transfer job ${job.id} is served by agent ${row.agent}`);
-    if (job.state !== "pending" && job.state !== "in_progress") return deny(`job is ${runStateLabel(job.state)}`);
-    if (req.attempt !== job.attempt) return deny(`attempt ${req.attempt} is stale: job is at attempt ${job.attempt}`);
     const now = input.now ?? new Date();
-    // Published only once its back-off is over; an earlier delivery cannot exist, but is refused.
-    if (job.retryAt !== null && job.retryAt.getTime() > now.getTime()) {
-      return deny(`attempt ${job.attempt} waits for its retry at ${job.retryAt.toISOString()}`);
-    }
-    const expires = new Date(now.getTime() + settings.ttlMs);
-    const live = job.leaseExpiresAt !== null && job.leaseExpiresAt.getTime() > now.getTime();
-    const grant = (token: number): LeaseDecision => ({
-      granted: true,
-      fencingToken: BigInt(token),
+    const step = leaseStep({
+      row: job,
+      servingAgent: row.agent,
+      req,
       ttlMs: settings.ttlMs,
-      renewEveryMs: settings.renewEveryMs,
-      reason: "",
+      now,
+      names: TRANSFER_NAMES,
     });
-    if (req.fencingToken !== 0n) {
-      const current = BigInt(job.fencingToken);
-      if (job.state !== "in_progress" || job.leaseOwner !== req.agentId || req.fencingToken !== current) {
-        if (live && job.leaseOwner !== req.agentId) return deny(`held by agent ${job.leaseOwner}`);
-        return deny(`fencing token ${req.fencingToken} is stale: the job's token is ${current}`);
-      }
+    if (step.kind === "deny") return denyLease(step.reason);
+    if (step.kind === "renew") {
       await tx
         .update(tables.transferJobs)
-        .set({ leaseExpiresAt: expires, updatedAt: now })
+        .set({ leaseExpiresAt: step.expires, updatedAt: now })
         .where(eq(tables.transferJobs.id, job.id));
-      return grant(job.fencingToken);
+      return grantLease(step.token, settings);
     }
-    if (live && job.leaseOwner !== req.agentId) {
-      return deny(`held by agent ${job.leaseOwner} until ${job.leaseExpiresAt?.toISOString()}`);
-    }
-    const token = job.fencingToken + 1;
     await tx
       .update(tables.transferJobs)
-      .set({
-        state: "in_progress",
-        leaseOwner: req.agentId,
-        leaseExpiresAt: expires,
-        fencingToken: token,
-        // Events of the new holder count from 1 again.
-        agentSeq: 0,
-        retryAt: null,
-        startedAt: job.startedAt ?? now,
-        updatedAt: now,
-      })
+      // Events of the new holder count from 1 again.
+      .set({ ...step.patch, agentSeq: 0, retryAt: null })
       .where(eq(tables.transferJobs.id, job.id));
     await appendAudit(tx, {
       workspaceId: input.workspaceId,
@@ -94,16 +71,9 @@ export async function decideTransferLease(
       environment: row.environment,
       target: `transfer:${job.id}`,
       correlationId: req.correlationId || job.correlationId,
-      detail: {
-        from: runStateLabel(job.state),
-        to: "InProgress",
-        attempt: job.attempt,
-        agentId: req.agentId,
-        fencingToken: token,
-        ...(job.leaseOwner && job.leaseOwner !== req.agentId ? { previousHolder: job.leaseOwner } : {}),
-      },
+      detail: step.detail,
     });
-    return { ...grant(token), runId: job.id };
+    return { ...grantLease(step.token, settings), runId: job.id };
   });
 }
 

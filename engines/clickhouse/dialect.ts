@@ -8,42 +8,26 @@
 
 import {
   C,
-  isDigit,
-  isIdentStart,
-  type Lexed,
+  comments,
+  composeDialect,
+  composeLexer,
   type Opener,
-  quoteIdentWith,
+  parenDepth,
+  quotes,
   type SigToken,
   type StatementAnalyzer,
-  scanBlockComment,
-  scanLineComment,
-  scanQuoted,
-  scanWord,
-  splitSql,
-  token,
-  unclosed,
+  words,
 } from "../sql/index.ts";
-import type { Dialect, SplitOptions } from "../types.ts";
 
-function lexClickHouse(src: string, pos: number, delimiter: string): Lexed {
-  const c = src.charCodeAt(pos);
-  const next = src.charCodeAt(pos + 1);
-  if (c === C.dash && next === C.dash) return token("comment", pos, scanLineComment(src, pos));
-  if (c === C.slash && next === C.star) {
-    const end = scanBlockComment(src, pos, false);
-    return end < 0 ? unclosed("unclosed_comment", "unclosed block comment", pos) : token("comment", pos, end);
-  }
-  if (c === C.squote) {
-    const end = scanQuoted(src, pos, c, true);
-    return end < 0 ? unclosed("unclosed_quote", "unclosed string literal", pos) : token("quoted", pos, end);
-  }
-  if (c === C.dquote || c === C.backtick) {
-    const end = scanQuoted(src, pos, c, true);
-    return end < 0 ? unclosed("unclosed_identifier", "unclosed quoted identifier", pos) : token("quoted", pos, end);
-  }
-  if (isIdentStart(c) || isDigit(c) || c === C.dollar) return token("word", pos, scanWord(src, pos, true, delimiter));
-  return token("punct", pos, pos + 1);
-}
+const lexClickHouse = composeLexer(
+  comments(false),
+  quotes(
+    { open: C.squote, kind: "string", backslash: true },
+    { open: C.dquote, kind: "identifier", backslash: true },
+    { open: C.backtick, kind: "identifier", backslash: true },
+  ),
+  words({ dollar: true, extraStart: [C.dollar] }),
+);
 
 function clickHouseAnalyzer(): StatementAnalyzer {
   let parens = 0;
@@ -51,8 +35,7 @@ function clickHouseAnalyzer(): StatementAnalyzer {
   return {
     feed(tok: SigToken): void {
       if (first < 0) first = tok.start;
-      if (tok.upper === "(") parens++;
-      else if (tok.upper === ")" && parens > 0) parens--;
+      parens = parenDepth(parens, tok);
     },
     semicolonEnds: () => parens === 0,
     unclosed: (): Opener | null =>
@@ -65,9 +48,9 @@ const LITERAL_ESCAPES: Record<string, string> = { "\\": "\\\\", "'": "\\'", "\0"
 
 const spec = { lex: lexClickHouse, analyzer: clickHouseAnalyzer };
 
-export const clickHouseDialect = {
-  quoteIdent: (name: string): string => quoteIdentWith(name, "`"),
+export const clickHouseDialect = composeDialect({
+  quote: "`",
   /** Backslash is an escape in ClickHouse strings, so it is escaped as well as the quote. */
-  quoteLiteral: (value: string): string => `'${value.replace(/[\\'\0\n\r]/g, (ch) => LITERAL_ESCAPES[ch] ?? ch)}'`,
-  split: (sql: string, opts?: SplitOptions) => splitSql(sql, spec, opts),
-} satisfies Dialect;
+  literal: (value: string): string => `'${value.replace(/[\\'\0\n\r]/g, (ch) => LITERAL_ESCAPES[ch] ?? ch)}'`,
+  spec,
+});

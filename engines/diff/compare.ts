@@ -13,7 +13,7 @@ import type { Equivalence } from "./equivalence.ts";
 import type { Change, DiffOptions, FieldChange, NoiseFilter, RenameHint, SchemaDiff } from "./model.ts";
 import { NOISE_FILTERS } from "./model.ts";
 import { anonymousIndexDef, globToRegExp, normalizeBody, withoutStart } from "./normalize.ts";
-import { crossEngine } from "./translate.ts";
+import { crossEngine, inTargetFlavour } from "./translate.ts";
 
 interface Ctx {
   on: Set<NoiseFilter>;
@@ -380,8 +380,9 @@ export function diffSchemas(
   opts: DiffOptions & { quote?: (name: string) => string } = {},
 ): SchemaDiff {
   // Across engines the source is compared in the target's terms, by the equivalence forms.
-  const cross = crossEngine(sourceIn, targetIn);
-  const source = cross?.source ?? sourceIn;
+  const flavoured = inTargetFlavour(sourceIn, targetIn);
+  const cross = crossEngine(flavoured, targetIn);
+  const source = cross?.source ?? flavoured;
   const target = alignDatabases(source, cross?.target ?? targetIn);
   const off = new Set(opts.noFilter ?? []);
   const on = new Set(NOISE_FILTERS.filter((f) => !off.has(f)));

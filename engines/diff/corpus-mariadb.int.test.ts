@@ -7,6 +7,7 @@ import type { SchemaSnapshot } from "../schema/snapshot.ts";
 import type { Session } from "../types.ts";
 import { diffSchemas } from "./compare.ts";
 import { MARIADB_CASES, MARIADB_KINDS } from "./corpus/mariadb.ts";
+import { runPooled } from "./corpus/pool.ts";
 import type { SyncCase } from "./corpus/postgres.ts";
 import type { SchemaDiff, SyncPlan, VerifyResult } from "./model.ts";
 import { runScript } from "./scratch.ts";
@@ -92,16 +93,7 @@ async function runCase(c: SyncCase, i: number): Promise<Run> {
 beforeAll(async () => {
   admin = await engine.driver.connect(root);
   for (const i of MARIADB_CASES.keys()) for (const db of dbs(i)) await admin.exec(`CREATE DATABASE ${q(db)}`);
-  // Cases run a few at a time: each has its own databases.
-  const queue = [...MARIADB_CASES.entries()];
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const [i, c] = next;
-        runs.set(c.name, await runCase(c, i).catch((e: unknown) => e as Error));
-      }
-    }),
-  );
+  for (const [name, run] of await runPooled(MARIADB_CASES, 4, runCase)) runs.set(name, run);
 }, 120_000);
 
 afterAll(async () => {

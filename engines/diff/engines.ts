@@ -1,7 +1,8 @@
 // The dialect facts the diff asks each engine for: one literal map, no switching on engine names
 // elsewhere in engines/diff.
 import { MigratrixError } from "../../common/errors.ts";
-import { mariadbSyncRenderer, renderCreateDdl as mysqlCreateDdl } from "../mysql/ddl.ts";
+import { inMysqlFlavour, mariadbSyncRenderer, renderCreateDdl as mysqlCreateDdl } from "../mysql/ddl.ts";
+import { mysql8SyncRenderer } from "../mysql/ddl-mysql8.ts";
 import { mariadbDialect, mysqlDialect } from "../mysql/dialect.ts";
 import { postgresSyncRenderer, renderCreateDdl } from "../postgres/ddl.ts";
 import { postgresDialect } from "../postgres/dialect.ts";
@@ -23,6 +24,8 @@ export interface DiffEngineFacts {
   renderer: SyncRenderer | null;
   /** Whole-schema CREATE DDL of a snapshot (builds a verify scratch copy); null where not yet rendered. */
   renderCreate: ((s: SchemaSnapshot) => string) | null;
+  /** A snapshot of another engine of the family in this engine's conventions (MariaDB against MySQL 8). */
+  inFamily?: (s: SchemaSnapshot) => SchemaSnapshot;
   /** assess() has rules for the engine. */
   risk: boolean;
 }
@@ -31,7 +34,7 @@ const facts = (
   id: EngineId,
   dialect: Dialect,
   family: string,
-  ddl: Pick<DiffEngineFacts, "renderer" | "renderCreate">,
+  ddl: Pick<DiffEngineFacts, "renderer" | "renderCreate" | "inFamily">,
 ): DiffEngineFacts => ({
   dialect,
   quote: (n) => dialect.quoteIdent(n),
@@ -41,15 +44,21 @@ const facts = (
   risk: RISK_ENGINES.includes(id),
 });
 
-const NO_DDL = { renderer: null, renderCreate: null };
-
 const ENGINES: Partial<Record<EngineId, DiffEngineFacts>> = {
   postgresql: facts("postgresql", postgresDialect, "postgresql", {
     renderer: postgresSyncRenderer,
     renderCreate: renderCreateDdl,
   }),
-  mysql: facts("mysql", mysqlDialect, "mysql", NO_DDL),
-  mariadb: facts("mariadb", mariadbDialect, "mysql", { renderer: mariadbSyncRenderer, renderCreate: mysqlCreateDdl }),
+  mysql: facts("mysql", mysqlDialect, "mysql", {
+    renderer: mysql8SyncRenderer,
+    renderCreate: mysqlCreateDdl,
+    inFamily: (s) => inMysqlFlavour(s, "mysql"),
+  }),
+  mariadb: facts("mariadb", mariadbDialect, "mysql", {
+    renderer: mariadbSyncRenderer,
+    renderCreate: mysqlCreateDdl,
+    inFamily: (s) => inMysqlFlavour(s, "mariadb"),
+  }),
   sqlite: facts("sqlite", sqliteDialect, "sqlite", { renderer: sqliteSyncRenderer, renderCreate: sqliteCreateDdl }),
 };
 

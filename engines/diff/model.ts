@@ -148,6 +148,11 @@ export interface SyncRenderer {
   script?(statements: string[]): string;
   /** Changes this engine cannot express as DDL (the plan lists them instead of guessing). */
   unsupported?(change: Change, ctx: RenderContext): string | null;
+  /**
+   * Where this renderer wraps statements in guards the risk analyser cannot see into (MySQL 8's
+   * prepared statements), the renderer of the same plan without them, which risk assessment reads.
+   */
+  analysed?: SyncRenderer;
 }
 
 export interface SyncOptions extends TimeoutOptions {

@@ -16,7 +16,7 @@ import type {
   SyncRenderer,
   SyncStatement,
 } from "./model.ts";
-import { crossEngine } from "./translate.ts";
+import { crossEngine, inTargetFlavour } from "./translate.ts";
 
 export const DEFAULT_LOCK_TIMEOUT = "5s";
 export const DEFAULT_STATEMENT_TIMEOUT = "30min";
@@ -129,9 +129,9 @@ export function renderSync(
   diff: SchemaDiff,
   source: SchemaSnapshot,
   target: SchemaSnapshot,
-  opts: SyncOptions & { skip?: Set<string> } = {},
+  opts: SyncOptions & { skip?: Set<string>; renderer?: SyncRenderer } = {},
 ): RenderedSync {
-  const renderer = syncRenderer(target.engine);
+  const renderer = opts.renderer ?? syncRenderer(target.engine);
   const withheld: string[] = [];
   const unsupported: string[] = [];
   const renames: string[] = [];
@@ -203,8 +203,9 @@ export async function planSync(
   opts: DiffOptions & SyncOptions & { risk?: boolean } = {},
 ): Promise<SyncPlan & { diff: SchemaDiff; cycles: string[] }> {
   // Across engines the script is in the target's dialect: the source is translated into its terms.
-  const cross = crossEngine(sourceIn, targetIn);
-  const source = cross?.source ?? sourceIn;
+  const flavoured = inTargetFlavour(sourceIn, targetIn);
+  const cross = crossEngine(flavoured, targetIn);
+  const source = cross?.source ?? flavoured;
   const facts = engineFacts(targetIn.engine);
   const quote = facts.quote;
   const target = alignDatabases(source, cross?.target ?? targetIn);
@@ -222,9 +223,15 @@ export async function planSync(
   const statements = up.statements.length === 0 ? [] : [...header, ...up.statements];
   const renderer = syncRenderer(target.engine);
   const sql = script(renderer, statements);
+  // Guards hide their statements in strings: the analyser reads the plan rendered without them.
+  const analysed = renderer.analysed;
+  const riskSql = () =>
+    analysed
+      ? script(analysed, [...header, ...renderSync(diff, source, target, { ...opts, renderer: analysed }).statements])
+      : sql;
   const risk =
     opts.risk !== false && sql !== "" && facts.risk
-      ? await assess(sql, { engine: target.engine, schema: target })
+      ? await assess(riskSql(), { engine: target.engine, schema: target })
       : undefined;
   return {
     engine: target.engine,

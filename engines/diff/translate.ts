@@ -204,7 +204,8 @@ function columnTo(
     const text = renderDefault(d, x.target, {
       kind: m.kind,
       ...(fsp !== undefined && /time/i.test(type) ? { fsp } : {}),
-      quote: x.literal,
+      // MySQL 8 snapshots hold string defaults unquoted, as its information_schema prints them.
+      quote: x.to === "mysql" ? (v) => v : x.literal,
     });
     if (text !== null) col.default = text;
     else unrepresentable(x, path, `default ${c.default} has no spelling there; left out`);
@@ -533,6 +534,13 @@ export interface CrossEngine {
  * Null for two engines of one family; else the source translated (unless it already is), both
  * sides in their canonical cross-engine form, and the equivalence to compare them by.
  */
+/** A source of the target's family but not its engine (MariaDB against MySQL 8) in the target's conventions. */
+export function inTargetFlavour(source: SchemaSnapshot, target: SchemaSnapshot): SchemaSnapshot {
+  if (source.engine === target.engine || source.translatedFrom !== undefined) return source;
+  const facts = engineFacts(target.engine);
+  return facts.family === engineFacts(source.engine).family && facts.inFamily ? facts.inFamily(source) : source;
+}
+
 export function crossEngine(source: SchemaSnapshot, target: SchemaSnapshot): CrossEngine | null {
   const sameFamily = engineFacts(source.engine).family === engineFacts(target.engine).family;
   if (sameFamily && source.translatedFrom === undefined && target.translatedFrom === undefined) return null;

@@ -19,26 +19,25 @@
 
 import {
   C,
-  isDigit,
-  isIdentStart,
+  composeDialect,
+  composeLexer,
   type Lexed,
   type Lexer,
   type Opener,
-  quoteIdentWith,
+  parenDepth,
+  quotes,
   type SigToken,
   type StatementAnalyzer,
   scanBlockComment,
   scanLineComment,
-  scanQuoted,
-  scanWord,
-  splitSql,
   token,
   unclosed,
+  words,
 } from "../sql/index.ts";
-import type { Dialect, SplitOptions } from "../types.ts";
 
 function createLexer(mariadb: boolean): Lexer {
-  return (src: string, pos: number, delimiter: string): Lexed => {
+  // "#" and "-- " line comments; executable comments (/*!, and /*M! on MariaDB) are statement text.
+  const comments = (src: string, pos: number): Lexed | null => {
     const c = src.charCodeAt(pos);
     const next = src.charCodeAt(pos + 1);
     if (c === C.hash || (c === C.dash && next === C.dash && !(src.charCodeAt(pos + 2) > C.space))) {
@@ -52,19 +51,17 @@ function createLexer(mariadb: boolean): Lexer {
       }
       return token(executable ? "opaque" : "comment", pos, end);
     }
-    if (c === C.squote || c === C.dquote) {
-      const end = scanQuoted(src, pos, c, true);
-      return end < 0 ? unclosed("unclosed_quote", "unclosed string literal", pos) : token("quoted", pos, end);
-    }
-    if (c === C.backtick) {
-      const end = scanQuoted(src, pos, c, false);
-      return end < 0 ? unclosed("unclosed_identifier", "unclosed quoted identifier", pos) : token("quoted", pos, end);
-    }
-    if (isIdentStart(c) || isDigit(c) || c === C.dollar) {
-      return token("word", pos, scanWord(src, pos, true, delimiter));
-    }
-    return token("punct", pos, pos + 1);
+    return null;
   };
+  return composeLexer(
+    comments,
+    quotes(
+      { open: C.squote, kind: "string", backslash: true },
+      { open: C.dquote, kind: "string", backslash: true },
+      { open: C.backtick, kind: "identifier" },
+    ),
+    words({ dollar: true, extraStart: [C.dollar] }),
+  );
 }
 
 interface Block {
@@ -102,7 +99,7 @@ function mysqlAnalyzer(): StatementAnalyzer {
   let gate: "undecided" | "on" | "off" = "undecided";
   let first = "";
   let firstStart = 0;
-  let parenDepth = 0;
+  let parens = 0;
   const blocks: Block[] = [];
   let prev: SigToken | null = null;
   let prevOpened = false;
@@ -111,9 +108,7 @@ function mysqlAnalyzer(): StatementAnalyzer {
   const atStatement = (): boolean => {
     if (prev === null) return true;
     if (prev.kind === "punct") {
-      return (
-        prev.upper === ";" || prev.upper === ":" || (prev.upper === ")" && parenDepth === 0 && blocks.length === 0)
-      );
+      return prev.upper === ";" || prev.upper === ":" || (prev.upper === ")" && parens === 0 && blocks.length === 0);
     }
     if (prev.kind !== "word") return false;
     switch (prev.upper) {
@@ -191,8 +186,7 @@ function mysqlAnalyzer(): StatementAnalyzer {
       count++;
       if (gate === "undecided") decide(tok);
       if (gate === "on") track(tok);
-      if (tok.upper === "(") parenDepth++;
-      else if (tok.upper === ")" && parenDepth > 0) parenDepth--;
+      parens = parenDepth(parens, tok);
       prev = tok;
     },
     semicolonEnds: () => blocks.length === 0,
@@ -229,11 +223,7 @@ function mysqlLiteral(value: string): string {
 
 function createDialect(mariadb: boolean) {
   const spec = { lex: createLexer(mariadb), analyzer: mysqlAnalyzer, delimiterCommand: true };
-  return {
-    quoteIdent: (name: string): string => quoteIdentWith(name, "`"),
-    quoteLiteral: mysqlLiteral,
-    split: (sql: string, opts?: SplitOptions) => splitSql(sql, spec, opts),
-  } satisfies Dialect;
+  return composeDialect({ quote: "`", literal: mysqlLiteral, spec });
 }
 
 export const mysqlDialect = createDialect(false);

@@ -1,9 +1,10 @@
 // MariaDB introspection against the real server: the coverage list (one of every object kind,
 // found in the snapshot as a whole value) and the DDL round trip (snapshot → renderCreateStatements
 // → an empty database: the same snapshot, and SHOW CREATE of every object agrees).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type CoverageList, INTROSPECTION_KINDS } from "../schema/coverage.ts";
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { CoverageList } from "../schema/coverage.ts";
 import type { SchemaSnapshot } from "../schema/snapshot.ts";
+import { coverageTests, expectedColumn, runScript, snapshotFinders } from "../schema/testkit.ts";
 import type { Session } from "../types.ts";
 import { renderCreateDdl, renderCreateStatements } from "./ddl.ts";
 import { createMysqlEngine } from "./index.ts";
@@ -55,11 +56,7 @@ let x: Session;
 let y: Session;
 let snap: SchemaSnapshot;
 
-async function run(session: Session, script: string) {
-  const { statements, problems } = engine.dialect.split(script);
-  expect(problems).toEqual([]);
-  for (const st of statements) await session.exec(st.text);
-}
+const run = (session: Session, script: string) => runScript(engine.dialect, session, script);
 
 beforeAll(async () => {
   admin = await engine.driver.connect(url("test"));
@@ -79,20 +76,8 @@ afterAll(async () => {
   await admin?.close();
 });
 
-const table = (s: SchemaSnapshot, name: string) => s.tables.find((t) => t.name === name);
-const column = (s: SchemaSnapshot, t: string, c: string) => table(s, t)?.columns.find((k) => k.name === c);
-const index = (s: SchemaSnapshot, t: string, i: string) => table(s, t)?.indexes.find((k) => k.name === i);
-const constraint = (s: SchemaSnapshot, t: string, c: string) => table(s, t)?.constraints?.find((k) => k.name === c);
-const object = (s: SchemaSnapshot, kind: string, name: string) =>
-  s.objects?.find((o) => o.kind === kind && o.name === name);
-const col = (name: string, type: string, ordinal: number, extra: object = {}) => ({
-  name,
-  type,
-  nullable: true,
-  default: null,
-  ordinal,
-  ...extra,
-});
+const { table, column, index, constraint, object } = snapshotFinders();
+const col = expectedColumn;
 
 const COVERAGE: CoverageList<SchemaSnapshot> = {
   schema: { find: (s) => s.schemas, expected: [{ name: dbX }] },
@@ -273,16 +258,7 @@ const COVERAGE: CoverageList<SchemaSnapshot> = {
   extension: { none: "MariaDB has no extensions (plugins are server-wide)" },
 };
 
-test("the coverage list names every kind of INTROSPECTION_KINDS", () => {
-  expect(Object.keys(COVERAGE).sort()).toEqual([...INTROSPECTION_KINDS].sort());
-});
-
-describe("coverage: each kind created in a real database is found in the snapshot", () => {
-  const cases = Object.entries(COVERAGE).flatMap(([kind, c]) => ("find" in c ? [[kind, c] as const] : []));
-  test.each(cases)("%s", (_kind, c) => {
-    expect(c.find(snap)).toEqual(c.expected);
-  });
-});
+coverageTests(COVERAGE, () => snap);
 
 /** SHOW CREATE of every table, view, routine and trigger; the AUTO_INCREMENT counter is data, not schema. */
 async function showCreateAll(session: Session, s: SchemaSnapshot): Promise<Record<string, string>> {

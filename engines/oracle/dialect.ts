@@ -12,25 +12,23 @@
 
 import {
   C,
+  comments,
+  composeDialect,
+  composeLexer,
   isDigit,
   isIdentStart,
   type Lexed,
+  nulFreeLiteral,
   type Opener,
-  quoteIdentWith,
-  rejectNulInLiteral,
+  parenDepth,
+  quotes,
   type SigToken,
   type StatementAnalyzer,
-  scanBlockComment,
-  scanLineComment,
-  scanQuoted,
   scanWord,
   separatorLine,
-  splitSql,
-  standardLiteral,
   token,
   unclosed,
 } from "../sql/index.ts";
-import type { Dialect, SplitOptions } from "../types.ts";
 
 const Q_CLOSE: Record<string, string> = { "[": "]", "{": "}", "(": ")", "<": ">" };
 
@@ -52,34 +50,29 @@ export function qQuoteAt(src: string, pos: number): number {
   return -1;
 }
 
-function lexOracle(src: string, pos: number, delimiter: string): Lexed {
-  const c = src.charCodeAt(pos);
-  const next = src.charCodeAt(pos + 1);
-  if (c === C.dash && next === C.dash) return token("comment", pos, scanLineComment(src, pos));
-  if (c === C.slash && next === C.star) {
-    const end = scanBlockComment(src, pos, false);
-    return end < 0 ? unclosed("unclosed_comment", "unclosed block comment", pos) : token("comment", pos, end);
-  }
+/** q'…' literals (with N/n before them too). */
+function qQuotes(src: string, pos: number): Lexed | null {
   const q = qQuoteAt(src, pos);
-  if (q >= 0) {
-    const end = scanQQuote(src, q);
-    return end < 0 ? unclosed("unclosed_quote", "unclosed q'…' literal", pos) : token("quoted", pos, end);
-  }
-  if (c === C.squote) {
-    const end = scanQuoted(src, pos, c, false);
-    return end < 0 ? unclosed("unclosed_quote", "unclosed string literal", pos) : token("quoted", pos, end);
-  }
-  if (c === C.dquote) {
-    const end = scanQuoted(src, pos, c, false);
-    return end < 0 ? unclosed("unclosed_identifier", "unclosed quoted identifier", pos) : token("quoted", pos, end);
-  }
-  if (isIdentStart(c) || isDigit(c)) {
-    let end = scanWord(src, pos, true, delimiter);
-    while (src.charCodeAt(end) === C.hash) end = scanWord(src, end, true, delimiter);
-    return token("word", pos, end);
-  }
-  return token("punct", pos, pos + 1);
+  if (q < 0) return null;
+  const end = scanQQuote(src, q);
+  return end < 0 ? unclosed("unclosed_quote", "unclosed q'…' literal", pos) : token("quoted", pos, end);
 }
+
+/** Words; "#" continues one, as in Oracle names. */
+function oracleWords(src: string, pos: number, delimiter: string): Lexed | null {
+  const c = src.charCodeAt(pos);
+  if (!isIdentStart(c) && !isDigit(c)) return null;
+  let end = scanWord(src, pos, true, delimiter);
+  while (src.charCodeAt(end) === C.hash) end = scanWord(src, end, true, delimiter);
+  return token("word", pos, end);
+}
+
+const lexOracle = composeLexer(
+  comments(false),
+  qQuotes,
+  quotes({ open: C.squote, kind: "string" }, { open: C.dquote, kind: "identifier" }),
+  oracleWords,
+);
 
 const PLSQL_OBJECTS = new Set(["PROCEDURE", "FUNCTION", "PACKAGE", "TRIGGER", "TYPE", "LIBRARY"]);
 const CREATE_NOISE = new Set(["OR", "REPLACE", "EDITIONABLE", "NONEDITIONABLE"]);
@@ -103,8 +96,7 @@ function oracleAnalyzer(): StatementAnalyzer {
         plsql = PLSQL_OBJECTS.has(tok.upper);
         decided = true;
       }
-      if (tok.upper === "(") parens++;
-      else if (tok.upper === ")" && parens > 0) parens--;
+      parens = parenDepth(parens, tok);
     },
     semicolonEnds: () => !plsql && parens === 0,
     unclosed(): Opener | null {
@@ -121,11 +113,4 @@ const spec = {
   separator: (src: string, pos: number) => (src.charCodeAt(pos) === C.slash ? separatorLine(src, pos, "/", false) : -1),
 };
 
-export const oracleDialect = {
-  quoteIdent: (name: string): string => quoteIdentWith(name, '"'),
-  quoteLiteral: (value: string): string => {
-    rejectNulInLiteral(value);
-    return standardLiteral(value);
-  },
-  split: (sql: string, opts?: SplitOptions) => splitSql(sql, spec, opts),
-} satisfies Dialect;
+export const oracleDialect = composeDialect({ quote: '"', literal: nulFreeLiteral, spec });

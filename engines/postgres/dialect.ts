@@ -18,59 +18,48 @@
 
 import {
   C,
+  comments,
+  composeDialect,
+  composeLexer,
   isDigit,
   isIdentPart,
   isIdentStart,
   type Lexed,
   type Opener,
-  quoteIdentWith,
+  type QuoteRule,
+  quotedAt,
+  quotes,
   rejectNulInLiteral,
   type SigToken,
   type StatementAnalyzer,
-  scanBlockComment,
-  scanLineComment,
-  scanQuoted,
   scanWord,
-  splitSql,
   standardLiteral,
   token,
   unclosed,
 } from "../sql/index.ts";
-import type { Dialect, SplitOptions } from "../types.ts";
 
-function lexPostgres(src: string, pos: number, delimiter: string): Lexed {
+/** Dollar quotes and parameters, E'…' and U&'…' strings, U&"…" identifiers, words and numbers. */
+function postgresWords(src: string, pos: number, delimiter: string): Lexed | null {
   const c = src.charCodeAt(pos);
   const next = src.charCodeAt(pos + 1);
-  if (c === C.dash && next === C.dash) return token("comment", pos, scanLineComment(src, pos));
-  if (c === C.slash && next === C.star) {
-    const end = scanBlockComment(src, pos, true);
-    return end < 0 ? unclosed("unclosed_comment", "unclosed block comment", pos) : token("comment", pos, end);
-  }
-  if (c === C.squote) return stringAt(src, pos, pos, false);
-  if (c === C.dquote) return identAt(src, pos, pos);
   if (c === C.dollar) return lexDollar(src, pos);
   if (isIdentStart(c)) {
-    if ((c === 69 || c === 101) && next === C.squote) return stringAt(src, pos, pos + 1, true);
+    if ((c === 69 || c === 101) && next === C.squote) return quotedAt(src, pos, pos + 1, ESCAPE_STRING);
     if ((c === 85 || c === 117) && next === C.amp) {
       const q = src.charCodeAt(pos + 2);
-      if (q === C.squote) return stringAt(src, pos, pos + 2, false);
-      if (q === C.dquote) return identAt(src, pos, pos + 2);
+      if (q === C.squote) return quotedAt(src, pos, pos + 2, STRING);
+      if (q === C.dquote) return quotedAt(src, pos, pos + 2, IDENTIFIER);
     }
     return token("word", pos, scanWord(src, pos, true, delimiter));
   }
   if (isDigit(c)) return token("word", pos, scanWord(src, pos, false, delimiter));
-  return token("punct", pos, pos + 1);
+  return null;
 }
 
-function stringAt(src: string, start: number, quote: number, backslash: boolean): Lexed {
-  const end = scanQuoted(src, quote, C.squote, backslash);
-  return end < 0 ? unclosed("unclosed_quote", "unclosed string literal", start) : token("quoted", start, end);
-}
-
-function identAt(src: string, start: number, quote: number): Lexed {
-  const end = scanQuoted(src, quote, C.dquote, false);
-  return end < 0 ? unclosed("unclosed_identifier", "unclosed quoted identifier", start) : token("quoted", start, end);
-}
+const STRING: QuoteRule = { open: C.squote, kind: "string" };
+const ESCAPE_STRING: QuoteRule = { ...STRING, backslash: true };
+const IDENTIFIER: QuoteRule = { open: C.dquote, kind: "identifier" };
+const lexPostgres = composeLexer(comments(true), quotes(STRING, IDENTIFIER), postgresWords);
 
 /** `$1` is a parameter, `$$` and `$tag$` open a body that ends at the same tag. */
 function lexDollar(src: string, pos: number): Lexed {
@@ -204,13 +193,13 @@ function hasPair(h: string[], first: string, second: string): boolean {
 
 const spec = { lex: lexPostgres, analyzer: postgresAnalyzer };
 
-export const postgresDialect = {
-  quoteIdent: (name: string): string => quoteIdentWith(name, '"'),
+export const postgresDialect = composeDialect({
+  quote: '"',
   /** A value with a backslash becomes E'…' so it reads the same whatever standard_conforming_strings is. */
-  quoteLiteral(value: string): string {
+  literal(value: string): string {
     rejectNulInLiteral(value);
     if (!value.includes("\\")) return standardLiteral(value);
     return `E'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
   },
-  split: (sql: string, opts?: SplitOptions) => splitSql(sql, spec, opts),
-} satisfies Dialect;
+  spec,
+});

@@ -1,10 +1,11 @@
 // PostgreSQL introspection against the real server: the coverage list (one of every object kind,
 // found in the snapshot as a whole value) and the DDL round trip (snapshot → renderCreateDdl → an
 // empty database: equal snapshot, and pg_dump --schema-only of both agrees after normalisation).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { pgDumpSchemas } from "../rollback/corpus/pg-state.ts";
-import { type CoverageList, INTROSPECTION_KINDS } from "../schema/coverage.ts";
+import type { CoverageList } from "../schema/coverage.ts";
 import type { SchemaSnapshot } from "../schema/snapshot.ts";
+import { coverageTests, expectedColumn, runScript, snapshotFinders } from "../schema/testkit.ts";
 import type { Session } from "../types.ts";
 import { renderCreateDdl } from "./ddl.ts";
 import { createPostgresEngine } from "./index.ts";
@@ -74,9 +75,7 @@ let x: Session;
 let y: Session;
 let snap: SchemaSnapshot;
 
-async function run(session: Session, script: string) {
-  for (const st of engine.dialect.split(script).statements) await session.exec(st.text);
-}
+const run = (session: Session, script: string) => runScript(engine.dialect, session, script);
 
 beforeAll(async () => {
   admin = await engine.driver.connect(url("postgres"));
@@ -98,20 +97,8 @@ afterAll(async () => {
 
 const table = (s: SchemaSnapshot, schema: string, name: string) =>
   s.tables.find((t) => t.schema === schema && t.name === name);
-const column = (s: SchemaSnapshot, t: string, c: string) => table(s, "shop", t)?.columns.find((k) => k.name === c);
-const index = (s: SchemaSnapshot, t: string, i: string) => table(s, "shop", t)?.indexes.find((k) => k.name === i);
-const constraint = (s: SchemaSnapshot, t: string, c: string) =>
-  table(s, "shop", t)?.constraints?.find((k) => k.name === c);
-const object = (s: SchemaSnapshot, kind: string, name: string) =>
-  s.objects?.find((o) => o.kind === kind && o.name === name);
-const col = (name: string, type: string, ordinal: number, extra: object = {}) => ({
-  name,
-  type,
-  nullable: true,
-  default: null,
-  ordinal,
-  ...extra,
-});
+const { column, index, constraint, object } = snapshotFinders((s, t) => table(s, "shop", t));
+const col = expectedColumn;
 
 const COVERAGE: CoverageList<SchemaSnapshot> = {
   schema: { find: (s) => s.schemas.map((k) => k.name), expected: ["parts", "shop"] },
@@ -367,16 +354,7 @@ const COVERAGE: CoverageList<SchemaSnapshot> = {
   },
 };
 
-test("the coverage list names every kind of INTROSPECTION_KINDS", () => {
-  expect(Object.keys(COVERAGE).sort()).toEqual([...INTROSPECTION_KINDS].sort());
-});
-
-describe("coverage: each kind created in a real database is found in the snapshot", () => {
-  const cases = Object.entries(COVERAGE).flatMap(([kind, c]) => ("find" in c ? [[kind, c] as const] : []));
-  test.each(cases)("%s", (_kind, c) => {
-    expect(c.find(snap)).toEqual(c.expected);
-  });
-});
+coverageTests(COVERAGE, () => snap);
 
 test("objects: false leaves the optional parts out (what compare needs stays small)", async () => {
   const plain = await engine.inspector.inspect(x, { schemas: ["shop"] });

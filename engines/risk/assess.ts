@@ -17,6 +17,12 @@ interface EngineRisk {
   dialect(): Dialect | Promise<Dialect>;
   /** Loaded on first use: parsers take tens of milliseconds to load. */
   analyser(): Promise<Analyser>;
+  /**
+   * Starts what can load off the main thread (a parser's WASM compile). assess() awaits it before
+   * splitting: a dynamic import is only evaluated once the main thread yields, so merely starting
+   * the analyser's import would leave the compile waiting behind the splitter.
+   */
+  preload?(): Promise<unknown>;
   /** The schema a DDL file leaves behind. */
   ddlSchema(sql: string): Promise<SchemaSnapshot>;
 }
@@ -43,6 +49,7 @@ const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
   postgresql: {
     dialect: () => postgresDialect,
     analyser: async () => (await import("./postgres/analyze.ts")).analysePostgres,
+    preload: () => import("./postgres/parser.ts"),
     ddlSchema: async (sql) => (await import("./postgres/ddl-schema.ts")).snapshotFromPostgresDdl(sql),
   },
   // node-sql-parser loads only here, on first use: PostgreSQL never pays for it.
@@ -100,7 +107,9 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
   const engine = engineRisk(opts.engine);
   const firstLine = opts.firstLine ?? 1;
   // Started before splitting: a parser's WASM compiles off the main thread while the splitter runs.
-  // Its failure is awaited (and thrown) below whenever there is a statement to analyse.
+  // Its failure is awaited (and thrown) below, through the analyser, whenever there is a statement
+  // to analyse: an empty script needs no parser.
+  await engine.preload?.().catch(() => undefined);
   const analyser = engine.analyser();
   analyser.catch(() => undefined);
   const split = (await engine.dialect()).split(sql, { firstLine });

@@ -4,6 +4,19 @@ export * from "./lexer.ts";
 export { createLocator, type LineColumn } from "./locator.ts";
 export { quoteIdentWith, rejectNulInLiteral, standardLiteral } from "./quote.ts";
 export {
+  comments,
+  composeDialect,
+  composeLexer,
+  type LexPart,
+  nulFreeLiteral,
+  parenDepth,
+  type QuoteRule,
+  quotedAt,
+  quotes,
+  scanToBracket,
+  words,
+} from "./spec-parts.ts";
+export {
   type Opener,
   type SigToken,
   type SplitSpec,

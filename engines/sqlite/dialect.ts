@@ -13,44 +13,28 @@
 
 import {
   C,
-  isDigit,
-  isIdentStart,
-  type Lexed,
+  comments,
+  composeDialect,
+  composeLexer,
+  nulFreeLiteral,
   type Opener,
-  quoteIdentWith,
-  rejectNulInLiteral,
+  quotes,
   type SigToken,
   type StatementAnalyzer,
-  scanBlockComment,
-  scanLineComment,
-  scanQuoted,
-  scanWord,
-  splitSql,
-  standardLiteral,
-  token,
-  unclosed,
+  scanToBracket,
+  words,
 } from "../sql/index.ts";
-import type { Dialect, SplitOptions } from "../types.ts";
 
-function lexSqlite(src: string, pos: number, delimiter: string): Lexed {
-  const c = src.charCodeAt(pos);
-  const next = src.charCodeAt(pos + 1);
-  if (c === C.dash && next === C.dash) return token("comment", pos, scanLineComment(src, pos));
-  if (c === C.slash && next === C.star) {
-    const end = scanBlockComment(src, pos, false);
-    return end < 0 ? unclosed("unclosed_comment", "unclosed block comment", pos) : token("comment", pos, end);
-  }
-  if (c === C.squote) {
-    const end = scanQuoted(src, pos, c, false);
-    return end < 0 ? unclosed("unclosed_quote", "unclosed string literal", pos) : token("quoted", pos, end);
-  }
-  if (c === C.dquote || c === C.backtick || c === C.lbracket) {
-    const end = c === C.lbracket ? src.indexOf("]", pos + 1) + 1 : scanQuoted(src, pos, c, false);
-    return end <= 0 ? unclosed("unclosed_identifier", "unclosed quoted identifier", pos) : token("quoted", pos, end);
-  }
-  if (isIdentStart(c) || isDigit(c)) return token("word", pos, scanWord(src, pos, true, delimiter));
-  return token("punct", pos, pos + 1);
-}
+const lexSqlite = composeLexer(
+  comments(false),
+  quotes(
+    { open: C.squote, kind: "string" },
+    { open: C.dquote, kind: "identifier" },
+    { open: C.backtick, kind: "identifier" },
+    { open: C.lbracket, kind: "identifier", scan: scanToBracket },
+  ),
+  words({ dollar: true }),
+);
 
 const OWN_SEGMENT_PRAGMAS = new Set(["JOURNAL_MODE", "FOREIGN_KEYS"]);
 
@@ -114,12 +98,5 @@ function sqliteOwnSegment(h: string[]): boolean {
 
 const spec = { lex: lexSqlite, analyzer: sqliteAnalyzer };
 
-export const sqliteDialect = {
-  quoteIdent: (name: string): string => quoteIdentWith(name, '"'),
-  /** SQLite reads SQL text only up to a NUL, so a NUL in a literal is refused. */
-  quoteLiteral(value: string): string {
-    rejectNulInLiteral(value);
-    return standardLiteral(value);
-  },
-  split: (sql: string, opts?: SplitOptions) => splitSql(sql, spec, opts),
-} satisfies Dialect;
+/** SQLite reads SQL text only up to a NUL, so a NUL in a literal is refused. */
+export const sqliteDialect = composeDialect({ quote: '"', literal: nulFreeLiteral, spec });

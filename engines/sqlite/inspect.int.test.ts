@@ -2,12 +2,13 @@
 // found in the snapshot as a whole value) and the DDL round trips: from the stored definitions
 // (sqlite_schema of the copy equals the original's) and from the structured fields alone (the
 // copy's snapshot equals the original's apart from the statement texts).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CoverageList, INTROSPECTION_KINDS } from "../schema/coverage.ts";
+import type { CoverageList } from "../schema/coverage.ts";
 import type { SchemaSnapshot } from "../schema/snapshot.ts";
+import { coverageTests, expectedColumn, runScript, snapshotFinders } from "../schema/testkit.ts";
 import type { Session } from "../types.ts";
 import { renderCreateDdl, renderCreateStatements } from "./ddl.ts";
 import { createSqliteEngine } from "./index.ts";
@@ -53,11 +54,7 @@ async function open(name: string): Promise<Session> {
   return s;
 }
 
-async function run(session: Session, script: string) {
-  const { statements, problems } = engine.dialect.split(script);
-  expect(problems).toEqual([]);
-  for (const st of statements) await session.exec(st.text);
-}
+const run = (session: Session, script: string) => runScript(engine.dialect, session, script);
 
 beforeAll(async () => {
   x = await open("x");
@@ -70,20 +67,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const table = (s: SchemaSnapshot, name: string) => s.tables.find((t) => t.name === name);
-const column = (s: SchemaSnapshot, t: string, c: string) => table(s, t)?.columns.find((k) => k.name === c);
-const index = (s: SchemaSnapshot, t: string, i: string) => table(s, t)?.indexes.find((k) => k.name === i);
-const constraint = (s: SchemaSnapshot, t: string, c: string) => table(s, t)?.constraints?.find((k) => k.name === c);
-const object = (s: SchemaSnapshot, kind: string, name: string) =>
-  s.objects?.find((o) => o.kind === kind && o.name === name);
-const col = (name: string, type: string, ordinal: number, extra: object = {}) => ({
-  name,
-  type,
-  nullable: true,
-  default: null,
-  ordinal,
-  ...extra,
-});
+const { table, column, index, constraint, object } = snapshotFinders();
+const col = expectedColumn;
 const NOT_SQLITE = (what: string) => ({ none: `SQLite has no ${what}` });
 
 const COVERAGE: CoverageList<SchemaSnapshot> = {
@@ -232,16 +217,7 @@ const COVERAGE: CoverageList<SchemaSnapshot> = {
   extension: NOT_SQLITE("extensions that live in a database file (loadable extensions are per connection)"),
 };
 
-test("the coverage list names every kind of INTROSPECTION_KINDS", () => {
-  expect(Object.keys(COVERAGE).sort()).toEqual([...INTROSPECTION_KINDS].sort());
-});
-
-describe("coverage: each kind created in a real database is found in the snapshot", () => {
-  const cases = Object.entries(COVERAGE).flatMap(([kind, c]) => ("find" in c ? [[kind, c] as const] : []));
-  test.each(cases)("%s", (_kind, c) => {
-    expect(c.find(snap)).toEqual(c.expected);
-  });
-});
+coverageTests(COVERAGE, () => snap);
 
 const schemaRows = (s: Session) =>
   s.query("SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name <> 'sqlite_sequence' ORDER BY type, name");

@@ -19,25 +19,18 @@
 
 import {
   C,
-  isDigit,
-  isIdentStart,
-  type Lexed,
+  comments,
+  composeDialect,
+  composeLexer,
+  nulFreeLiteral,
   type Opener,
-  quoteIdentWith,
-  rejectNulInLiteral,
+  parenDepth,
+  quotes,
   type SigToken,
   type StatementAnalyzer,
-  scanBlockComment,
-  scanLineComment,
-  scanQuoted,
-  scanWord,
   separatorLine,
-  splitSql,
-  standardLiteral,
-  token,
-  unclosed,
+  words,
 } from "../sql/index.ts";
-import type { Dialect, SplitOptions } from "../types.ts";
 
 /** End (exclusive) of a […] identifier opened at `pos` ("]]" stands for "]"), or -1. */
 export function scanBracket(src: string, pos: number): number {
@@ -50,28 +43,16 @@ export function scanBracket(src: string, pos: number): number {
   }
 }
 
-function lexSqlServer(src: string, pos: number, delimiter: string): Lexed {
-  const c = src.charCodeAt(pos);
-  const next = src.charCodeAt(pos + 1);
-  if (c === C.dash && next === C.dash) return token("comment", pos, scanLineComment(src, pos));
-  if (c === C.slash && next === C.star) {
-    const end = scanBlockComment(src, pos, true);
-    return end < 0 ? unclosed("unclosed_comment", "unclosed block comment", pos) : token("comment", pos, end);
-  }
-  if (c === C.squote) {
-    const end = scanQuoted(src, pos, c, false);
-    return end < 0 ? unclosed("unclosed_quote", "unclosed string literal", pos) : token("quoted", pos, end);
-  }
-  if (c === C.dquote || c === C.lbracket) {
-    const end = c === C.lbracket ? scanBracket(src, pos) : scanQuoted(src, pos, c, false);
-    return end < 0 ? unclosed("unclosed_identifier", "unclosed quoted identifier", pos) : token("quoted", pos, end);
-  }
+const lexSqlServer = composeLexer(
+  comments(true),
+  quotes(
+    { open: C.squote, kind: "string" },
+    { open: C.dquote, kind: "identifier" },
+    { open: C.lbracket, kind: "identifier", scan: scanBracket },
+  ),
   // @variables, @@globals, #temp and ##global temp tables are words.
-  if (isIdentStart(c) || isDigit(c) || c === C.dollar || c === 64 || c === C.hash) {
-    return token("word", pos, scanWord(src, pos, true, delimiter));
-  }
-  return token("punct", pos, pos + 1);
-}
+  words({ dollar: true, extraStart: [C.dollar, 64, C.hash] }),
+);
 
 const BATCH_OBJECTS = new Set(["PROCEDURE", "PROC", "FUNCTION", "TRIGGER", "VIEW"]);
 /** Words that start a T-SQL statement. */
@@ -121,8 +102,7 @@ function sqlServerAnalyzer(): StatementAnalyzer {
         if (tok.upper === "BEGIN") pendingBegin = tok.start;
         else if (tok.upper === "CASE") blocks.push({ offset: tok.start, word: "CASE" });
         else if (tok.upper === "END") blocks.pop();
-      } else if (tok.upper === "(") parens++;
-      else if (tok.upper === ")" && parens > 0) parens--;
+      } else parens = parenDepth(parens, tok);
     },
     semicolonEnds: () => !wholeBatch && blocks.length === 0 && parens === 0,
     unclosed(): Opener | null {
@@ -171,12 +151,10 @@ const spec = {
     src.charCodeAt(pos) === 71 || src.charCodeAt(pos) === 103 ? separatorLine(src, pos, "GO", true) : -1,
 };
 
-export const sqlServerDialect = {
-  quoteIdent: (name: string): string => `[${quoteIdentWith(name, "]").slice(1)}`,
+export const sqlServerDialect = composeDialect({
+  open: "[",
+  quote: "]",
   /** N'…': NVARCHAR, so text outside the database's code page survives. */
-  quoteLiteral: (value: string): string => {
-    rejectNulInLiteral(value);
-    return `N${standardLiteral(value)}`;
-  },
-  split: (sql: string, opts?: SplitOptions) => splitSql(sql, spec, opts),
-} satisfies Dialect;
+  literal: (value: string): string => `N${nulFreeLiteral(value)}`,
+  spec,
+});

@@ -4,6 +4,15 @@ import type { ErrorCode } from "../../common/errors.ts";
 import type { EngineAdapter } from "../adapter.ts";
 import type { SchemaSnapshot } from "../schema/snapshot.ts";
 
+/** A column of an expected snapshot, in one line. */
+export const col = (name: string, type: string, nullable: boolean, dflt: string | null, ordinal: number) => ({
+  name,
+  type,
+  nullable,
+  default: dflt,
+  ordinal,
+});
+
 export interface FreshDatabase {
   url: string;
   /** Name as the server reports it (the runner's target.database). */

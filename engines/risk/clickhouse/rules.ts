@@ -2,7 +2,7 @@
 // transactions; columns are not nullable unless Nullable(T), and new ones read the type's default),
 // and what only ClickHouse has here: mutations that rewrite data parts, MergeTree sorting keys,
 // partitions dropped at once.
-import { commonRules, type EngineProfile } from "../tokens/common-rules.ts";
+import { commonRules, type EngineProfile, MONEY_NAME } from "../tokens/common-rules.ts";
 import { key, type TokenRule } from "../tokens/context.ts";
 import type { ColumnDef } from "../tokens/model.ts";
 import { queryRules } from "../tokens/query.ts";
@@ -27,7 +27,6 @@ const FOREIGN_TYPES: Record<string, string> = {
   image: "String",
 };
 const COMPOSITE = /^(array|map|tuple|lowcardinality|nested|nullable)\(/i;
-const MONEY_NAME = /(price|amount|cost|total|balance|fee)/i;
 const nullable = (type: string): boolean => /^nullable\(/i.test(type.trim());
 
 export const CLICKHOUSE_PROFILE: EngineProfile = {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import mysql from "mysql2/promise";
 import { mariadbDialect } from "../../mysql/dialect.ts";
+import { testSnapshot } from "../../schema/testkit.ts";
 import { assess } from "../assess.ts";
 import { MYSQL_CASES } from "./cases/index.ts";
 
@@ -227,28 +228,20 @@ describe("syntax and types: what assess() calls invalid, the server rejects", ()
 });
 
 /** The tables beforeEach creates, as a snapshot (what --schema would give). */
-const SCHEMA = {
-  version: 1 as const,
-  engine: "mariadb" as const,
-  serverVersion: "test",
-  schemas: [],
-  tables: [
-    {
-      schema: "",
-      name: "users",
-      columns: [
-        { name: "id", type: "bigint(20)", nullable: false, default: null, ordinal: 1 },
-        { name: "parent_id", type: "bigint(20)", nullable: true, default: null, ordinal: 2 },
-        { name: "email", type: "varchar(100)", nullable: true, default: null, ordinal: 3 },
-        { name: "name", type: "varchar(20)", nullable: false, default: "''", ordinal: 4 },
-        { name: "status", type: "enum('a','b')", nullable: true, default: null, ordinal: 5 },
-        { name: "score", type: "int(11)", nullable: true, default: null, ordinal: 6 },
-      ],
-      primaryKey: { columns: ["id"] },
-      indexes: [],
-    },
-  ],
-};
+const SCHEMA = testSnapshot("mariadb", [
+  {
+    name: "users",
+    columns: [
+      ["id", "bigint(20)", { nullable: false }],
+      ["parent_id", "bigint(20)"],
+      ["email", "varchar(100)"],
+      ["name", "varchar(20)", { nullable: false, default: "''" }],
+      ["status", "enum('a','b')"],
+      ["score", "int(11)"],
+    ],
+    primaryKey: ["id"],
+  },
+]);
 
 test("the safe corpus runs on MariaDB, file after file, statement by statement", async () => {
   const { readdirSync, readFileSync } = await import("node:fs");

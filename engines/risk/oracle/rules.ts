@@ -1,7 +1,7 @@
 // Oracle's rules: the shared ones (tokens/common-rules.ts) with Oracle's facts (DDL commits at once,
 // ADD COLUMN NOT NULL without DEFAULT fails on a table with rows), and the checks only Oracle has here:
 // CASCADE CONSTRAINTS, index builds without ONLINE, COMMIT in a script.
-import { commonRules, type EngineProfile } from "../tokens/common-rules.ts";
+import { commonRules, type EngineProfile, MONEY_NAME, mandatoryWithoutDefault } from "../tokens/common-rules.ts";
 import type { TokenRule } from "../tokens/context.ts";
 import type { ColumnDef } from "../tokens/model.ts";
 import { queryRules } from "../tokens/query.ts";
@@ -32,7 +32,6 @@ const FOREIGN_TYPES: Record<string, string> = {
   int8: "NUMBER(19)",
 };
 const NEEDS_LENGTH = new Set(["varchar2", "nvarchar2", "varchar", "raw"]);
-const MONEY_NAME = /(price|amount|cost|total|balance|fee)/i;
 const TXN_HINT =
   "leave it out: Oracle commits each DDL statement anyway; keep data changes that belong together in one migration";
 
@@ -45,8 +44,7 @@ export const ORACLE_PROFILE: EngineProfile = {
   transactionalDdl: false,
   transactions: true,
   notNullWithoutDefault(table: string, c: ColumnDef) {
-    if (!c.notNull || c.autoIncrement || (c.default !== undefined && c.default.kind !== "null") || c.generated)
-      return undefined;
+    if (!mandatoryWithoutDefault(c)) return undefined;
     return {
       level: "High",
       message: `ADD ${c.name} NOT NULL without DEFAULT fails on ${table} as soon as it has a row (ORA-01758: table must be empty to add mandatory (NOT NULL) column)`,

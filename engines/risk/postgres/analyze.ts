@@ -1,8 +1,10 @@
 // PostgreSQL analysis: the real parser (libpg-query) over the split statements, then the rules.
-// The file is parsed in one call where possible (STACK.md: ~13 µs per statement that way, more per
-// call); when that fails or disagrees with the splitter, each statement is parsed on its own so a
-// syntax error is pinned to its statement and the rest is still checked.
-import { loadModule, type Node, type ParseResult, parseSync } from "libpg-query";
+// Statements are parsed many to a call (STACK.md: ~13 µs per statement that way, more per call), in
+// chunks that start small: the parser's WASM code is still being compiled to machine code when the
+// first call starts, and a long call keeps running the slow code it started in. A chunk that fails or
+// disagrees with the splitter is parsed statement by statement, so a syntax error is pinned to its
+// statement and the others are still checked.
+import type { Node } from "libpg-query";
 import type { Statement } from "../../types.ts";
 import type { AnalyseInput } from "../analyser.ts";
 import type { CheckId } from "../catalog.ts";
@@ -11,36 +13,44 @@ import type { Finding } from "../model.ts";
 import { byteToCharMapper } from "../text.ts";
 import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
+import { parse, ready } from "./parser.ts";
 import { PG_RULES } from "./rules/index.ts";
 import { applyEffects } from "./state.ts";
 import { syntaxFindings } from "./syntax.ts";
 
-await loadModule();
+await ready;
 
 interface Parsed {
   node: Node | undefined;
-  /** String offset in the file of byte offset 0 of the parsed text. */
+  /** A node location (a byte offset in the parsed text) as a string offset in the file. */
   toOffset(location: number): number;
   error?: { message: string; offset: number };
 }
 
 export function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Finding[][] {
-  const parsed = parseAll(input.src, input.statements);
   const state = createScriptState(input.schema);
   const sink = findingSink(input, subjects);
   const push = sink.push;
-  input.statements.forEach((st, i) => {
-    const p = parsed[i];
-    if (p === undefined) return;
-    const node = p.node;
-    if (node === undefined) {
-      for (const f of syntaxFindings(st, p.error)) push(i, f.offset, f.check, f);
-      return;
+  // Chunk by chunk: a chunk's trees are dropped once its statements are checked.
+  for (const [from, to] of chunks(input.statements.length)) {
+    const parsed = parseChunk(input.src, input.statements.slice(from, to));
+    for (let i = from; i < to; i++) {
+      const p = parsed[i - from];
+      const st = input.statements[i];
+      if (p === undefined || st === undefined) continue;
+      const node = p.node;
+      if (node === undefined) {
+        for (const f of syntaxFindings(st, p.error)) push(i, f.offset, f.check, f);
+        continue;
+      }
+      const ctx = statementCtx(i, input.noTransaction ? { ...st, ownSegment: true } : st, node, p.toOffset, {
+        script: state,
+        push,
+      });
+      runRules(PG_RULES, ctx);
+      applyEffects(ctx);
     }
-    const ctx = statementCtx(i, input.noTransaction ? { ...st, ownSegment: true } : st, { ...p, node }, state, push);
-    runRules(PG_RULES, ctx);
-    applyEffects(ctx);
-  });
+  }
   const finish: FinishCtx = { script: state, reportAt: push };
   for (const rule of PG_RULES) rule.finish?.(finish);
   return sink.done();
@@ -49,22 +59,22 @@ export function analysePostgres(input: AnalyseInput, subjects: Map<Finding, stri
 export function statementCtx(
   index: number,
   st: Statement,
-  p: Parsed & { node: Node },
-  script: StmtCtx["script"],
-  push: (statement: number, offset: number, check: CheckId, r: Report) => void,
+  node: Node,
+  toOffset: Parsed["toOffset"],
+  opts: { script: StmtCtx["script"]; push: (statement: number, offset: number, check: CheckId, r: Report) => void },
 ): StmtCtx {
   const offsetOf = (location: number | undefined): number =>
-    location === undefined || location < 0 ? st.start.offset : p.toOffset(location);
+    location === undefined || location < 0 ? st.start.offset : toOffset(location);
   return {
     index,
-    node: p.node,
-    type: nodeType(p.node),
+    node,
+    type: nodeType(node),
     text: st.text,
     ownSegment: st.ownSegment,
-    script,
+    script: opts.script,
     offsetOf,
-    report: (check, r) => push(index, offsetOf(r.location), check, r),
-    existing: (table) => !script.created.has(table),
+    report: (check, r) => opts.push(index, offsetOf(r.location), check, r),
+    existing: (table) => !opts.script.created.has(table),
   };
 }
 
@@ -94,40 +104,48 @@ function runRules(rules: readonly PgRule[], ctx: StmtCtx): void {
   );
 }
 
-export function parseAll(src: string, statements: Statement[]): Parsed[] {
-  const last = statements.at(-1);
-  if (last === undefined) return [];
-  const whole = src.slice(0, last.endOffset);
-  const result = tryParse(whole);
-  const stmts = result.ok ? (result.value.stmts ?? []) : [];
-  if (stmts.length === statements.length) {
-    const toChar = byteToCharMapper(whole);
-    return stmts.map((s) => ({ node: s.stmt, toOffset: toChar }));
+/** The first chunk's size; each next one doubles, up to MAX_CHUNK. */
+const FIRST_CHUNK = 16;
+const MAX_CHUNK = 1024;
+
+/** [from, to) statement ranges, one per parser call. */
+function* chunks(n: number): Generator<[number, number]> {
+  let size = FIRST_CHUNK;
+  for (let from = 0; from < n; from += size, size = Math.min(size * 2, MAX_CHUNK)) {
+    yield [from, Math.min(n, from + size)];
   }
-  return statements.map((st) => parseOne(st));
+}
+
+export function parseAll(src: string, statements: Statement[]): Parsed[] {
+  const out: Parsed[] = [];
+  for (const [from, to] of chunks(statements.length)) {
+    for (const p of parseChunk(src, statements.slice(from, to))) out.push(p);
+  }
+  return out;
+}
+
+/** The statements' trees from one parser call, or from one call each when that call fails or disagrees. */
+function parseChunk(src: string, statements: Statement[]): Parsed[] {
+  const first = statements[0];
+  const last = statements.at(-1);
+  if (first === undefined || last === undefined) return [];
+  const start = first.start.offset;
+  const text = src.slice(start, last.endOffset);
+  const result = parse(text);
+  const stmts = result.ok ? (result.value.stmts ?? []) : [];
+  if (stmts.length !== statements.length) return statements.map((st) => parseOne(st));
+  const toChar = byteToCharMapper(text);
+  const toOffset = (b: number): number => start + toChar(b);
+  return stmts.map((s) => ({ node: s.stmt, toOffset }));
 }
 
 function parseOne(st: Statement): Parsed {
   const toChar = byteToCharMapper(st.text);
   const toOffset = (b: number): number => st.start.offset + toChar(b);
-  const result = tryParse(st.text);
+  const result = parse(st.text);
   // The parser's cursor counts characters, unlike node locations, which count bytes.
   if (!result.ok)
     return { node: undefined, toOffset, error: { message: result.message, offset: st.start.offset + result.at } };
   const first = result.value.stmts?.[0]?.stmt;
   return { node: first, toOffset };
-}
-
-type Attempt = { ok: true; value: ParseResult } | { ok: false; message: string; at: number };
-
-function tryParse(text: string): Attempt {
-  try {
-    return { ok: true, value: parseSync(text) };
-  } catch (err) {
-    // The parser reports bad SQL by throwing; turn it into a value here and nowhere else.
-    const details = err instanceof Error ? Reflect.get(err, "sqlDetails") : undefined;
-    const at = typeof details === "object" && details !== null ? Reflect.get(details, "cursorPosition") : undefined;
-    const message = err instanceof Error ? err.message : String(err);
-    return { ok: false, message, at: typeof at === "number" ? Math.max(0, at) : 0 };
-  }
 }

@@ -160,26 +160,28 @@ function walkValue(
 ): void {
   if (depth > MAX_DEPTH || typeof v !== "object" || v === null) return;
   if (Array.isArray(v)) {
-    for (const item of v) walkValue(item, visit, skip, parentType, parent, depth + 1);
+    for (const item of v) {
+      if (typeof item === "object" && item !== null) walkValue(item, visit, skip, parentType, parent, depth + 1);
+    }
     return;
   }
-  // A wrapper's one key is the node type (capitalised); struct fields are lower-case, so the first
-  // key decides.
-  for (const k in v) {
-    if (isUpper(k)) {
-      const inner = (v as Record<string, unknown>)[k];
-      if (typeof inner === "object" && inner !== null && !Array.isArray(inner)) {
-        if (skip.has(k)) return;
-        visit(k, inner, parentType, parent);
-        walkValue(inner, visit, skip, k, inner, depth + 1);
-        return;
-      }
-    }
-    break;
-  }
+  // One enumeration per object (most of a cold walk's time): a wrapper's one key is the node type
+  // (capitalised); struct fields are lower-case, so the first key decides.
+  let first = true;
   for (const k in v) {
     const child = (v as Record<string, unknown>)[k];
-    if (typeof child === "object" && child !== null) walkValue(child, visit, skip, parentType, parent, depth + 1);
+    if (typeof child !== "object" || child === null) {
+      first = false;
+      continue;
+    }
+    if (first && isUpper(k) && !Array.isArray(child)) {
+      if (skip.has(k)) return;
+      visit(k, child, parentType, parent);
+      walkValue(child, visit, skip, k, child, depth + 1);
+      return;
+    }
+    first = false;
+    walkValue(child, visit, skip, parentType, parent, depth + 1);
   }
 }
 

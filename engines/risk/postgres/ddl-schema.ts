@@ -14,7 +14,7 @@ export function snapshotFromPostgresDdl(sql: string): SchemaSnapshot {
     const p = parsed[i];
     const node = p?.node;
     if (p === undefined || node === undefined) return;
-    applyEffects(statementCtx(i, st, { ...p, node }, state, () => {}));
+    applyEffects(statementCtx(i, st, node, p.toOffset, { script: state, push: () => {} }));
   });
   const tables: TableSnapshot[] = [...state.columns].map(([name, cols]) => ({
     schema: "public",

@@ -1,8 +1,9 @@
 // A statement PostgreSQL's parser rejects: which catalog check it is (syntax, parentheses, a MySQL
 // type) and where.
-import { scanSync } from "libpg-query";
+
 import type { Statement } from "../../types.ts";
 import type { CheckId } from "../catalog.ts";
+import { scan } from "./parser.ts";
 
 export interface SyntaxFinding {
   check: CheckId;
@@ -65,7 +66,7 @@ export function syntaxFindings(st: Statement, error: { message: string; offset: 
 function parenBalance(text: string): number {
   try {
     let n = 0;
-    for (const t of scanSync(text).tokens) {
+    for (const t of scan(text).tokens) {
       if (t.tokenName === "ASCII_40") n++;
       else if (t.tokenName === "ASCII_41") n--;
     }

@@ -5,6 +5,7 @@ import { Database } from "bun:sqlite";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { testSnapshot } from "../../schema/testkit.ts";
 import { sqliteDialect } from "../../sqlite/dialect.ts";
 import { assess } from "../assess.ts";
 import { SQLITE_CASES } from "./cases/index.ts";
@@ -90,27 +91,9 @@ describe("what ALTER TABLE refuses", () => {
   ];
   for (const c of cases) {
     test(c.sql, async () => {
-      const schema = {
-        version: 1 as const,
-        engine: "sqlite" as const,
-        serverVersion: "test",
-        schemas: [],
-        tables: [
-          {
-            schema: "",
-            name: "users",
-            columns: ["id", "email", "name"].map((n, i) => ({
-              name: n,
-              type: "TEXT",
-              nullable: true,
-              default: null,
-              ordinal: i + 1,
-            })),
-            primaryKey: null,
-            indexes: [],
-          },
-        ],
-      };
+      const schema = testSnapshot("sqlite", [
+        { name: "users", columns: ["id", "email", "name"].map((n): [string, string] => [n, "TEXT"]) },
+      ]);
       const report = await assess(c.sql, { engine: "sqlite", schema });
       expect(report.statements.flatMap((s) => s.findings.map((f) => `${f.check}:${f.level}`))).toContain(c.check);
       expect(error(c.sql)).toContain(c.message);
@@ -164,25 +147,17 @@ describe("table rebuilds", () => {
   test("a rebuild that makes a column NOT NULL fails on the first NULL", async () => {
     const sql =
       "CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL);\nINSERT INTO users_new (id, email, name) SELECT id, email, name FROM users;\nDROP TABLE users;\nALTER TABLE users_new RENAME TO users";
-    const schema = {
-      version: 1 as const,
-      engine: "sqlite" as const,
-      serverVersion: "test",
-      schemas: [],
-      tables: [
-        {
-          schema: "",
-          name: "users",
-          columns: [
-            { name: "id", type: "INTEGER", nullable: true, default: null, ordinal: 1 },
-            { name: "email", type: "TEXT", nullable: false, default: null, ordinal: 2 },
-            { name: "name", type: "TEXT", nullable: true, default: null, ordinal: 3 },
-          ],
-          primaryKey: { columns: ["id"] },
-          indexes: [],
-        },
-      ],
-    };
+    const schema = testSnapshot("sqlite", [
+      {
+        name: "users",
+        columns: [
+          ["id", "INTEGER"],
+          ["email", "TEXT", { nullable: false }],
+          ["name", "TEXT"],
+        ],
+        primaryKey: ["id"],
+      },
+    ]);
     const report = await assess(sql, { engine: "sqlite", schema });
     expect(
       report.statements.flatMap((s) => s.findings.filter((f) => f.check === "set-not-null").map((f) => f.message)),

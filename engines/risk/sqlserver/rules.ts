@@ -1,7 +1,7 @@
 // SQL Server's rules: the shared ones (tokens/common-rules.ts) with SQL Server's facts, and the checks
 // only SQL Server has here: TOP in DELETE/UPDATE, offline index builds, column type changes, and
 // transaction control (DDL is transactional: the runner's transaction covers the whole script).
-import { commonRules, type EngineProfile } from "../tokens/common-rules.ts";
+import { commonRules, type EngineProfile, MONEY_NAME, mandatoryWithoutDefault } from "../tokens/common-rules.ts";
 import { key, type TokenCtx, type TokenRule } from "../tokens/context.ts";
 import type { ColumnDef } from "../tokens/model.ts";
 import { queryRules } from "../tokens/query.ts";
@@ -38,7 +38,6 @@ const FOREIGN_TYPES: Record<string, string> = {
   float8: "float",
 };
 const DEPRECATED: Record<string, string> = { text: "varchar(max)", ntext: "nvarchar(max)", image: "varbinary(max)" };
-const MONEY_NAME = /(price|amount|cost|total|balance|fee)/i;
 const TXN_HINT =
   "leave transaction control to Migratrix; use -- migratrix:no-transaction for a migration that must run outside one";
 
@@ -51,8 +50,7 @@ export const SQLSERVER_PROFILE: EngineProfile = {
   transactionalDdl: true,
   transactions: true,
   notNullWithoutDefault(table: string, c: ColumnDef) {
-    if (!c.notNull || c.autoIncrement || (c.default !== undefined && c.default.kind !== "null") || c.generated)
-      return undefined;
+    if (!mandatoryWithoutDefault(c)) return undefined;
     return {
       level: "High",
       message: `ADD ${c.name} NOT NULL without DEFAULT fails on ${table} as soon as it has a row (Msg 4901: ALTER TABLE only allows columns to be added that can contain nulls, or have a DEFAULT)`,

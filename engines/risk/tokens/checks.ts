@@ -84,3 +84,58 @@ export function backfillTarget(ctx: TokenCtx, st: Extract<Stmt, { kind: "delete"
     return undefined;
   return isTautology(st.where) || narrows(st.where) ? undefined : target;
 }
+
+/**
+ * INSERT … SELECT with no WHERE and no LIMIT from a table that exists: every row copied in one
+ * statement. `extra` ends the message with what the engine adds (its locks); `skip` spares copies
+ * that are the point (SQLite's table rebuild).
+ */
+export function wholeTableCopy(
+  ctx: TokenCtx,
+  st: Extract<Stmt, { kind: "insert" }>,
+  o: { extra?: string; hint: string; skip?: (sources: string[]) => boolean },
+): void {
+  const sel = st.select;
+  if (sel?.from === undefined || sel.where !== undefined || sel.limit) return;
+  const sources = sel.from.items.flatMap((i) => i.tables.map((t) => t.name.name)).filter((t) => t !== "");
+  if (sources.length === 0 || sources.every((t) => !ctx.existing(t)) || o.skip?.(sources) === true) return;
+  ctx.report("large-dml", {
+    message: `INSERT … SELECT copies every row of ${sources.join(", ")} in one statement${o.extra ?? ""}`,
+    hint: o.hint,
+    at: st.table.start,
+  });
+}
+
+/**
+ * ON DELETE CASCADE anywhere in the statement: a column's REFERENCES, a table-level FOREIGN KEY, and
+ * (where the engine can add one) a key ALTER TABLE adds. `caveat` ends the message.
+ */
+export function onDeleteCascade(ctx: TokenCtx, o: { hint: string; caveat?: string; alterKeys: boolean }): void {
+  const st = ctx.stmt;
+  const refs =
+    st.kind === "create-table"
+      ? [...st.columns.map((c) => c.references), ...st.keys.map((k) => k.references)]
+      : st.kind === "alter-table"
+        ? st.actions.map((a) =>
+            a.op === "add-column" ? a.col.references : a.op === "add-key" && o.alterKeys ? a.key.references : undefined,
+          )
+        : [];
+  for (const r of refs) {
+    if (r?.onDeleteCascade !== true) continue;
+    ctx.report("on-delete-cascade", {
+      message: `ON DELETE CASCADE: deleting a row of ${r.table.name} silently deletes the rows that reference it${o.caveat ?? ""}`,
+      hint: o.hint,
+      at: r.pos,
+    });
+  }
+}
+
+/** Index hygiene for each key a CREATE TABLE declares, against the keys declared before it. */
+export function tableKeysHygiene(
+  ctx: TokenCtx,
+  st: Extract<Stmt, { kind: "create-table" }>,
+  unchecked: ReadonlyArray<KeyDef["kind"]>,
+): void {
+  for (const [i, k] of st.keys.entries())
+    indexHygiene(ctx, { table: st.table.name, key: k, at: k.pos, siblings: st.keys.slice(0, i), unchecked });
+}

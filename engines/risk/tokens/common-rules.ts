@@ -3,12 +3,27 @@
 // engine's folder holds only what is truly its own.
 import type { CheckId } from "../catalog.ts";
 import type { RiskLevel } from "../model.ts";
-import { backfillTarget, duplicateColumns, indexHygiene } from "./checks.ts";
+import {
+  backfillTarget,
+  duplicateColumns,
+  indexHygiene,
+  onDeleteCascade,
+  tableKeysHygiene,
+  wholeTableCopy,
+} from "./checks.ts";
 import { key, type TokenCtx, type TokenRule } from "./context.ts";
 import { isTautology } from "./expr.ts";
 import type { ColumnDef, KeyDef, Stmt } from "./model.ts";
 import { schemaChecks } from "./schema.ts";
 import { isDdl, isDml } from "./state.ts";
+
+/** Column names that hold money: a binary floating-point type rounds them. */
+export const MONEY_NAME = /(price|amount|cost|total|balance|fee)/i;
+
+/** A NOT NULL column the engine must fill for existing rows and has no value for. */
+export function mandatoryWithoutDefault(c: ColumnDef): boolean {
+  return c.notNull && !c.autoIncrement && (c.default === undefined || c.default.kind === "null") && !c.generated;
+}
 
 export interface Advice {
   message: string;
@@ -127,18 +142,9 @@ function destructive(ctx: TokenCtx, p: EngineProfile, st: Stmt): void {
       }
       return;
     }
-    case "insert": {
-      const sel = st.select;
-      if (sel?.from === undefined || sel.where !== undefined || sel.limit) return;
-      const sources = sel.from.items.flatMap((i) => i.tables.map((t) => t.name.name)).filter((t) => t !== "");
-      if (sources.length === 0 || sources.every((t) => !ctx.existing(t))) return;
-      ctx.report("large-dml", {
-        message: `INSERT … SELECT copies every row of ${sources.join(", ")} in one statement`,
-        hint: "copy in batches by primary key range",
-        at: st.table.start,
-      });
+    case "insert":
+      wholeTableCopy(ctx, st, { hint: "copy in batches by primary key range" });
       return;
-    }
     case "drop": {
       const what = st.what;
       if (what === "TABLE") {
@@ -210,25 +216,6 @@ function destructive(ctx: TokenCtx, p: EngineProfile, st: Stmt): void {
   }
 }
 
-function cascadeRefs(ctx: TokenCtx, st: Stmt): void {
-  const refs =
-    st.kind === "create-table"
-      ? [...st.columns.map((c) => c.references), ...st.keys.map((k) => k.references)]
-      : st.kind === "alter-table"
-        ? st.actions.map((a) =>
-            a.op === "add-column" ? a.col.references : a.op === "add-key" ? a.key.references : undefined,
-          )
-        : [];
-  for (const r of refs) {
-    if (r?.onDeleteCascade !== true) continue;
-    ctx.report("on-delete-cascade", {
-      message: `ON DELETE CASCADE: deleting a row of ${r.table.name} silently deletes the rows that reference it`,
-      hint: "prefer NO ACTION and delete children explicitly",
-      at: r.pos,
-    });
-  }
-}
-
 function failure(ctx: TokenCtx, p: EngineProfile, st: Stmt): void {
   const types = (cols: readonly ColumnDef[], pk: ReadonlySet<string>) => {
     for (const c of cols) {
@@ -248,14 +235,7 @@ function failure(ctx: TokenCtx, p: EngineProfile, st: Stmt): void {
       level: "High",
       hint: `keep one; ${p.name} rejects the statement`,
     });
-    for (const [i, k] of st.keys.entries())
-      indexHygiene(ctx, {
-        table: st.table.name,
-        key: k,
-        at: k.pos,
-        siblings: st.keys.slice(0, i),
-        unchecked: p.uncheckedKeys,
-      });
+    tableKeysHygiene(ctx, st, p.uncheckedKeys);
   } else if (st.kind === "insert") {
     duplicateColumns(ctx, st.columns, {
       what: "the INSERT column list",
@@ -400,7 +380,7 @@ export function commonRules(p: EngineProfile): TokenRule[] {
       statement(ctx) {
         const st = ctx.stmt;
         destructive(ctx, p, st);
-        cascadeRefs(ctx, st);
+        onDeleteCascade(ctx, { hint: "prefer NO ACTION and delete children explicitly", alterKeys: true });
         failure(ctx, p, st);
         nullability(ctx, st);
         compat(ctx, st);

@@ -1,6 +1,7 @@
 // Shared by the risk fuzz tests (every engine): a seeded generator of token soup and mutated case
 // SQL, the well-formedness check every report must pass, and the loop that runs them through assess().
 
+import { expect, test } from "bun:test";
 import type { EngineId } from "../../types.ts";
 import { assess } from "../assess.ts";
 import type { CheckCases } from "../cases/types.ts";
@@ -95,4 +96,36 @@ export async function fuzzFailures(o: {
     if (failures.length >= 5) break;
   }
   return failures;
+}
+
+/** Tokens every engine's soup holds: the common keywords, names, punctuation, quotes and comments. */
+export const COMMON_FUZZ_TOKENS: readonly string[] = [
+  ..."SELECT DELETE FROM UPDATE SET WHERE ALTER TABLE ADD COLUMN DROP CREATE INDEX ON NOT NULL DEFAULT".split(" "),
+  ..."BEGIN COMMIT END CASE PRIMARY KEY REFERENCES TRUNCATE AS users t id 1".split(" "),
+  ..."( ) , ; = ' \" 'x' -- /* */ *".split(" "),
+  "\n",
+];
+
+export interface FuzzTarget {
+  engine: EngineId;
+  /** The engine's own tokens, added to COMMON_FUZZ_TOKENS. */
+  tokens: readonly string[];
+  /** The case SQL the mutated inputs start from. */
+  cases: readonly CheckCases[];
+}
+
+/**
+ * One seeded fuzz test per target: random token soup and mutated case SQL through assess(), which
+ * never throws, stays bounded in time per input and always returns a well-formed report. FUZZ_SEED
+ * replays a failure; FUZZ_N sets the count per engine.
+ */
+export function fuzzTests(targets: readonly FuzzTarget[], o: { n: number; maxMsPerInput: number }): void {
+  const n = Number(process.env.FUZZ_N ?? o.n);
+  const seed = Number(process.env.FUZZ_SEED ?? 20261126);
+  for (const t of targets) {
+    test(`${t.engine}: ${n} random and mutated inputs: no throw, bounded time, well-formed reports (seed ${seed})`, async () => {
+      const inputs = fuzzInputs({ seed, n, tokens: [...COMMON_FUZZ_TOKENS, ...t.tokens], cases: t.cases });
+      expect(await fuzzFailures({ engine: t.engine, inputs, maxMsPerInput: o.maxMsPerInput })).toEqual([]);
+    }, 120_000);
+  }
 }

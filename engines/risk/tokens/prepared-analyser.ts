@@ -2,8 +2,9 @@
 // with the engine's quoting, prepare (take out what the shared reader does not know), read, check
 // syntax, run the rules with what the script did before.
 import type { SchemaSnapshot } from "../../schema/index.ts";
-import type { Statement } from "../../types.ts";
+import type { Dialect, Statement } from "../../types.ts";
 import type { Analyser } from "../analyser.ts";
+import type { PreparedRisk } from "../assess.ts";
 import { findingSink } from "../findings.ts";
 import type { TokenCtx, TokenRule } from "./context.ts";
 import { createScript } from "./context.ts";
@@ -13,7 +14,7 @@ import { type LexFlavour, lexStatement, type Tok } from "./lex.ts";
 import type { Prepared } from "./prepare.ts";
 import { type ReadResult, readStatement } from "./read.ts";
 import { finishTokenRules, runTokenRules } from "./run.ts";
-import type { SyntaxVerdict } from "./syntax.ts";
+import { type Astify, parserRefusal, type SyntaxVerdict, syntaxVerdict } from "./syntax.ts";
 
 export interface PreparedEngine {
   engine: Extract<TokenCtx["engine"], "sqlserver" | "oracle" | "clickhouse">;
@@ -67,6 +68,45 @@ export function preparedAnalyser(e: PreparedEngine): Analyser {
       });
     });
     return finishTokenRules(e.rules, script, sink);
+  };
+}
+
+/** What one of these engines brings; the syntax verdict and the analyser around it are shared. */
+export interface PreparedEngineSpec extends Omit<PreparedEngine, "syntax"> {
+  dialect: Dialect;
+  /** The engine's name in messages ("SQL Server"). */
+  engineName: string;
+  /** Words a statement can start with. */
+  statementWords: ReadonlySet<string>;
+  /**
+   * Loads the engine's parser (a node-sql-parser build, on first use) to check syntax where it
+   * parses. Absent: no parser of the engine's grammar runs here and the token reader alone decides.
+   */
+  parser?: () => Promise<Astify[]>;
+}
+
+/** The risk entry of a prepared engine: its dialect, its reader and its analyser. */
+export function preparedRisk(spec: PreparedEngineSpec): PreparedRisk {
+  const { dialect, engineName, statementWords, parser, ...engine } = spec;
+  const analyser = (astify: Astify[] | undefined): Analyser =>
+    preparedAnalyser({
+      ...engine,
+      syntax: ({ text, toks, read, start }) =>
+        syntaxVerdict({
+          toks,
+          read,
+          refusal: astify === undefined ? "none" : parserRefusal(astify, text),
+          start,
+          engineName,
+          statementWords,
+          alwaysFirstWord: true,
+        }),
+    });
+  const tokensOnly = parser === undefined ? analyser(undefined) : undefined;
+  return {
+    dialect,
+    reader: { lex: engine.lex, expr: engine.expr, prepare: engine.prepare },
+    analyser: async () => tokensOnly ?? analyser(await parser?.()),
   };
 }
 

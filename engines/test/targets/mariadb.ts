@@ -3,18 +3,10 @@
 import mysql from "mysql2/promise";
 import { createMysqlEngine } from "../../mysql/index.ts";
 import type { SchemaSnapshot } from "../../schema/snapshot.ts";
-import type { ConformanceTarget } from "../target.ts";
+import { type ConformanceTarget, col } from "../target.ts";
 
 const SECRET = "s3cr3t-pw";
 const USAGE = "expected mariadb://user:password@host:port/database";
-
-const col = (name: string, type: string, nullable: boolean, dflt: string | null, ordinal: number) => ({
-  name,
-  type,
-  nullable,
-  default: dflt,
-  ordinal,
-});
 
 export function mariadbTarget(): ConformanceTarget {
   return {

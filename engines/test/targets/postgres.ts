@@ -2,19 +2,11 @@
 import postgres from "postgres";
 import { createPostgresEngine } from "../../postgres/index.ts";
 import type { SchemaSnapshot } from "../../schema/snapshot.ts";
-import type { ConformanceTarget } from "../target.ts";
+import { type ConformanceTarget, col } from "../target.ts";
 
 const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 const SECRET = "s3cr3t-pw";
 const USAGE = "expected postgres://user:password@host:port/database";
-
-const col = (name: string, type: string, nullable: boolean, dflt: string | null, ordinal: number) => ({
-  name,
-  type,
-  nullable,
-  default: dflt,
-  ordinal,
-});
 
 export function postgresTarget(): ConformanceTarget {
   return {

@@ -1,6 +1,6 @@
 // Data loss: statements that delete rows, tables or columns, and deletes/updates that reach too far.
 
-import { backfillTarget } from "../../tokens/checks.ts";
+import { backfillTarget, onDeleteCascade, wholeTableCopy } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
 import { isTautology } from "../../tokens/expr.ts";
 import type { Stmt } from "../../tokens/model.ts";
@@ -67,18 +67,12 @@ export const destructiveRules: TokenRule[] = [
           }
           return;
         }
-        case "insert": {
-          const sel = st.select;
-          if (sel?.from === undefined || sel.where !== undefined || sel.limit) return;
-          const sources = sel.from.items.flatMap((i) => i.tables.map((t) => t.name.name)).filter((t) => t !== "");
-          if (sources.length === 0 || sources.every((t) => !ctx.existing(t))) return;
-          ctx.report("large-dml", {
-            message: `INSERT … SELECT copies every row of ${sources.join(", ")} in one statement, and locks the rows it reads`,
+        case "insert":
+          wholeTableCopy(ctx, st, {
+            extra: ", and locks the rows it reads",
             hint: "copy in batches by primary key range",
-            at: st.table.start,
           });
           return;
-        }
         case "drop":
           if (st.what === "TABLE" && !st.temporary) {
             for (const n of st.names) {
@@ -171,24 +165,10 @@ export const destructiveRules: TokenRule[] = [
   },
   {
     // ON DELETE CASCADE anywhere: a column's REFERENCES or a table-level FOREIGN KEY.
-    statement(ctx) {
-      const st = ctx.stmt;
-      const refs =
-        st.kind === "create-table"
-          ? [...st.columns.map((c) => c.references), ...st.keys.map((k) => k.references)]
-          : st.kind === "alter-table"
-            ? st.actions.map((a) =>
-                a.op === "add-column" ? a.col.references : a.op === "add-key" ? a.key.references : undefined,
-              )
-            : [];
-      for (const r of refs) {
-        if (r?.onDeleteCascade !== true) continue;
-        ctx.report("on-delete-cascade", {
-          message: `ON DELETE CASCADE: deleting a row of ${r.table.name} silently deletes the rows that reference it`,
-          hint: "prefer ON DELETE RESTRICT (or NO ACTION) and delete children explicitly",
-          at: r.pos,
-        });
-      }
-    },
+    statement: (ctx) =>
+      onDeleteCascade(ctx, {
+        hint: "prefer ON DELETE RESTRICT (or NO ACTION) and delete children explicitly",
+        alterKeys: true,
+      }),
   },
 ];

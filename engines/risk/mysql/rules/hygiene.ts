@@ -1,6 +1,6 @@
 // Design and hygiene: keys, indexes, types and names that cost later; renames that break clients.
 
-import { indexHygiene } from "../../tokens/checks.ts";
+import { indexHygiene, tableKeysHygiene } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
 import type { ColumnDef, KeyDef, Stmt } from "../../tokens/model.ts";
 
@@ -110,14 +110,7 @@ export const hygieneRules: TokenRule[] = [
           const advice = typeAdvice(c, c.primary || pk.has(key(c.name)), ctx.engine);
           if (advice !== undefined) ctx.report("type-hygiene", { ...advice, at: c.typePos });
         }
-        for (const [i, k] of st.keys.entries())
-          indexHygiene(ctx, {
-            table: st.table.name,
-            key: k,
-            at: k.pos,
-            siblings: st.keys.slice(0, i),
-            unchecked: UNCHECKED_KEYS,
-          });
+        tableKeysHygiene(ctx, st, UNCHECKED_KEYS);
         const charset = st.options.find((o) => o.name === "CHARSET" && (o.value === "UTF8" || o.value === "UTF8MB3"));
         if (charset !== undefined) {
           ctx.report("type-hygiene", {

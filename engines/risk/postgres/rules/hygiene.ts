@@ -1,8 +1,9 @@
 // Design and hygiene: keys, indexes, types and names that cost later.
-import { type ColumnDef, type CreateStmt, scanSync } from "libpg-query";
+import type { ColumnDef, CreateStmt } from "libpg-query";
 import { get, names, typeName } from "../ast.ts";
 import { indexesLedBy, type PgRule, type StmtCtx } from "../context.ts";
 import { columnDefs, constraints, hasConstraint, keyColumns, relName } from "../facts.ts";
+import { scan } from "../parser.ts";
 
 const MAX_IDENT_BYTES = 63;
 
@@ -64,9 +65,9 @@ function checkName(name: string | undefined, what: string, location: number | un
 /** The parser truncates long names before we see them, so they are found in the tokens. */
 function longNames(ctx: StmtCtx): void {
   if (!/[A-Za-z0-9_$]{64}/.test(ctx.text)) return;
-  let tokens: ReturnType<typeof scanSync>["tokens"];
+  let tokens: ReturnType<typeof scan>["tokens"];
   try {
-    tokens = scanSync(ctx.text).tokens;
+    tokens = scan(ctx.text).tokens;
   } catch (err) {
     // The statement parsed, so it scans; should the scanner still refuse it, the check has nothing to add.
     void err;

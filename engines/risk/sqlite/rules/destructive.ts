@@ -1,6 +1,6 @@
 // Data loss on SQLite: statements that delete rows, tables or columns, and rebuilds that lose data.
 
-import { backfillTarget } from "../../tokens/checks.ts";
+import { backfillTarget, onDeleteCascade, wholeTableCopy } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
 import { isTautology } from "../../tokens/expr.ts";
 import type { Stmt } from "../../tokens/model.ts";
@@ -76,16 +76,11 @@ export const destructiveRules: TokenRule[] = [
               at: st.table.start,
             });
           }
-          const sel = st.select;
-          if (sel?.from === undefined || sel.where !== undefined || sel.limit) return;
-          const sources = sel.from.items.flatMap((i) => i.tables.map((t) => t.name.name)).filter((t) => t !== "");
-          // The copy step of a table rebuild is the point of the rebuild.
-          const rebuildCopy = sources.some((src) => s.rebuilds.get(key(src))?.via === key(st.table.name));
-          if (sources.length === 0 || sources.every((t) => !ctx.existing(t)) || rebuildCopy) return;
-          ctx.report("large-dml", {
-            message: `INSERT … SELECT copies every row of ${sources.join(", ")} in one statement, holding the write lock throughout`,
+          wholeTableCopy(ctx, st, {
+            extra: ", holding the write lock throughout",
             hint: "copy in batches by rowid / primary key range",
-            at: st.table.start,
+            // The copy step of a table rebuild is the point of the rebuild.
+            skip: (sources) => sources.some((src) => s.rebuilds.get(key(src))?.via === key(st.table.name)),
           });
           return;
         }
@@ -208,22 +203,11 @@ export const destructiveRules: TokenRule[] = [
     },
   },
   {
-    statement(ctx) {
-      const st = ctx.stmt;
-      const refs =
-        st.kind === "create-table"
-          ? [...st.columns.map((c) => c.references), ...st.keys.map((k) => k.references)]
-          : st.kind === "alter-table"
-            ? st.actions.map((a) => (a.op === "add-column" ? a.col.references : undefined))
-            : [];
-      for (const r of refs) {
-        if (r?.onDeleteCascade !== true) continue;
-        ctx.report("on-delete-cascade", {
-          message: `ON DELETE CASCADE: deleting a row of ${r.table.name} silently deletes the rows that reference it (when foreign_keys is on)`,
-          hint: "prefer ON DELETE RESTRICT (or NO ACTION) and delete children explicitly",
-          at: r.pos,
-        });
-      }
-    },
+    statement: (ctx) =>
+      onDeleteCascade(ctx, {
+        hint: "prefer ON DELETE RESTRICT (or NO ACTION) and delete children explicitly",
+        caveat: " (when foreign_keys is on)",
+        alterKeys: false,
+      }),
   },
 ];

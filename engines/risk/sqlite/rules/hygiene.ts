@@ -1,6 +1,6 @@
 // Design and hygiene on SQLite: keys, types, names; renames that break clients; triggers and opaque SQL.
 
-import { indexHygiene } from "../../tokens/checks.ts";
+import { indexHygiene, tableKeysHygiene } from "../../tokens/checks.ts";
 import { key, type TokenCtx, type TokenRule } from "../../tokens/context.ts";
 import type { ColumnDef, KeyDef, Stmt } from "../../tokens/model.ts";
 
@@ -90,14 +90,7 @@ export const hygieneRules: TokenRule[] = [
           const advice = typeAdvice(c, strict);
           if (advice !== undefined) ctx.report("type-hygiene", { ...advice, at: c.typePos });
         }
-        for (const [i, k] of st.keys.entries())
-          indexHygiene(ctx, {
-            table: st.table.name,
-            key: k,
-            at: k.pos,
-            siblings: st.keys.slice(0, i),
-            unchecked: UNCHECKED_KEYS,
-          });
+        tableKeysHygiene(ctx, st, UNCHECKED_KEYS);
       } else if (st.kind === "create-index") {
         reserved(ctx, st.name, st.key.pos, "index");
         indexHygiene(ctx, { table: st.table.name, key: st.key, at: st.table.start, unchecked: UNCHECKED_KEYS });

@@ -6,13 +6,15 @@ import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobu
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { TransferJob } from "./transfer_pb.ts";
+import { file_migratrix_control_v1_transfer } from "./transfer_pb.ts";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file migratrix/control/v1/notification.proto.
  */
 export const file_migratrix_control_v1_notification: GenFile = /*@__PURE__*/
-  fileDesc("CidtaWdyYXRyaXgvY29udHJvbC92MS9ub3RpZmljYXRpb24ucHJvdG8SFG1pZ3JhdHJpeC5jb250cm9sLnYxIu4BChFOb3RpZmljYXRpb25Sb3V0ZRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHBsYXRmb3JtGAMgASgJEg8KB2NoYW5uZWwYBCABKAkSDAoEZmxvdxgFIAEoCRITCgtlbnZpcm9ubWVudBgGIAEoCRI1CgVraW5kcxgHIAMoDjImLm1pZ3JhdHJpeC5jb250cm9sLnYxLk5vdGlmaWNhdGlvbktpbmQSEgoKY3JlYXRlZF9ieRgIIAEoCRIuCgp1cGRhdGVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKoAQobU2V0Tm90aWZpY2F0aW9uUm91dGVSZXF1ZXN0EgwKBG5hbWUYASABKAkSEAoIcGxhdGZvcm0YAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIMCgRmbG93GAQgASgJEhMKC2Vudmlyb25tZW50GAUgASgJEjUKBWtpbmRzGAYgAygOMiYubWlncmF0cml4LmNvbnRyb2wudjEuTm90aWZpY2F0aW9uS2luZCJWChxTZXROb3RpZmljYXRpb25Sb3V0ZVJlc3BvbnNlEjYKBXJvdXRlGAEgASgLMicubWlncmF0cml4LmNvbnRyb2wudjEuTm90aWZpY2F0aW9uUm91dGUiHwodTGlzdE5vdGlmaWNhdGlvblJvdXRlc1JlcXVlc3QiWQoeTGlzdE5vdGlmaWNhdGlvblJvdXRlc1Jlc3BvbnNlEjcKBnJvdXRlcxgBIAMoCzInLm1pZ3JhdHJpeC5jb250cm9sLnYxLk5vdGlmaWNhdGlvblJvdXRlIi4KHlJlbW92ZU5vdGlmaWNhdGlvblJvdXRlUmVxdWVzdBIMCgRuYW1lGAEgASgJIiEKH1JlbW92ZU5vdGlmaWNhdGlvblJvdXRlUmVzcG9uc2Ui1QMKDE5vdGlmaWNhdGlvbhILCgNzZXEYASABKAQSDAoEcGFydBgCIAEoDRIPCgdjaGFubmVsGAMgASgJEjQKBGtpbmQYBCABKA4yJi5taWdyYXRyaXguY29udHJvbC52MS5Ob3RpZmljYXRpb25LaW5kEgwKBGZsb3cYBSABKAkSEwoLZW52aXJvbm1lbnQYBiABKAkSFAoMbWlncmF0aW9uX2lkGAcgASgJEhYKDm1pZ3JhdGlvbl9uYW1lGAggASgJEhEKCW9wZXJhdGlvbhgJIAEoCRIRCglhcHByb3ZhbHMYCiABKA0SGgoScmVxdWlyZWRfYXBwcm92YWxzGAsgASgNEhIKCnJpc2tfbGV2ZWwYDCABKAkSFQoNbWVudGlvbl91c2VycxgNIAMoCRISCgpjb25uZWN0aW9uGA4gASgJEhgKEGZhaWxlZF9zdGF0ZW1lbnQYDyABKAkSDQoFZXJyb3IYECABKAkSDwoHY2hhbmdlcxgRIAEoDRIRCglkaWZmX3RleHQYEiABKAkSDQoFYWN0b3IYEyABKAkSJgoCYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXJvdXRlGBUgASgJIi0KGVdhdGNoTm90aWZpY2F0aW9uc1JlcXVlc3QSEAoIcGxhdGZvcm0YASABKAkiVgoaV2F0Y2hOb3RpZmljYXRpb25zUmVzcG9uc2USOAoMbm90aWZpY2F0aW9uGAEgASgLMiIubWlncmF0cml4LmNvbnRyb2wudjEuTm90aWZpY2F0aW9uIkUKFkFja05vdGlmaWNhdGlvblJlcXVlc3QSEAoIcGxhdGZvcm0YASABKAkSCwoDc2VxGAIgASgEEgwKBHBhcnQYAyABKA0iGQoXQWNrTm90aWZpY2F0aW9uUmVzcG9uc2Uq8wEKEE5vdGlmaWNhdGlvbktpbmQSIQodTk9USUZJQ0FUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIlCiFOT1RJRklDQVRJT05fS0lORF9BUFBST1ZBTF9ORUVERUQQARIjCh9OT1RJRklDQVRJT05fS0lORF9SVU5fQ09NUExFVEVEEAISIAocTk9USUZJQ0FUSU9OX0tJTkRfUlVOX0ZBSUxFRBADEigKJE5PVElGSUNBVElPTl9LSU5EX1JPTExCQUNLX0NPTVBMRVRFRBAEEiQKIE5PVElGSUNBVElPTl9LSU5EX0RSSUZUX0RFVEVDVEVEEAUyjgUKE05vdGlmaWNhdGlvblNlcnZpY2USfQoUU2V0Tm90aWZpY2F0aW9uUm91dGUSMS5taWdyYXRyaXguY29udHJvbC52MS5TZXROb3RpZmljYXRpb25Sb3V0ZVJlcXVlc3QaMi5taWdyYXRyaXguY29udHJvbC52MS5TZXROb3RpZmljYXRpb25Sb3V0ZVJlc3BvbnNlEoMBChZMaXN0Tm90aWZpY2F0aW9uUm91dGVzEjMubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdE5vdGlmaWNhdGlvblJvdXRlc1JlcXVlc3QaNC5taWdyYXRyaXguY29udHJvbC52MS5MaXN0Tm90aWZpY2F0aW9uUm91dGVzUmVzcG9uc2UShgEKF1JlbW92ZU5vdGlmaWNhdGlvblJvdXRlEjQubWlncmF0cml4LmNvbnRyb2wudjEuUmVtb3ZlTm90aWZpY2F0aW9uUm91dGVSZXF1ZXN0GjUubWlncmF0cml4LmNvbnRyb2wudjEuUmVtb3ZlTm90aWZpY2F0aW9uUm91dGVSZXNwb25zZRJ5ChJXYXRjaE5vdGlmaWNhdGlvbnMSLy5taWdyYXRyaXguY29udHJvbC52MS5XYXRjaE5vdGlmaWNhdGlvbnNSZXF1ZXN0GjAubWlncmF0cml4LmNvbnRyb2wudjEuV2F0Y2hOb3RpZmljYXRpb25zUmVzcG9uc2UwARJuCg9BY2tOb3RpZmljYXRpb24SLC5taWdyYXRyaXguY29udHJvbC52MS5BY2tOb3RpZmljYXRpb25SZXF1ZXN0Gi0ubWlncmF0cml4LmNvbnRyb2wudjEuQWNrTm90aWZpY2F0aW9uUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("CidtaWdyYXRyaXgvY29udHJvbC92MS9ub3RpZmljYXRpb24ucHJvdG8SFG1pZ3JhdHJpeC5jb250cm9sLnYxIu4BChFOb3RpZmljYXRpb25Sb3V0ZRIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHBsYXRmb3JtGAMgASgJEg8KB2NoYW5uZWwYBCABKAkSDAoEZmxvdxgFIAEoCRITCgtlbnZpcm9ubWVudBgGIAEoCRI1CgVraW5kcxgHIAMoDjImLm1pZ3JhdHJpeC5jb250cm9sLnYxLk5vdGlmaWNhdGlvbktpbmQSEgoKY3JlYXRlZF9ieRgIIAEoCRIuCgp1cGRhdGVkX2F0GAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKoAQobU2V0Tm90aWZpY2F0aW9uUm91dGVSZXF1ZXN0EgwKBG5hbWUYASABKAkSEAoIcGxhdGZvcm0YAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIMCgRmbG93GAQgASgJEhMKC2Vudmlyb25tZW50GAUgASgJEjUKBWtpbmRzGAYgAygOMiYubWlncmF0cml4LmNvbnRyb2wudjEuTm90aWZpY2F0aW9uS2luZCJWChxTZXROb3RpZmljYXRpb25Sb3V0ZVJlc3BvbnNlEjYKBXJvdXRlGAEgASgLMicubWlncmF0cml4LmNvbnRyb2wudjEuTm90aWZpY2F0aW9uUm91dGUiHwodTGlzdE5vdGlmaWNhdGlvblJvdXRlc1JlcXVlc3QiWQoeTGlzdE5vdGlmaWNhdGlvblJvdXRlc1Jlc3BvbnNlEjcKBnJvdXRlcxgBIAMoCzInLm1pZ3JhdHJpeC5jb250cm9sLnYxLk5vdGlmaWNhdGlvblJvdXRlIi4KHlJlbW92ZU5vdGlmaWNhdGlvblJvdXRlUmVxdWVzdBIMCgRuYW1lGAEgASgJIiEKH1JlbW92ZU5vdGlmaWNhdGlvblJvdXRlUmVzcG9uc2Ui3QQKDE5vdGlmaWNhdGlvbhILCgNzZXEYASABKAQSDAoEcGFydBgCIAEoDRIPCgdjaGFubmVsGAMgASgJEjQKBGtpbmQYBCABKA4yJi5taWdyYXRyaXguY29udHJvbC52MS5Ob3RpZmljYXRpb25LaW5kEgwKBGZsb3cYBSABKAkSEwoLZW52aXJvbm1lbnQYBiABKAkSFAoMbWlncmF0aW9uX2lkGAcgASgJEhYKDm1pZ3JhdGlvbl9uYW1lGAggASgJEhEKCW9wZXJhdGlvbhgJIAEoCRIRCglhcHByb3ZhbHMYCiABKA0SGgoScmVxdWlyZWRfYXBwcm92YWxzGAsgASgNEhIKCnJpc2tfbGV2ZWwYDCABKAkSFQoNbWVudGlvbl91c2VycxgNIAMoCRISCgpjb25uZWN0aW9uGA4gASgJEhgKEGZhaWxlZF9zdGF0ZW1lbnQYDyABKAkSDQoFZXJyb3IYECABKAkSDwoHY2hhbmdlcxgRIAEoDRIRCglkaWZmX3RleHQYEiABKAkSDQoFYWN0b3IYEyABKAkSJgoCYXQYFCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg0KBXJvdXRlGBUgASgJEhMKC3RyYW5zZmVyX2lkGBYgASgJEhUKDXRyYW5zZmVyX2Zyb20YFyABKAkSEwoLdHJhbnNmZXJfdG8YGCABKAkSFgoOdHJhbnNmZXJfc3RhdGUYGSABKAkSDAoEcm93cxgaIAEoBBINCgVieXRlcxgbIAEoBBIQCgh2ZXJpZmllZBgcIAEoCCItChlXYXRjaE5vdGlmaWNhdGlvbnNSZXF1ZXN0EhAKCHBsYXRmb3JtGAEgASgJIlYKGldhdGNoTm90aWZpY2F0aW9uc1Jlc3BvbnNlEjgKDG5vdGlmaWNhdGlvbhgBIAEoCzIiLm1pZ3JhdHJpeC5jb250cm9sLnYxLk5vdGlmaWNhdGlvbiJFChZBY2tOb3RpZmljYXRpb25SZXF1ZXN0EhAKCHBsYXRmb3JtGAEgASgJEgsKA3NlcRgCIAEoBBIMCgRwYXJ0GAMgASgNIhkKF0Fja05vdGlmaWNhdGlvblJlc3BvbnNlIiMKFUZvbGxvd1RyYW5zZmVyUmVxdWVzdBIKCgJpZBgBIAEoCSJIChZGb2xsb3dUcmFuc2ZlclJlc3BvbnNlEi4KA2pvYhgBIAEoCzIhLm1pZ3JhdHJpeC5jb250cm9sLnYxLlRyYW5zZmVySm9iIoEBCgtDaGF0TWVzc2FnZRIPCgdzdWJqZWN0GAEgASgJEg8KB2NoYW5uZWwYAiABKAkSEgoKbWVzc2FnZV9pZBgDIAEoCRIMCgRkb25lGAQgASgIEi4KCnVwZGF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIm0KFVNldENoYXRNZXNzYWdlUmVxdWVzdBIQCghwbGF0Zm9ybRgBIAEoCRIPCgdzdWJqZWN0GAIgASgJEg8KB2NoYW5uZWwYAyABKAkSEgoKbWVzc2FnZV9pZBgEIAEoCRIMCgRkb25lGAUgASgIIhgKFlNldENoYXRNZXNzYWdlUmVzcG9uc2UiTwoXTGlzdENoYXRNZXNzYWdlc1JlcXVlc3QSEAoIcGxhdGZvcm0YASABKAkSDwoHc3ViamVjdBgCIAEoCRIRCglvcGVuX29ubHkYAyABKAgiTwoYTGlzdENoYXRNZXNzYWdlc1Jlc3BvbnNlEjMKCG1lc3NhZ2VzGAEgAygLMiEubWlncmF0cml4LmNvbnRyb2wudjEuQ2hhdE1lc3NhZ2UqkwIKEE5vdGlmaWNhdGlvbktpbmQSIQodTk9USUZJQ0FUSU9OX0tJTkRfVU5TUEVDSUZJRUQQABIlCiFOT1RJRklDQVRJT05fS0lORF9BUFBST1ZBTF9ORUVERUQQARIjCh9OT1RJRklDQVRJT05fS0lORF9SVU5fQ09NUExFVEVEEAISIAocTk9USUZJQ0FUSU9OX0tJTkRfUlVOX0ZBSUxFRBADEigKJE5PVElGSUNBVElPTl9LSU5EX1JPTExCQUNLX0NPTVBMRVRFRBAEEiQKIE5PVElGSUNBVElPTl9LSU5EX0RSSUZUX0RFVEVDVEVEEAUSHgoaTk9USUZJQ0FUSU9OX0tJTkRfVFJBTlNGRVIQBjLdBwoTTm90aWZpY2F0aW9uU2VydmljZRJ9ChRTZXROb3RpZmljYXRpb25Sb3V0ZRIxLm1pZ3JhdHJpeC5jb250cm9sLnYxLlNldE5vdGlmaWNhdGlvblJvdXRlUmVxdWVzdBoyLm1pZ3JhdHJpeC5jb250cm9sLnYxLlNldE5vdGlmaWNhdGlvblJvdXRlUmVzcG9uc2USgwEKFkxpc3ROb3RpZmljYXRpb25Sb3V0ZXMSMy5taWdyYXRyaXguY29udHJvbC52MS5MaXN0Tm90aWZpY2F0aW9uUm91dGVzUmVxdWVzdBo0Lm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3ROb3RpZmljYXRpb25Sb3V0ZXNSZXNwb25zZRKGAQoXUmVtb3ZlTm90aWZpY2F0aW9uUm91dGUSNC5taWdyYXRyaXguY29udHJvbC52MS5SZW1vdmVOb3RpZmljYXRpb25Sb3V0ZVJlcXVlc3QaNS5taWdyYXRyaXguY29udHJvbC52MS5SZW1vdmVOb3RpZmljYXRpb25Sb3V0ZVJlc3BvbnNlEnkKEldhdGNoTm90aWZpY2F0aW9ucxIvLm1pZ3JhdHJpeC5jb250cm9sLnYxLldhdGNoTm90aWZpY2F0aW9uc1JlcXVlc3QaMC5taWdyYXRyaXguY29udHJvbC52MS5XYXRjaE5vdGlmaWNhdGlvbnNSZXNwb25zZTABEm4KD0Fja05vdGlmaWNhdGlvbhIsLm1pZ3JhdHJpeC5jb250cm9sLnYxLkFja05vdGlmaWNhdGlvblJlcXVlc3QaLS5taWdyYXRyaXguY29udHJvbC52MS5BY2tOb3RpZmljYXRpb25SZXNwb25zZRJtCg5Gb2xsb3dUcmFuc2ZlchIrLm1pZ3JhdHJpeC5jb250cm9sLnYxLkZvbGxvd1RyYW5zZmVyUmVxdWVzdBosLm1pZ3JhdHJpeC5jb250cm9sLnYxLkZvbGxvd1RyYW5zZmVyUmVzcG9uc2UwARJrCg5TZXRDaGF0TWVzc2FnZRIrLm1pZ3JhdHJpeC5jb250cm9sLnYxLlNldENoYXRNZXNzYWdlUmVxdWVzdBosLm1pZ3JhdHJpeC5jb250cm9sLnYxLlNldENoYXRNZXNzYWdlUmVzcG9uc2UScQoQTGlzdENoYXRNZXNzYWdlcxItLm1pZ3JhdHJpeC5jb250cm9sLnYxLkxpc3RDaGF0TWVzc2FnZXNSZXF1ZXN0Gi4ubWlncmF0cml4LmNvbnRyb2wudjEuTGlzdENoYXRNZXNzYWdlc1Jlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp, file_migratrix_control_v1_transfer]);
 
 /**
  * @generated from message migratrix.control.v1.NotificationRoute
@@ -330,6 +332,46 @@ export type Notification = Message<"migratrix.control.v1.Notification"> & {
    * @generated from field: string route = 21;
    */
   route: string;
+
+  /**
+   * Transfer: the job, its connections ("<environment>/<connection>"), and what the record says:
+   * "started", or how it ended ("completed", "failed", "rejected") with the rows and bytes copied.
+   *
+   * @generated from field: string transfer_id = 22;
+   */
+  transferId: string;
+
+  /**
+   * @generated from field: string transfer_from = 23;
+   */
+  transferFrom: string;
+
+  /**
+   * @generated from field: string transfer_to = 24;
+   */
+  transferTo: string;
+
+  /**
+   * @generated from field: string transfer_state = 25;
+   */
+  transferState: string;
+
+  /**
+   * @generated from field: uint64 rows = 26;
+   */
+  rows: bigint;
+
+  /**
+   * @generated from field: uint64 bytes = 27;
+   */
+  bytes: bigint;
+
+  /**
+   * Transfer completed: row counts and checksums of source and target matched.
+   *
+   * @generated from field: bool verified = 28;
+   */
+  verified: boolean;
 };
 
 /**
@@ -416,6 +458,183 @@ export const AckNotificationResponseSchema: GenMessage<AckNotificationResponse> 
   messageDesc(file_migratrix_control_v1_notification, 11);
 
 /**
+ * @generated from message migratrix.control.v1.FollowTransferRequest
+ */
+export type FollowTransferRequest = Message<"migratrix.control.v1.FollowTransferRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message migratrix.control.v1.FollowTransferRequest.
+ * Use `create(FollowTransferRequestSchema)` to create a new message.
+ */
+export const FollowTransferRequestSchema: GenMessage<FollowTransferRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_notification, 12);
+
+/**
+ * @generated from message migratrix.control.v1.FollowTransferResponse
+ */
+export type FollowTransferResponse = Message<"migratrix.control.v1.FollowTransferResponse"> & {
+  /**
+   * @generated from field: migratrix.control.v1.TransferJob job = 1;
+   */
+  job?: TransferJob | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.FollowTransferResponse.
+ * Use `create(FollowTransferResponseSchema)` to create a new message.
+ */
+export const FollowTransferResponseSchema: GenMessage<FollowTransferResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_notification, 13);
+
+/**
+ * The chat message that shows a subject in one channel of a platform.
+ *
+ * @generated from message migratrix.control.v1.ChatMessage
+ */
+export type ChatMessage = Message<"migratrix.control.v1.ChatMessage"> & {
+  /**
+   * "transfer:<job id>".
+   *
+   * @generated from field: string subject = 1;
+   */
+  subject: string;
+
+  /**
+   * @generated from field: string channel = 2;
+   */
+  channel: string;
+
+  /**
+   * Slack message ts, Discord message id.
+   *
+   * @generated from field: string message_id = 3;
+   */
+  messageId: string;
+
+  /**
+   * The subject is over (final state shown): nothing follows it any more.
+   *
+   * @generated from field: bool done = 4;
+   */
+  done: boolean;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp updated_at = 5;
+   */
+  updatedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ChatMessage.
+ * Use `create(ChatMessageSchema)` to create a new message.
+ */
+export const ChatMessageSchema: GenMessage<ChatMessage> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_notification, 14);
+
+/**
+ * @generated from message migratrix.control.v1.SetChatMessageRequest
+ */
+export type SetChatMessageRequest = Message<"migratrix.control.v1.SetChatMessageRequest"> & {
+  /**
+   * @generated from field: string platform = 1;
+   */
+  platform: string;
+
+  /**
+   * @generated from field: string subject = 2;
+   */
+  subject: string;
+
+  /**
+   * @generated from field: string channel = 3;
+   */
+  channel: string;
+
+  /**
+   * @generated from field: string message_id = 4;
+   */
+  messageId: string;
+
+  /**
+   * @generated from field: bool done = 5;
+   */
+  done: boolean;
+};
+
+/**
+ * Describes the message migratrix.control.v1.SetChatMessageRequest.
+ * Use `create(SetChatMessageRequestSchema)` to create a new message.
+ */
+export const SetChatMessageRequestSchema: GenMessage<SetChatMessageRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_notification, 15);
+
+/**
+ * @generated from message migratrix.control.v1.SetChatMessageResponse
+ */
+export type SetChatMessageResponse = Message<"migratrix.control.v1.SetChatMessageResponse"> & {
+};
+
+/**
+ * Describes the message migratrix.control.v1.SetChatMessageResponse.
+ * Use `create(SetChatMessageResponseSchema)` to create a new message.
+ */
+export const SetChatMessageResponseSchema: GenMessage<SetChatMessageResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_notification, 16);
+
+/**
+ * @generated from message migratrix.control.v1.ListChatMessagesRequest
+ */
+export type ListChatMessagesRequest = Message<"migratrix.control.v1.ListChatMessagesRequest"> & {
+  /**
+   * @generated from field: string platform = 1;
+   */
+  platform: string;
+
+  /**
+   * "" = every subject.
+   *
+   * @generated from field: string subject = 2;
+   */
+  subject: string;
+
+  /**
+   * Only messages whose subject is not over.
+   *
+   * @generated from field: bool open_only = 3;
+   */
+  openOnly: boolean;
+};
+
+/**
+ * Describes the message migratrix.control.v1.ListChatMessagesRequest.
+ * Use `create(ListChatMessagesRequestSchema)` to create a new message.
+ */
+export const ListChatMessagesRequestSchema: GenMessage<ListChatMessagesRequest> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_notification, 17);
+
+/**
+ * @generated from message migratrix.control.v1.ListChatMessagesResponse
+ */
+export type ListChatMessagesResponse = Message<"migratrix.control.v1.ListChatMessagesResponse"> & {
+  /**
+   * @generated from field: repeated migratrix.control.v1.ChatMessage messages = 1;
+   */
+  messages: ChatMessage[];
+};
+
+/**
+ * Describes the message migratrix.control.v1.ListChatMessagesResponse.
+ * Use `create(ListChatMessagesResponseSchema)` to create a new message.
+ */
+export const ListChatMessagesResponseSchema: GenMessage<ListChatMessagesResponse> = /*@__PURE__*/
+  messageDesc(file_migratrix_control_v1_notification, 18);
+
+/**
  * @generated from enum migratrix.control.v1.NotificationKind
  */
 export enum NotificationKind {
@@ -458,6 +677,13 @@ export enum NotificationKind {
    * @generated from enum value: NOTIFICATION_KIND_DRIFT_DETECTED = 5;
    */
   DRIFT_DETECTED = 5,
+
+  /**
+   * A data transfer started, or ended (completed, failed or rejected): one message, edited as it goes.
+   *
+   * @generated from enum value: NOTIFICATION_KIND_TRANSFER = 6;
+   */
+  TRANSFER = 6,
 }
 
 /**
@@ -522,6 +748,38 @@ export const NotificationService: GenService<{
     methodKind: "unary";
     input: typeof AckNotificationRequestSchema;
     output: typeof AckNotificationResponseSchema;
+  },
+  /**
+   * Bot tokens only: a transfer of the token's workspace whenever its progress or state changes, so
+   * the message announcing it is edited as it goes; ends when the job is over.
+   *
+   * @generated from rpc migratrix.control.v1.NotificationService.FollowTransfer
+   */
+  followTransfer: {
+    methodKind: "server_streaming";
+    input: typeof FollowTransferRequestSchema;
+    output: typeof FollowTransferResponseSchema;
+  },
+  /**
+   * Bot tokens only: remembers which chat message shows a subject (e.g. a transfer) in a channel, so
+   * a restarted bot edits that message instead of posting another.
+   *
+   * @generated from rpc migratrix.control.v1.NotificationService.SetChatMessage
+   */
+  setChatMessage: {
+    methodKind: "unary";
+    input: typeof SetChatMessageRequestSchema;
+    output: typeof SetChatMessageResponseSchema;
+  },
+  /**
+   * Bot tokens only: the messages remembered for the platform (of one subject, or still open).
+   *
+   * @generated from rpc migratrix.control.v1.NotificationService.ListChatMessages
+   */
+  listChatMessages: {
+    methodKind: "unary";
+    input: typeof ListChatMessagesRequestSchema;
+    output: typeof ListChatMessagesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_migratrix_control_v1_notification, 0);
