@@ -419,7 +419,7 @@ describe("SQLite (bun:sqlite exposes no source table: masks match by column name
 });
 
 describe("AI SQL", () => {
-  test("the real SDK against a local Messages API: schema in the prompt, no rows or comments; SQL scored, never run", async () => {
+  test("the real SDK against a local Messages API: schema in the prompt, no rows, comments only when opted in; SQL scored, never run", async () => {
     const seen: { path: string; apiKey: string | null; body: Record<string, unknown> }[] = [];
     const server = Bun.serve({
       port: 0,
@@ -490,6 +490,16 @@ describe("AI SQL", () => {
       for (const marker of ["ada@example.com", "123-45-6789", "555-0100", "MARKER-COMMENT-7731", "Ada"]) {
         expect(prompt).not.toContain(marker);
       }
+      // Opted in: the comments go too (and the audit says so), still no row value.
+      await viewerProd.askSql({
+        environment: "prod",
+        question: "who is who?",
+        connection: "app",
+        includeComments: true,
+      });
+      const opted = (seen[1]?.body.messages as { content: string }[] | undefined)?.[0]?.content ?? "";
+      expect(opted).toContain('name text not null comment "MARKER-COMMENT-7731"');
+      for (const marker of ["ada@example.com", "123-45-6789", "555-0100", "Ada"]) expect(opted).not.toContain(marker);
       // Never executed: the orders are all there.
       expect(await e2e.withTarget((s) => s.query("select count(*)::int as n from orders"))).toEqual([{ n: 2 }]);
     } finally {

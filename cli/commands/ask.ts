@@ -12,7 +12,10 @@ export const ask = defineCommand({
   path: ["ask"],
   summary: "write SQL for a question from the environment's schema (AI; never executed)",
   args: ["ENV", "QUESTION"],
-  options: { connection: { type: "string", value: "NAME", description: "the connection whose schema to use" } },
+  options: {
+    connection: { type: "string", value: "NAME", description: "the connection whose schema to use" },
+    "with-comments": { type: "boolean", description: "send table and column comments to the model too" },
+  },
   async run(ctx) {
     const [environment = "", question = ""] = ctx.input.positionals;
     return askAndShow(ctx, environment, question);
@@ -26,6 +29,7 @@ export const ai = defineCommand({
   options: {
     env: { type: "string", value: "ENV", description: "the environment (required)" },
     connection: { type: "string", value: "NAME", description: "the connection whose schema to use" },
+    "with-comments": { type: "boolean", description: "send table and column comments to the model too" },
   },
   details: ["The same as mx ask ENV QUESTION. The SQL is scored, never run: run it with mx query."],
   async run(ctx) {
@@ -39,6 +43,7 @@ async function askAndShow({ out, input, clients }: CommandContext, environment: 
     environment,
     question,
     connection: input.string("connection") ?? "",
+    includeComments: input.flag("with-comments"),
   });
   const report = JSON.parse(res.riskJson) as ReportJson;
   if (out.json) {

@@ -1,6 +1,7 @@
 // AI SQL: a question plus the environment's schema (table and column names and types only: never
-// rows, defaults, comments or masked values) → one SQL statement in the engine's dialect, scored by
-// the risk assessor and returned; it is never executed here (running it goes through Query's gates).
+// rows, defaults or masked values; comments only when the user opts in) → one SQL statement in the
+// engine's dialect, scored by the risk assessor and returned; it is never executed here (running it
+// goes through Query's gates).
 import Anthropic from "@anthropic-ai/sdk";
 import { MigratrixError, redactSecrets } from "../../common/errors.ts";
 import { assess, type EngineId, type RiskReport, type SchemaSnapshot } from "../../engines/index.ts";
@@ -26,15 +27,20 @@ export function aiConfigFromEnv(env: Record<string, string | undefined> = proces
   };
 }
 
-/** The schema as the model sees it: names and types, nothing else. */
-export function schemaContext(snapshot: SchemaSnapshot): string {
+/** The schema as the model sees it: names and types, and comments only when the user opted in. */
+export function schemaContext(snapshot: SchemaSnapshot, opts: { comments?: boolean } = {}): string {
   const lines: string[] = [];
+  const note = (comment: string | undefined) =>
+    opts.comments && comment ? ` comment ${JSON.stringify(comment.replace(/\s+/g, " "))}` : "";
   for (const t of snapshot.tables) {
     const pk = new Set(t.primaryKey?.columns ?? []);
     const cols = [...t.columns]
       .sort((a, b) => a.ordinal - b.ordinal)
-      .map((c) => `${c.name} ${c.type}${pk.has(c.name) ? " primary key" : ""}${c.nullable ? "" : " not null"}`);
-    lines.push(`${t.schema ? `${t.schema}.` : ""}${t.name}(${cols.join(", ")})`);
+      .map(
+        (c) =>
+          `${c.name} ${c.type}${pk.has(c.name) ? " primary key" : ""}${c.nullable ? "" : " not null"}${note(c.comment)}`,
+      );
+    lines.push(`${t.schema ? `${t.schema}.` : ""}${t.name}(${cols.join(", ")})${note(t.comment)}`);
   }
   return lines.join("\n");
 }
@@ -59,6 +65,8 @@ export async function askSql(input: {
   engine: EngineId;
   snapshot: SchemaSnapshot;
   question: string;
+  /** The user opted in to sending table and column comments. */
+  includeComments?: boolean;
 }): Promise<AskResult> {
   const { config } = input;
   if (!config.apiKey) {
@@ -89,7 +97,10 @@ export async function askSql(input: {
         "Reply with the statement in one ```sql code block, then one or two sentences explaining it.",
       ].join(" "),
       messages: [
-        { role: "user", content: `Schema (${dialect}):\n${schemaContext(input.snapshot)}\n\nQuestion: ${question}` },
+        {
+          role: "user",
+          content: `Schema (${dialect}):\n${schemaContext(input.snapshot, { comments: input.includeComments === true })}\n\nQuestion: ${question}`,
+        },
       ],
     });
     text = msg.content

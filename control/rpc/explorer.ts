@@ -162,9 +162,17 @@ export function explorerService(deps: ServiceDeps): Partial<ServiceImpl<typeof E
         timeoutMs: deps.agentRequestTimeoutMs,
         correlationId,
         connection: path,
+        // Comments come with the full introspection; only read when the user opted in to send them.
+        ...(req.includeComments ? { objects: true } : {}),
       });
       const snapshot = JSON.parse(json) as SchemaSnapshot;
-      const result = await askSql({ config, engine: conn.engine, snapshot, question: req.question });
+      const result = await askSql({
+        config,
+        engine: conn.engine,
+        snapshot,
+        question: req.question,
+        includeComments: req.includeComments,
+      });
       await deps.db.transaction((tx) =>
         appendAudit(tx, {
           workspaceId: c.workspaceId,
@@ -173,7 +181,13 @@ export function explorerService(deps: ServiceDeps): Partial<ServiceImpl<typeof E
           environment: env.name,
           target: path,
           correlationId,
-          detail: { model: result.model, kind: result.kind, risk: result.report.level, executed: false },
+          detail: {
+            model: result.model,
+            kind: result.kind,
+            risk: result.report.level,
+            executed: false,
+            ...(req.includeComments ? { commentsSent: true } : {}),
+          },
           sql: result.sql,
         }),
       );
