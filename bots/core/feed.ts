@@ -5,6 +5,7 @@
 // notification becomes one message edited as the transfer progresses (transfer.ts).
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "../../common/log.ts";
+import { sleep } from "../../common/sleep.ts";
 import { type Notification, NotificationKind } from "../../proto/gen/migratrix/control/v1/notification_pb.ts";
 import { type ApiConfig, botNotifications, type ChatPlatform } from "./api.ts";
 import { type ChatMessages, factsOfNotification, transferCard, transferMessages } from "./transfer.ts";
@@ -89,20 +90,6 @@ export interface Feed {
   /** Deliveries posted and acknowledged by this process. */
   delivered(): number;
   stop(): Promise<void>;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
 
 export function startFeed(opts: FeedOptions): Feed {

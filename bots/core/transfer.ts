@@ -4,6 +4,7 @@
 // a restarted bot finds the transfers still open, follows them again and edits the same messages.
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "../../common/log.ts";
+import { sleep } from "../../common/sleep.ts";
 import { formatBytes } from "../../common/units.ts";
 import { RunState } from "../../proto/gen/migratrix/control/v1/migration_pb.ts";
 import type { Notification } from "../../proto/gen/migratrix/control/v1/notification_pb.ts";
@@ -145,20 +146,6 @@ export interface TransferMessages {
   /** Follows again the transfers whose messages are still open (after a restart). */
   resume(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
 
 export function transferMessages(opts: TransferMessagesOptions): TransferMessages {

@@ -4,6 +4,7 @@
 // visible in seq order and a reader that has seen seq N never later finds a record below N.
 import { and, eq, lt, or } from "drizzle-orm";
 import { MigratrixError } from "../../common/errors.ts";
+import { sleep } from "../../common/sleep.ts";
 import { type AuditRow, listAudit } from "../audit/index.ts";
 import { listFlows } from "../flows/definitions.ts";
 import type { ChatPlatform, Db } from "../store/index.ts";
@@ -41,18 +42,6 @@ export async function deliveriesOf(db: Db, row: AuditRow, platform: ChatPlatform
   return routes
     .filter((r) => routeMatches(r, content, flowsOnEnv))
     .map((r, part) => ({ ...content, seq: row.seq, part, channel: r.channel, route: r.name }));
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
 
 /** Deliveries after the stored position, then live ones, until the signal aborts. */

@@ -23,10 +23,9 @@ import {
   setRoute,
   watchFeed,
 } from "../notifications/index.ts";
-import { watchTransfer } from "../transfers/index.ts";
 import { callerOf, correlationOf } from "./context.ts";
 import type { ServiceDeps } from "./deps.ts";
-import { transferJobMsg } from "./transfers.ts";
+import { transferUpdates } from "./transfers.ts";
 
 const KINDS: Record<NotificationKindName, NotificationKind> = {
   approval_needed: NotificationKind.APPROVAL_NEEDED,
@@ -144,16 +143,8 @@ export function notificationService(deps: ServiceDeps): Partial<ServiceImpl<type
       return {};
     },
     async *followTransfer(req, ctx) {
-      const c = callerOf(ctx);
       // Only a transfer of the bot token's workspace: not_found for any other id.
-      for await (const job of watchTransfer(deps.db, deps.notifier, {
-        workspaceId: c.workspaceId,
-        id: req.id,
-        pollMs: deps.watchPollMs,
-        signal: ctx.signal,
-      })) {
-        yield { job: transferJobMsg(job) };
-      }
+      yield* transferUpdates(deps, callerOf(ctx).workspaceId, req.id, ctx.signal);
     },
     async setChatMessage(req, ctx) {
       await setChatMessage(deps.db, {

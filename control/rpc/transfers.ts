@@ -73,6 +73,18 @@ export function transferJobMsg(j: TransferJobView): TransferJob {
   });
 }
 
+/** A transfer job of the workspace as it changes, until it ends (not_found for another workspace's id). */
+export async function* transferUpdates(deps: ServiceDeps, workspaceId: string, id: string, signal: AbortSignal) {
+  for await (const job of watchTransfer(deps.db, deps.notifier, {
+    workspaceId,
+    id,
+    pollMs: deps.watchPollMs,
+    signal,
+  })) {
+    yield { job: transferJobMsg(job) };
+  }
+}
+
 function scheduleMsg(s: TransferScheduleView): TransferSchedule {
   return create(TransferScheduleSchema, {
     id: s.id,
@@ -148,15 +160,7 @@ export function transferService(deps: ServiceDeps): Partial<ServiceImpl<typeof T
       return { jobs: jobs.map(transferJobMsg), schedules: schedules.map(scheduleMsg) };
     },
     async *watchTransfer(req, ctx) {
-      const c = callerOf(ctx);
-      for await (const job of watchTransfer(deps.db, deps.notifier, {
-        workspaceId: c.workspaceId,
-        id: req.id,
-        pollMs: deps.watchPollMs,
-        signal: ctx.signal,
-      })) {
-        yield { job: transferJobMsg(job) };
-      }
+      yield* transferUpdates(deps, callerOf(ctx).workspaceId, req.id, ctx.signal);
     },
     async removeTransferSchedule(req, ctx) {
       const c = callerOf(ctx);
