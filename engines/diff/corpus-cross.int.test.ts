@@ -10,8 +10,8 @@ import type { EngineAdapter } from "../adapter.ts";
 import { getEngine } from "../index.ts";
 import type { SchemaSnapshot } from "../schema/snapshot.ts";
 import type { Session } from "../types.ts";
-import { diffSchemas } from "./compare.ts";
 import { CROSS_CASES, CROSS_KINDS, type CrossCase, type CrossEngine } from "./corpus/cross.ts";
+import { syncRoundTrip } from "./corpus/pool.ts";
 import type { SchemaDiff, SyncPlan, VerifyResult } from "./model.ts";
 import { renderDiffText } from "./render.ts";
 import { runScript } from "./scratch.ts";
@@ -94,16 +94,18 @@ async function runCase(c: CrossCase, i: number, worker: number): Promise<Run> {
     if (c.expect === "equal") return run;
     const scratchUrl = c.to === "sqlite" ? "" : SERVER[c.to];
     run.verified = await verifyPlan(plan, { ...opts, source: A, target: B, adapter: adapters[c.to], scratchUrl });
-    await runScript(adapters[c.to], b.session, plan.sql);
-    const afterUp = await inspect(c.to, b.session);
-    run.remaining = diffSchemas(A, afterUp);
-    await runScript(adapters[c.to], b.session, plan.sql);
-    run.second = diffSchemas(afterUp, await inspect(c.to, b.session), { noFilter: ["column-order"] });
-    run.again = (await planSync(A, await inspect(c.to, b.session), opts)).sql;
     // The down script (B's dialect too) brings B back to what it was.
-    await runScript(adapters[c.to], b.session, plan.down);
-    run.afterDown = diffSchemas(B, await inspect(c.to, b.session));
-    return run;
+    const trip = await syncRoundTrip({
+      A,
+      B,
+      plan,
+      run: (sql) => runScript(adapters[c.to], b.session, sql),
+      read: () => inspect(c.to, b.session),
+      beforeDown: async () => {
+        run.again = (await planSync(A, await inspect(c.to, b.session), opts)).sql;
+      },
+    });
+    return { ...run, remaining: trip.remaining, second: trip.second, afterDown: trip.afterDown };
   } finally {
     await a.session.close();
     await b.session.close();

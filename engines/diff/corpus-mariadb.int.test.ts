@@ -7,7 +7,7 @@ import type { SchemaSnapshot } from "../schema/snapshot.ts";
 import type { Session } from "../types.ts";
 import { diffSchemas } from "./compare.ts";
 import { MARIADB_CASES, MARIADB_KINDS } from "./corpus/mariadb.ts";
-import { runPooled } from "./corpus/pool.ts";
+import { runPooled, syncRoundTrip } from "./corpus/pool.ts";
 import type { SyncCase } from "./corpus/postgres.ts";
 import type { SchemaDiff, SyncPlan, VerifyResult } from "./model.ts";
 import { runScript } from "./scratch.ts";
@@ -73,17 +73,17 @@ async function runCase(c: SyncCase, i: number): Promise<Run> {
       return run;
     }
     run.verified = await verifyPlan(plan, { ...opts, source: A, target: B, adapter: engine, scratchUrl: root });
-    await runScript(engine, sb, plan.sql);
-    const afterUp = await engine.inspector.inspect(sb, { objects: true });
-    run.remaining = diffSchemas(A, afterUp);
-    run.shows = { a: await shows(sa), b: await shows(sb) };
-    await runScript(engine, sb, plan.sql);
-    run.second = diffSchemas(afterUp, await engine.inspector.inspect(sb, { objects: true }), {
-      noFilter: ["column-order"],
+    const trip = await syncRoundTrip({
+      A,
+      B,
+      plan,
+      run: (sql) => runScript(engine, sb, sql),
+      read: () => engine.inspector.inspect(sb, { objects: true }),
+      afterUp: async () => {
+        run.shows = { a: await shows(sa), b: await shows(sb) };
+      },
     });
-    await runScript(engine, sb, plan.down);
-    run.afterDown = diffSchemas(B, await engine.inspector.inspect(sb, { objects: true }));
-    return run;
+    return { ...run, remaining: trip.remaining, second: trip.second, afterDown: trip.afterDown };
   } finally {
     await sa.close();
     await sb.close();

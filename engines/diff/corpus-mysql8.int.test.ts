@@ -21,7 +21,7 @@ import { createMysqlEngine } from "../mysql/index.ts";
 import type { Session } from "../types.ts";
 import { diffSchemas } from "./compare.ts";
 import { MARIADB_CASES } from "./corpus/mariadb.ts";
-import { runPooled } from "./corpus/pool.ts";
+import { runPooled, syncRoundTrip } from "./corpus/pool.ts";
 import type { SyncCase } from "./corpus/postgres.ts";
 import type { SchemaDiff, SyncPlan } from "./model.ts";
 import { createScratch, runScript } from "./scratch.ts";
@@ -79,14 +79,8 @@ async function runCase(c: SyncCase, i: number): Promise<Run> {
     } finally {
       await scratch.drop();
     }
-    await runScript(engine, sb, plan.sql);
-    const afterUp = await read(sb);
-    run.remaining = diffSchemas(A, afterUp);
-    await runScript(engine, sb, plan.sql);
-    run.second = diffSchemas(afterUp, await read(sb), { noFilter: ["column-order"] });
-    await runScript(engine, sb, plan.down);
-    run.afterDown = diffSchemas(B, await read(sb));
-    return run;
+    const trip = await syncRoundTrip({ A, B, plan, run: (sql) => runScript(engine, sb, sql), read: () => read(sb) });
+    return { ...run, remaining: trip.remaining, second: trip.second, afterDown: trip.afterDown };
   } finally {
     await sa.close();
     await sb.close();

@@ -7,6 +7,7 @@ import type { SchemaSnapshot } from "../schema/snapshot.ts";
 import { createSqliteEngine } from "../sqlite/index.ts";
 import type { Session } from "../types.ts";
 import { diffSchemas } from "./compare.ts";
+import { syncRoundTrip } from "./corpus/pool.ts";
 import type { SyncCase } from "./corpus/postgres.ts";
 import { SQLITE_CASES, SQLITE_KINDS } from "./corpus/sqlite.ts";
 import type { SchemaDiff, SyncPlan, VerifyResult } from "./model.ts";
@@ -54,20 +55,22 @@ async function runCase(c: SyncCase): Promise<Run> {
       return run;
     }
     run.verified = await verifyPlan(plan, { ...opts, source: A, target: B, adapter: engine, scratchUrl: "" });
-    await runScript(engine, sb, plan.sql);
-    const afterUp = await inspect(sb);
-    run.remaining = diffSchemas(A, afterUp);
-    run.stored = { a: await stored(sa), b: await stored(sb) };
-    if (B.tables.some((t) => t.name === "users")) {
-      run.rows = Number(
-        (await sb.query<{ n: number }>("SELECT count(*) AS n FROM users").catch(() => [{ n: -1 }]))[0]?.n,
-      );
-    }
-    await runScript(engine, sb, plan.sql);
-    run.second = diffSchemas(afterUp, await inspect(sb), { noFilter: ["column-order"] });
-    await runScript(engine, sb, plan.down);
-    run.afterDown = diffSchemas(B, await inspect(sb));
-    return run;
+    const trip = await syncRoundTrip({
+      A,
+      B,
+      plan,
+      run: (sql) => runScript(engine, sb, sql),
+      read: () => inspect(sb),
+      afterUp: async () => {
+        run.stored = { a: await stored(sa), b: await stored(sb) };
+        if (B.tables.some((t) => t.name === "users")) {
+          run.rows = Number(
+            (await sb.query<{ n: number }>("SELECT count(*) AS n FROM users").catch(() => [{ n: -1 }]))[0]?.n,
+          );
+        }
+      },
+    });
+    return { ...run, remaining: trip.remaining, second: trip.second, afterDown: trip.afterDown };
   } finally {
     await sa.close();
     await sb.close();
