@@ -71,9 +71,8 @@ export async function resolveRun(db: Db, bus: Bus, input: ResolveRunInput): Prom
   }
   const run = await getRun(db, input.workspaceId, input.runId);
   const migration = await getMigration(db, input.workspaceId, run.migrationId);
-  return input.rollback
-    ? resolveByRollback(db, bus, input, run, migration, answer)
-    : resume(db, bus, input, run, migration);
+  if (input.rollback) return resolveByRollback(db, bus, input, run, migration, answer);
+  return resume(db, bus, input, run, migration, answer as InDoubtAnswer);
 }
 
 async function resume(
@@ -82,8 +81,8 @@ async function resume(
   input: ResolveRunInput,
   run: RunView,
   migration: MigrationRow,
+  answer: InDoubtAnswer,
 ): Promise<ResolveRunResult> {
-  const answer = inDoubtFromProto(input.resolution) as InDoubtAnswer;
   await db.transaction(async (tx) => {
     const row = await lockResolvable(tx, run, false);
     await prepareRun(tx, {
