@@ -4,8 +4,10 @@
 //
 // Honest on a shared, busy machine: the runs of both tools are interleaved (mx, squawk, mx, …) so
 // both see the same load, each figure is the median of BENCH_RUNS (≥ 5) cold starts, and the load
-// average is printed before and after. BENCH_MX_BEFORE=/other/checkout/cli/main.ts adds another
-// build of mx to the same interleaved rounds, for before/after comparisons in one time window.
+// average is printed before and after. mx runs as the README tells users to run it, `bun mx risk …`
+// in the checkout (package.json's `mx` script, with its runtime settings). BENCH_MX_BEFORE=/other/
+// checkout adds another checkout's mx to the same interleaved rounds, for before/after comparisons
+// in one time window.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,9 +76,12 @@ const dir = mkdtempSync(join(tmpdir(), "mx-bench-risk-"));
 try {
   const file = join(dir, "migration.sql");
   writeFileSync(file, generate(STATEMENTS));
-  const mxArgs = (cli: string) => [
+  const mxArgs = (checkout: string) => [
     process.execPath,
-    cli,
+    "run",
+    "--cwd",
+    checkout,
+    "mx",
     "risk",
     file,
     "--engine",
@@ -91,7 +96,7 @@ try {
   const contenders: Contender[] = [
     {
       name: "mx risk (bun, libpg-query, every rule)",
-      cmd: mxArgs(join(import.meta.dir, "..", "cli", "main.ts")),
+      cmd: mxArgs(join(import.meta.dir, "..")),
       runs: [],
     },
     {
@@ -102,7 +107,7 @@ try {
   ];
   const before = process.env.BENCH_MX_BEFORE;
   if (before !== undefined && before !== "")
-    contenders.push({ name: `mx risk, ${before}`, cmd: mxArgs(before), runs: [] });
+    contenders.push({ name: `mx risk in ${before}`, cmd: mxArgs(before), runs: [] });
   const loadBefore = load();
   // One warm-up round (file cache, page cache of the binaries), not counted.
   for (const c of contenders) time(c.cmd);

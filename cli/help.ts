@@ -19,7 +19,8 @@ function commandRows(specs: readonly CommandSpec[]): string[][] {
   return specs.map((s) => [`  ${[...s.path, ...s.args].join(" ")}`, s.summary]);
 }
 
-const GLOBAL_BLOCK = `Global options:\n${renderRows(optionRows(GLOBAL_OPTIONS))}`;
+/** Made when help is asked for, not when mx starts: measuring text widths costs milliseconds. */
+const globalBlock = (): string => `Global options:\n${renderRows(optionRows(GLOBAL_OPTIONS))}`;
 
 export function topHelp(commands: readonly CommandSpec[]): string {
   return [
@@ -30,7 +31,7 @@ export function topHelp(commands: readonly CommandSpec[]): string {
     "Commands:",
     renderRows(commandRows(commands)).trimEnd(),
     "",
-    GLOBAL_BLOCK.trimEnd(),
+    globalBlock().trimEnd(),
     "",
     "Run 'mx <command> --help' for the options of a command.",
     "",
@@ -57,6 +58,6 @@ export function commandHelp(spec: CommandSpec): string {
   if (rows.length > 0) {
     lines.push("", "Options:", renderRows(rows).trimEnd());
   }
-  lines.push("", GLOBAL_BLOCK.trimEnd(), "");
+  lines.push("", globalBlock().trimEnd(), "");
   return lines.join("\n");
 }
