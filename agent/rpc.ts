@@ -25,7 +25,7 @@ import { checkReadOnlyCredential } from "./explorer-credential.ts";
 import { importHistory } from "./import-history.ts";
 import type { AgentMetrics } from "./metrics.ts";
 import { lookupConnection, withTarget } from "./targets.ts";
-import type { Vault } from "./vault.ts";
+import type { Vault, VaultConnection } from "./vault.ts";
 
 export interface RpcHandlerOptions {
   vault: Vault;
@@ -100,7 +100,7 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
         };
       }
       const conn = { name: info.name, environment: info.environment, engine, url };
-      const serverVersion = await withTarget(conn, connectTimeoutMs, (t) => t.session.serverVersion());
+      const serverVersion = await serverVersionOf(conn, connectTimeoutMs);
       await vault.putConnection(conn);
       log.info("connection stored", { connection: ref, engine, serverVersion });
       return {
@@ -202,4 +202,21 @@ export function createRpcHandler(opts: RpcHandlerOptions) {
   }
 
   return { handle };
+}
+
+/**
+ * The server's version, proving the URL connects. ClickHouse has no engine adapter in this version
+ * (no migrations or Explorer on it): its connections serve as transfer targets, checked through the
+ * transfer's own ClickHouse client.
+ */
+async function serverVersionOf(conn: VaultConnection, connectTimeoutMs: number): Promise<string> {
+  if (conn.engine !== "clickhouse") return withTarget(conn, connectTimeoutMs, (t) => t.session.serverVersion());
+  const { openClickhouse } = await import("../arrow-transfer/clickhouse.ts");
+  const ch = await openClickhouse(conn.url);
+  try {
+    const [row] = await ch.rows<{ version: string }>("SELECT version() AS version");
+    return row?.version ?? "";
+  } finally {
+    await ch.close();
+  }
 }

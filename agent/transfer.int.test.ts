@@ -14,6 +14,7 @@ import { createPgDb, type PgDb } from "../arrow-transfer/test-support.ts";
 import { runCli } from "../cli/index.ts";
 import { captureIo } from "../cli/testing.ts";
 import { type ManualClock, manualClock } from "../control/schedules/index.ts";
+import { CLICKHOUSE_SKIP, type ClickhouseServer, startClickhouseServer } from "../engines/clickhouse/test-server.ts";
 import { Engine } from "../proto/gen/migratrix/agent/v1/engine_pb.ts";
 import { ExplorerService } from "../proto/gen/migratrix/control/v1/explorer_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
@@ -31,6 +32,8 @@ let explorer: ReturnType<typeof createClient<typeof ExplorerService>>;
 let source: PgDb;
 let target: PgDb;
 let far: PgDb;
+/** A scratch ClickHouse for the ClickHouse target test, where one can run (not on CI). */
+let clickhouse: ClickhouseServer | undefined;
 
 const onSource = <T>(fn: (sql: postgres.Sql) => Promise<T>) => fn(source.sql);
 const onTarget = <T>(fn: (sql: postgres.Sql) => Promise<T>) => fn(target.sql);
@@ -100,6 +103,19 @@ beforeAll(async () => {
     url: `sqlite://${join(dir, "lite.db")}`,
     engine: Engine.SQLITE,
   });
+  if (CLICKHOUSE_SKIP === undefined) {
+    clickhouse = await startClickhouseServer();
+    const made = await fetch(clickhouse.url, { method: "POST", body: "CREATE DATABASE mx_xfer_ch" });
+    if (!made.ok) throw new Error(await made.text());
+    await e2e.addConnection(agent.agentId, {
+      name: "olap",
+      environment: "dev",
+      url: `clickhouse://default@127.0.0.1:${clickhouse.http}/mx_xfer_ch`,
+      engine: Engine.CLICKHOUSE,
+    });
+  } else {
+    console.log(`transfer.int.test.ts: the ClickHouse target test is skipped: ${CLICKHOUSE_SKIP}`);
+  }
   api = e2e.client(TransferService);
   explorer = e2e.client(ExplorerService);
 }, 60_000);
@@ -111,6 +127,7 @@ afterAll(async () => {
   await source?.drop();
   await target?.drop();
   await far?.drop();
+  await clickhouse?.stop();
   await rm(dir, { recursive: true, force: true });
 }, 30_000);
 
@@ -174,6 +191,33 @@ describe("transfer through the platform", () => {
       lite.close();
     }
   }, 60_000);
+
+  test.skipIf(CLICKHOUSE_SKIP !== undefined)(
+    "PostgreSQL → ClickHouse by connection names: the agent writes MergeTree rows, counts and checksums equal",
+    async () => {
+      const { job: done } = await transfer({
+        from: "prod/src",
+        to: "dev/olap",
+        options: { tables: ["items"], batchRows: 1000, create: true },
+      });
+      expect({ state: RunState[done.state], verified: done.verified, rows: done.rows, error: done.error }).toEqual({
+        state: "COMPLETED",
+        verified: true,
+        rows: 2500n,
+        error: "",
+      });
+      const res = await fetch(clickhouse?.url ?? "", {
+        method: "POST",
+        body: "SELECT count() AS n, toString(sum(amount)) AS s, count(note) AS notes FROM mx_xfer_ch.items FORMAT JSONEachRow",
+      });
+      expect(JSON.parse(await res.text())).toEqual({
+        n: "2500",
+        s: "3907812.50",
+        notes: String(2500 - Math.floor(2500 / 7)),
+      });
+    },
+    60_000,
+  );
 
   test("masked refresh: the source environment's policies mask columns on the way; hash stays joinable", async () => {
     await explorer.addMaskPolicy({ environment: "prod", pattern: "*.email", kind: "hash" });

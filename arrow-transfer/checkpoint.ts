@@ -31,7 +31,7 @@ export function checkpointFromRow(jobId: string, r: Record<string, unknown>, don
  * The unique key a chunk write conflicts on: --on-conflict skip and upsert cannot run without one, so
  * they stop before any row is written.
  */
-export function conflictKey(w: ChunkWrite, uniqueKey: string[] | null): string[] | null {
+export function conflictKey(w: Pick<ChunkWrite, "plan" | "policy">, uniqueKey: string[] | null): string[] | null {
   if ((w.policy === "skip" || w.policy === "upsert") && !uniqueKey) {
     throw new MigratrixError(
       "failed_precondition",

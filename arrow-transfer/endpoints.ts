@@ -2,6 +2,7 @@
 // pair of URLs, and the fast path where both are PostgreSQL.
 import { MigratrixError } from "../common/errors.ts";
 import type { EngineId } from "../engines/types.ts";
+import { createClickhouseSource, createClickhouseTarget, openClickhouse } from "./clickhouse.ts";
 import { createMysqlSource, createMysqlTarget, openMysql } from "./mysql.ts";
 import { createPostgresSource, createPostgresTarget, describedEnums, fastChunk, openPostgres } from "./postgres.ts";
 import { createSqliteSource, createSqliteTarget, openSqlite } from "./sqlite.ts";
@@ -30,6 +31,7 @@ const SCHEMES: Record<string, EngineId> = {
   "mysql:": "mysql",
   "mariadb:": "mariadb",
   "sqlite:": "sqlite",
+  "clickhouse:": "clickhouse",
 };
 
 /**
@@ -55,6 +57,7 @@ export async function openSource(url: string, engine: EngineId, targetEngine: En
     return createPostgresSource(await openPostgres(url), { targetIsPg: targetEngine === "postgresql" });
   if (isMysql(engine)) return createMysqlSource(await openMysql(url, engine), engine);
   if (engine === "sqlite") return createSqliteSource(await openSqlite(url));
+  if (engine === "clickhouse") return createClickhouseSource(await openClickhouse(url));
   throw new MigratrixError("unimplemented", `transfer does not read from ${engine} yet`);
 }
 
@@ -88,6 +91,8 @@ export async function openTargetSide(
       target = createMysqlTarget(await openMysql(to, targetEngine), targetEngine);
     } else if (targetEngine === "sqlite") {
       target = createSqliteTarget(await openSqlite(to));
+    } else if (targetEngine === "clickhouse") {
+      target = createClickhouseTarget(await openClickhouse(to));
     } else {
       throw new MigratrixError("unimplemented", `transfer does not write to ${targetEngine} yet`);
     }

@@ -33,6 +33,7 @@ export async function transferViaJetStream(o: LocalJetStreamOptions): Promise<Tr
         ...(o.window !== undefined ? { window: o.window } : {}),
         ...(o.frameBytes !== undefined ? { frameBytes: o.frameBytes } : {}),
         ...(o.idleTimeoutMs !== undefined ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+        ...(o.publishTimeoutMs !== undefined ? { publishTimeoutMs: o.publishTimeoutMs } : {}),
         ...(o.tables ? { tables: o.tables } : {}),
         bus: senderBus,
         workspace,

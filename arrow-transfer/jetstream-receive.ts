@@ -95,13 +95,16 @@ interface Held {
   resolve(): void;
 }
 
-/** Pulls frames of the current chunk; holds them un-acked until the chunk commits. */
+/**
+ * Pulls frames of the chunks being read (the chunk being written and the next one, asked for while
+ * this one commits); holds them un-acked until a chunk commits.
+ */
 class FrameReceiver {
-  current: ChunkAssembler | undefined;
+  private readonly active = new Map<ChunkAssembler, () => void>();
   warnings: string[] = [];
   private held: Held[] = [];
   private reads = new Map<string, number>();
-  private onFrame: (() => void) | undefined;
+  private closed = false;
 
   constructor(
     private readonly o: ReceiveOptions,
@@ -112,9 +115,9 @@ class FrameReceiver {
 
   readonly handle = async (msg: BusMessage): Promise<void> => {
     const h = fromHeaders(msg.headers);
-    const asm = this.current;
-    // An older session's frame, or one of a chunk that was given up: drop it.
-    if (!h || !asm?.matches(h)) return msg.ack();
+    const asm = h ? [...this.active.keys()].find((a) => a.matches(h)) : undefined;
+    // An older session's frame, one of a chunk that was given up, or any after the session ended: drop it.
+    if (!h || !asm || this.closed) return msg.ack();
     let body: Uint8Array;
     try {
       body = this.key.open(msg.data, frameAd(h));
@@ -123,13 +126,23 @@ class FrameReceiver {
       return msg.term("frame failed authentication");
     }
     asm.accept(h, body);
-    this.onFrame?.();
+    this.active.get(asm)?.();
     await new Promise<void>((resolve) => {
       this.held.push({ msg, resolve });
       // Every puller would wait for the commit while the rest of the chunk waits for a puller.
       if (this.held.length >= this.cfg.maxHeld - 1) void this.release();
     });
   };
+
+  /**
+   * The session ended (a read ahead may still be under way): no frame is held any more, so stopping
+   * the consumer does not wait for a commit that will not come.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const asm of this.active.keys()) asm.batches.fail(new MigratrixError("aborted", "the transfer session ended"));
+    await this.release();
+  }
 
   /** Acks (deletes) the held frames: their chunk committed, or the window is full. */
   async release(): Promise<void> {
@@ -150,9 +163,7 @@ class FrameReceiver {
     const n = (this.reads.get(table) ?? 0) + 1;
     this.reads.set(table, n);
     const chunk = (this.cfg.doneChunks.get(table) ?? 0) + n;
-    await this.release();
     const asm = new ChunkAssembler({ job: this.o.jobId, session: this.link.session, table, chunk });
-    this.current = asm;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const touch = () => {
       clearTimeout(timer);
@@ -164,7 +175,7 @@ class FrameReceiver {
         );
       }, this.cfg.idleMs);
     };
-    this.onFrame = touch;
+    this.active.set(asm, touch);
     touch();
     const sent = this.link.call<"send", { frames: number; rows: number }>(
       "send",
@@ -189,8 +200,7 @@ class FrameReceiver {
       this.warnings = t.warnings;
     } finally {
       clearTimeout(timer);
-      if (this.current === asm) this.current = undefined;
-      this.onFrame = undefined;
+      this.active.delete(asm);
     }
   }
 }
@@ -209,6 +219,8 @@ function remoteSource(link: Link, rx: FrameReceiver, engine: EngineId, enums: Ma
     count: (plan) => link.call("count", { plan }),
     checksum: (plan, limits, canonicalJson) => link.call("checksum", { plan, limits, canonicalJson }),
     read: (plan, range, limits) => rx.read(plan, range, limits),
+    // Frames are assembled as they arrive, whoever reads the batches.
+    readsBuffered: true,
     async close() {},
   };
 }
@@ -280,7 +292,7 @@ export async function receiveTransfer(o: ReceiveOptions): Promise<TransferReport
           await link.call("finish", { ok: report.ok }).catch(() => undefined);
           return report;
         } finally {
-          await rx.release();
+          await rx.close();
           await sub.stop();
         }
       } catch (e) {

@@ -19,6 +19,7 @@ import {
   toHeaders,
 } from "./jetstream-frames.ts";
 import { describedEnums } from "./postgres.ts";
+import { chunkCollector } from "./readahead.ts";
 import { checksumOf, transformedSource } from "./transfer.ts";
 import type { BatchLimits, KeyRange, KeyValue, SourceEndpoint, SourceTable, TablePlan } from "./types.ts";
 
@@ -49,6 +50,7 @@ export async function serveTransferSource(o: SendOptions): Promise<TransferSende
   const subject = subjects.transfer(o.workspace, o.jobId);
   const frameBytes = frameBytesFor(o.bus.maxPayload, o.frameBytes);
   const window = Math.max(1, o.window ?? 8);
+  const collect = chunkCollector();
   const sourceEngine = engineOfUrl(o.from);
   /** The source as opened (its enum types, its warnings) and as read (masked where asked). */
   let raw: SourceEndpoint | undefined;
@@ -170,7 +172,11 @@ export async function serveTransferSource(o: SendOptions): Promise<TransferSende
       if (s.cancelled || stopped) throw new MigratrixError("aborted", "the transfer session was replaced or stopped");
       const full: FrameHeaders = { job: o.jobId, session: s.session, table, chunk: b.chunk, frame: frame++, ...h };
       const p = o.bus
-        .publish(subject, key.seal(body, frameAd(full)), { msgId: msgIdOf(full), headers: toHeaders(full) })
+        .publish(subject, key.seal(body, frameAd(full)), {
+          msgId: msgIdOf(full),
+          headers: toHeaders(full),
+          ...(o.publishTimeoutMs === undefined ? {} : { timeoutMs: o.publishTimeoutMs }),
+        })
         .then(
           () => undefined,
           (e: unknown) => {
@@ -201,6 +207,7 @@ export async function serveTransferSource(o: SendOptions): Promise<TransferSende
     await publish({ batchEnd: false, last: true, rows }, new TextEncoder().encode(JSON.stringify(trailer)));
     await Promise.all(pending);
     if (failure !== undefined) throw failure;
+    collect();
     return { frames: frame, rows };
   }
 

@@ -65,6 +65,8 @@ export interface JetStreamTuning {
   frameBytes?: number;
   /** Longest wait for a reply or for the next frame (default 60 s). */
   idleTimeoutMs?: number;
+  /** Sender: longest wait for the stream's ack of a frame (default: the bus's request timeout, 5 s). */
+  publishTimeoutMs?: number;
   /** Receiver: frames held un-acked until their chunk commits (pull consumer concurrency, default 32). */
   maxHeldFrames?: number;
   /** Receiver: new attempts after the bus broke, resuming from the checkpoints (default 5). */

@@ -3,6 +3,7 @@
 import type { RecordBatch } from "apache-arrow";
 import type { ColumnMapping, SourceContext } from "../engines/schema/typemap.ts";
 import type { EngineId } from "../engines/types.ts";
+import type { ChunkRead } from "./readahead.ts";
 
 export type ConflictPolicy = "fail" | "skip" | "upsert" | "truncate";
 export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ["fail", "skip", "upsert", "truncate"];
@@ -108,6 +109,10 @@ export interface ChunkWrite {
   checkpoint: Checkpoint;
 }
 
+/** A chunk whose checkpoint is asked for once its rows are in (writeBinary). */
+export type OrderedChunkWrite =
+  NonNullable<TargetEndpoint["writeBinary"]> extends (w: infer W, ...rest: never[]) => unknown ? W : never;
+
 /** Arrow RecordBatches → engine, one transaction per chunk with its checkpoint. */
 export interface BatchWriter {
   writeChunk(w: ChunkWrite, batches: AsyncIterable<RecordBatch>): Promise<{ rows: number; bytes: number }>;
@@ -124,6 +129,16 @@ export interface SourceEndpoint extends BatchReader, KeyPager {
     canonicalJson: boolean,
   ): Promise<{ rows: number; checksum: string }>;
   close(): Promise<void>;
+  /**
+   * read() takes in a chunk by itself as it arrives (a remote source's frames): the copy reads it
+   * ahead whole, at no memory cost (otherwise a few batches ahead of the writer).
+   */
+  readsBuffered?: boolean;
+  /**
+   * PostgreSQL: the range as `COPY … TO STDOUT (FORMAT binary)` bytes, the query sent now (the fast
+   * path reads chunk n+1 while chunk n commits).
+   */
+  readBinary?(plan: TablePlan, range: KeyRange): ChunkRead<Uint8Array>;
 }
 
 export interface TargetTableInfo {
@@ -149,7 +164,26 @@ export interface TargetEndpoint extends BatchWriter {
   /** After the rows: keys and indexes, foreign keys, sequences, ANALYZE (idempotent). */
   finishTables(plans: TablePlan[]): Promise<string[]>;
   truncate(plan: TablePlan): Promise<void>;
+  /** Why this target cannot run a conflict policy (checked in pre-flight); undefined: it can. */
+  refusePolicy?(policy: ConflictPolicy): string | undefined;
   close(): Promise<void>;
+  /**
+   * PostgreSQL: binary COPY bytes of a PostgreSQL source with identical column types, written like
+   * writeChunk (one transaction with the checkpoint); `rows`: the range's row count (bytes are not parsed).
+   */
+  writeBinary?(
+    w: Omit<ChunkWrite, "checkpoint"> & {
+      /** The chunk's number (its checkpoint's `chunks`), for errors before the checkpoint is known. */
+      chunk: number;
+      /**
+       * Asked for once the rows are in, just before it is saved: the chunk before may still be
+       * committing on another connection until it resolves (a rejection rolls this chunk back).
+       */
+      checkpoint: () => Promise<Checkpoint>;
+    },
+    bytes: AsyncIterable<Uint8Array>,
+    o: { uniqueKey: string[] | null; rows: number },
+  ): Promise<{ rows: number; bytes: number }>;
 }
 
 /** What a job was started with, stored so --resume checks it continues the same job. */

@@ -201,7 +201,11 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<Bus> {
         );
       }
       try {
-        const ack = await js.publish(subject, data, { msgID: o.msgId, headers: toNatsHeaders(o.headers) });
+        const ack = await js.publish(subject, data, {
+          msgID: o.msgId,
+          headers: toNatsHeaders(o.headers),
+          ...(o.timeoutMs === undefined ? {} : { timeout: o.timeoutMs }),
+        });
         return { duplicate: ack.duplicate, seq: ack.seq };
       } catch (err) {
         if (isNoResponders(err)) throw new MigratrixError("not_found", `no queue captures subject ${subject}`);

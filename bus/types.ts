@@ -21,6 +21,8 @@ export interface PublishOptions {
   msgId?: string;
   /** "Nats-" headers are JetStream's own and are refused (invalid_argument). */
   headers?: Headers;
+  /** Longest wait for the stream's ack (default: the connection's request timeout). */
+  timeoutMs?: number;
 }
 
 export interface PublishAck {

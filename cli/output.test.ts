@@ -102,4 +102,16 @@ describe("values", () => {
       protected: false,
     });
   });
+
+  test("a document is indented on a terminal and one line when piped", () => {
+    const doc = { engine: "postgresql", statements: [{ index: 0 }] };
+    const tty = output({ tty: true, json: true });
+    tty.out.document(doc);
+    expect(tty.stdout()).toBe(
+      '{\n  "engine": "postgresql",\n  "statements": [\n    {\n      "index": 0\n    }\n  ]\n}\n',
+    );
+    const pipe = output({ tty: false, json: true });
+    pipe.out.document(doc);
+    expect(pipe.stdout()).toBe('{"engine":"postgresql","statements":[{"index":0}]}\n');
+  });
 });

@@ -32,7 +32,7 @@ export interface Output {
   note(text: string): void;
   paint(colour: Colour, text: string): string;
   table(headers: string[], rows: string[][], opts?: { empty?: string }): void;
-  /** The single JSON document of a --json run. */
+  /** The single JSON document of a --json run: indented on a terminal, one line otherwise. */
   document(value: unknown): void;
 }
 
@@ -79,8 +79,10 @@ export function createOutput(opts: {
       );
       opts.stdout.write(text);
     },
+    // Indented for a person at a terminal; one compact line for a pipe or a file (half the bytes
+    // and time on a 10,000-statement risk report).
     document: (value) => {
-      opts.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      opts.stdout.write(`${opts.stdout.isTTY === true ? JSON.stringify(value, null, 2) : JSON.stringify(value)}\n`);
     },
   };
 }

@@ -123,8 +123,7 @@ test("snapshot --out, then a snapshot file and a DDL file as the two sides", asy
         },
         sync: { sql: "", down: "", withheld: [], unsupported: [], risk: null },
       },
-      null,
-      2,
+      // Not a terminal: one line.
     )}\n`,
     err: "",
   });

@@ -95,7 +95,11 @@ export const transferCommand = defineCommand({
       value: "SRC",
       description: "source: a URL (postgres://, mysql://, mariadb://, sqlite://) or ENV/CONNECTION",
     },
-    to: { type: "string", value: "DST", description: "target: a URL or ENV/CONNECTION (both URLs or both names)" },
+    to: {
+      type: "string",
+      value: "DST",
+      description: "target: a URL (the same, or clickhouse://) or ENV/CONNECTION (both URLs or both names)",
+    },
     tables: { type: "string", value: "A,B", description: "tables to copy (default: every table of the source)" },
     "batch-rows": {
       type: "string",

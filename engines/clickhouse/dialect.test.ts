@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { clickHouseDialect } from "./dialect.ts";
+import { clickHouseDialect, clickHouseTsvBytes, clickHouseTsvField } from "./dialect.ts";
 
 const texts = (sql: string) => clickHouseDialect.split(sql).statements.map((s) => s.text);
 
@@ -19,5 +19,11 @@ describe("ClickHouse splitting", () => {
   test("quoting", () => {
     expect(clickHouseDialect.quoteIdent("a`b")).toBe("`a``b`");
     expect(clickHouseDialect.quoteLiteral("a'b\\c")).toBe("'a\\'b\\\\c'");
+  });
+  test("TabSeparated fields: backslash, tab, LF and CR escaped, in text and in raw bytes", () => {
+    expect(clickHouseTsvField("a\tb\nc\rd\\e 'ü'")).toBe("a\\tb\\nc\\rd\\\\e 'ü'");
+    expect([...clickHouseTsvBytes(new Uint8Array([0x00, 0x5c, 0x09, 0x0a, 0x0d, 0xff]))]).toEqual([
+      0x00, 0x5c, 0x5c, 0x5c, 0x74, 0x5c, 0x6e, 0x5c, 0x72, 0xff,
+    ]);
   });
 });

@@ -54,3 +54,30 @@ export const clickHouseDialect = composeDialect({
   literal: (value: string): string => `'${value.replace(/[\\'\0\n\r]/g, (ch) => LITERAL_ESCAPES[ch] ?? ch)}'`,
   spec,
 });
+
+const TSV_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** A value as one field of ClickHouse's TabSeparated input (NULL is written as \N by the caller). */
+export function clickHouseTsvField(value: string): string {
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (ch) => TSV_ESCAPES[ch] ?? ch) : value;
+}
+
+const TSV_BYTE_ESCAPES: Record<number, number> = { 92: 0x5c, 9: 0x74, 10: 0x6e, 13: 0x72 };
+
+/** Raw bytes as one TabSeparated field of a String column: only \, tab, LF and CR are escaped. */
+export function clickHouseTsvBytes(value: Uint8Array): Uint8Array {
+  let extra = 0;
+  for (const b of value) if (TSV_BYTE_ESCAPES[b] !== undefined) extra++;
+  if (extra === 0) return value;
+  const out = new Uint8Array(value.length + extra);
+  let j = 0;
+  for (const b of value) {
+    const e = TSV_BYTE_ESCAPES[b];
+    if (e === undefined) out[j++] = b;
+    else {
+      out[j++] = 0x5c;
+      out[j++] = e;
+    }
+  }
+  return out;
+}

@@ -14,12 +14,10 @@ export interface AnalyseInput {
   enabled: ReadonlySet<CheckId>;
   /** Every statement commits on its own (no runner transaction around the script). */
   noTransaction: boolean;
-  /** What the engine's preload started for this script (PostgreSQL: its parser, maybe on a worker thread). */
-  warm?: unknown;
 }
 
 /**
  * Findings per statement, in statement order. `subjects` receives, per finding about a dropped,
  * renamed or changed table or column, the names application code would use for it.
  */
-export type Analyser = (input: AnalyseInput, subjects: Map<Finding, string[]>) => Finding[][] | Promise<Finding[][]>;
+export type Analyser = (input: AnalyseInput, subjects: Map<Finding, string[]>) => Finding[][];

@@ -18,12 +18,11 @@ interface EngineRisk {
   /** Loaded on first use: parsers take tens of milliseconds to load. */
   analyser(): Promise<Analyser>;
   /**
-   * Starts what can load off the main thread for `sql` (a parser's WASM compile, or a worker thread
-   * for a big script); what it returns reaches the analyser as `warm`. assess() awaits it before
+   * Starts what can load off the main thread (a parser's WASM compile). assess() awaits it before
    * splitting: a dynamic import is only evaluated once the main thread yields, so merely starting
    * the analyser's import would leave the compile waiting behind the splitter.
    */
-  preload?(sql: string, opts: AssessOptions): Promise<unknown>;
+  preload?(): Promise<unknown>;
   /** The schema a DDL file leaves behind. */
   ddlSchema(sql: string): Promise<SchemaSnapshot>;
 }
@@ -50,8 +49,7 @@ const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
   postgresql: {
     dialect: () => postgresDialect,
     analyser: async () => (await import("./postgres/analyze.ts")).analysePostgres,
-    preload: async (sql, opts) =>
-      (await import("./postgres/parse-client.ts")).startParser(sql.length, opts.parseInWorker),
+    preload: () => import("./postgres/parser.ts"),
     ddlSchema: async (sql) => (await import("./postgres/ddl-schema.ts")).snapshotFromPostgresDdl(sql),
   },
   // node-sql-parser loads only here, on first use: PostgreSQL never pays for it.
@@ -111,33 +109,27 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
   // Started before splitting: a parser's WASM compiles off the main thread while the splitter runs.
   // Its failure is awaited (and thrown) below, through the analyser, whenever there is a statement
   // to analyse: an empty script needs no parser.
-  const warm = await engine.preload?.(sql, opts).catch(() => undefined);
+  await engine.preload?.().catch(() => undefined);
   const analyser = engine.analyser();
   analyser.catch(() => undefined);
   const split = (await engine.dialect()).split(sql, { firstLine });
   const enabled = enabledChecks(opts);
   const text = createTextIndex(sql, firstLine);
   const subjects = new Map<Finding, string[]>();
-  let perStatement: Finding[][] = [];
-  try {
-    if (split.statements.length > 0) {
-      perStatement = await (await analyser)(
-        {
-          src: sql,
-          statements: split.statements,
-          text,
-          schema: opts.schema,
-          enabled,
-          noTransaction: opts.noTransaction === true,
-          warm,
-        },
-        subjects,
-      );
-    }
-  } finally {
-    // The analyser ends what preload started; an empty script (or a failed analyser) never reached it.
-    if (typeof warm === "object" && warm !== null && "close" in warm && typeof warm.close === "function") warm.close();
-  }
+  const perStatement =
+    split.statements.length === 0
+      ? []
+      : (await analyser)(
+          {
+            src: sql,
+            statements: split.statements,
+            text,
+            schema: opts.schema,
+            enabled,
+            noTransaction: opts.noTransaction === true,
+          },
+          subjects,
+        );
   if (opts.appDir !== undefined && subjects.size > 0) attachImpact(opts.appDir, subjects);
   const statements: StatementReport[] = split.statements.map((st, i) => statementReport(i, st, perStatement[i] ?? []));
   for (const problem of split.problems) {

@@ -58,11 +58,6 @@ export interface AssessOptions {
   noTransaction?: boolean;
   /** 1-based file line of the text's first character (a migration section's start line). */
   firstLine?: number;
-  /**
-   * PostgreSQL: parse on a worker thread (true), on this thread (false); by default a worker from
-   * 256 KiB of SQL on. The report is the same either way.
-   */
-  parseInWorker?: boolean;
 }
 
 const RANK: Record<ReportLevel, number> = { None: 0, Low: 1, Medium: 2, High: 3, Critical: 4 };

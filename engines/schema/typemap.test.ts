@@ -1,6 +1,8 @@
 // The type-mapping table, case by case: native type in, carried kind and target type out.
 import { describe, expect, test } from "bun:test";
 import {
+  ARROW_TYPE,
+  type CarriedKind,
   type ColumnMapping,
   lossReport,
   mapColumnType,
@@ -8,6 +10,7 @@ import {
   parseNativeType,
   SOURCE_TYPES,
   type SourceContext,
+  TARGET_TYPES,
   type TypeMapSource,
   type TypeMapTarget,
 } from "./typemap.ts";
@@ -151,6 +154,79 @@ const GROUPS: Array<[TypeMapSource, TypeMapTarget, Row[]]> = [
       ["TEXT", "text", "text", "longtext"],
     ],
   ],
+  // PostgreSQL / MySQL / SQLite → ClickHouse 18.16 (Nullable(…) is added by the writer for nullable columns)
+  [
+    "postgresql",
+    "clickhouse",
+    [
+      ["boolean", "boolean", "boolean", "UInt8"],
+      ["smallint", "smallint", "int16", "Int16"],
+      ["integer", "integer", "int32", "Int32"],
+      ["bigint", "bigint", "int64", "Int64"],
+      ["numeric(12,2)", "numeric", "decimal", "Decimal(12, 2)"],
+      ["numeric(50,10)", "numeric", "decimal", "String"],
+      ["real", "real", "float32", "Float32"],
+      ["double precision", "double", "float64", "Float64"],
+      ["text", "text", "text", "String"],
+      ["character varying(20)", "varchar", "text", "String"],
+      ["character(3)", "char", "text", "String"],
+      ["bytea", "bytea", "binary", "String"],
+      ["date", "date", "date", "Date"],
+      ["time(3) without time zone", "time", "time", "String"],
+      ["timestamp(0) without time zone", "timestamp", "timestamp", "DateTime('UTC')"],
+      ["timestamp with time zone", "timestamptz", "timestamptz", "DateTime('UTC')"],
+      ["interval", "interval", "interval", "String"],
+      ["json", "json", "json", "String"],
+      ["jsonb", "jsonb", "json", "String"],
+      ["uuid", "uuid", "uuid", "UUID"],
+      ["integer[]", "array", "array", "Array(Nullable(Int32))"],
+      ["text[]", "array", "array", "Array(Nullable(String))"],
+      ["boolean[]", "array", "array", "String"],
+      ["mood", "enum", "enum", "Enum8('a' = 1, 'b\\'c' = 2)", { ctx: { pgEnum: true, labels: ["a", "b'c"] } }],
+    ],
+  ],
+  [
+    "mysql",
+    "clickhouse",
+    [
+      ["tinyint(1)", "tinyint(1)", "boolean", "UInt8"],
+      ["tinyint(4)", "tinyint", "int16", "Int8"],
+      ["tinyint(3) unsigned", "tinyint", "int16", "UInt8"],
+      ["smallint(6)", "smallint", "int16", "Int16"],
+      ["smallint(5) unsigned", "smallint unsigned", "int32", "UInt16"],
+      ["mediumint(8) unsigned", "mediumint", "int32", "UInt32"],
+      ["int(11)", "int", "int32", "Int32"],
+      ["int(10) unsigned", "int unsigned", "int64", "UInt32"],
+      ["bigint(20)", "bigint", "int64", "Int64"],
+      ["bigint(20) unsigned", "bigint unsigned", "decimal", "UInt64"],
+      ["decimal(65,30)", "decimal", "decimal", "String"],
+      ["float", "float", "float32", "Float32"],
+      ["double", "double", "float64", "Float64"],
+      ["year(4)", "year", "int16", "UInt16"],
+      ["varchar(20)", "varchar", "text", "String"],
+      ["char(3)", "char", "text", "String"],
+      ["longtext", "json", "json", "String", { ctx: { jsonCheck: true } }],
+      ["mediumtext", "text", "text", "String"],
+      ["varbinary(16)", "binary", "binary", "String"],
+      ["longblob", "blob", "binary", "String"],
+      ["date", "date", "date", "Date"],
+      ["time", "time", "time", "String"],
+      ["datetime", "datetime", "timestamp", "DateTime('UTC')"],
+      ["timestamp", "timestamp", "timestamptz", "DateTime('UTC')"],
+      ["uuid", "uuid", "uuid", "UUID"],
+      ["enum('s','m')", "enum", "enum", "Enum8('s' = 1, 'm' = 2)"],
+      ["set('a','b')", "set", "text", "String"],
+    ],
+  ],
+  [
+    "sqlite",
+    "clickhouse",
+    [
+      ["INTEGER", "integer", "int64", "Int64"],
+      ["NUMERIC(10,2)", "decimal", "decimal", "Decimal(10, 2)"],
+      ["BLOB", "blob", "binary", "String"],
+    ],
+  ],
 ];
 
 const CASES: Case[] = GROUPS.flatMap(([source, target, rows]) =>
@@ -186,6 +262,47 @@ describe("mapColumnType", () => {
       ),
     );
     expect(SOURCE_TYPES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
+  });
+
+  test("every carried kind has a type in every target engine", () => {
+    const kinds = Object.keys(ARROW_TYPE) as CarriedKind[];
+    const missing = (Object.keys(TARGET_TYPES) as TypeMapTarget[]).flatMap((target) =>
+      kinds.filter((k) => !TARGET_TYPES[target][k]?.({})).map((k) => `${target}:${k}`),
+    );
+    expect([Object.keys(TARGET_TYPES).sort(), missing]).toEqual([["clickhouse", "mysql", "postgresql", "sqlite"], []]);
+  });
+
+  test("every source rule maps to ClickHouse without an override", () => {
+    const unmapped = SOURCE_TYPES.filter((r) => r.engine !== "sqlite")
+      .map((r) =>
+        CASES.find(
+          ([s, type, t, , ctx]) =>
+            t === "clickhouse" &&
+            mapColumnType(s, t, { table: "t", column: "c", type, ...(ctx ? { ctx } : {}) }).rule === r.id,
+        ),
+      )
+      .filter((c) => c === undefined);
+    expect(unmapped).toEqual([]);
+  });
+
+  test("ClickHouse DateTime holds whole seconds: fractional timestamps are lossy, whole-second ones are not", () => {
+    const m = (source: "postgresql" | "mysql", type: string) =>
+      mapColumnType(source, "clickhouse", { table: "t", column: "ts", type }).loss;
+    const cut = "ClickHouse 18.16 DateTime holds whole seconds: fractional seconds are cut (no DateTime64)";
+    expect([
+      m("postgresql", "timestamp without time zone"),
+      m("postgresql", "timestamp(3) with time zone"),
+      m("postgresql", "timestamp(0) without time zone"),
+      m("mysql", "datetime"),
+      m("mysql", "datetime(6)"),
+    ]).toEqual([[cut], [cut], [], [], [cut]]);
+    const o = mapColumnType(
+      "postgresql",
+      "clickhouse",
+      { table: "t", column: "ts", type: "timestamp without time zone" },
+      { overrides: { "t.ts": "String" } },
+    );
+    expect([o.targetType, o.kind, o.loss]).toEqual(["String", "timestamp", []]);
   });
 
   test("a column with a type the table lacks is reported before any row moves, unless overridden", () => {

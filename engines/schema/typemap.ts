@@ -13,6 +13,7 @@
 // - Same-engine PostgreSQL columns of types without a row here (inet, xml, ranges, domains…) travel
 //   as their text I/O form and keep their type: exact for PostgreSQL → PostgreSQL. Across engines
 //   such a column is reported unless a per-column override names the target type.
+import { clickHouseDialect } from "../clickhouse/dialect.ts";
 import type { EngineId } from "../types.ts";
 
 /** What a value is while it travels: one Arrow type per kind. */
@@ -62,7 +63,7 @@ export const ARROW_TYPE: Readonly<Record<CarriedKind, ArrowTypeName>> = {
 
 /** Source engines with readers (transfer) or schema translation (SQLite), target engines with writers or DDL. */
 export type TypeMapSource = "postgresql" | "mysql" | "sqlite";
-export type TypeMapTarget = "postgresql" | "mysql" | "sqlite";
+export type TypeMapTarget = "postgresql" | "mysql" | "sqlite" | "clickhouse";
 
 /** A native type parsed: base name, arguments, unsigned, array, enum/set labels. */
 export interface NativeType {
@@ -414,13 +415,128 @@ export const TARGET_TYPES: Readonly<Record<TypeMapTarget, Readonly<Record<Carrie
     enum: () => "TEXT",
     array: () => "TEXT",
   },
+  // ClickHouse 18.16 (no DateTime64, no Bool); the engine-specific choices (unsigned widths, Decimal
+  // over 38 digits, enums, arrays, the lossy DateTime) are made in clickhouseMapping below.
+  clickhouse: {
+    boolean: () => "UInt8",
+    int16: () => "Int16",
+    int32: () => "Int32",
+    int64: () => "Int64",
+    decimal: (p) =>
+      p.precision !== undefined && p.precision <= 38 ? `Decimal(${p.precision}, ${p.scale ?? 0})` : "String",
+    float32: () => "Float32",
+    float64: () => "Float64",
+    text: () => "String",
+    binary: () => "String",
+    date: () => "Date",
+    time: () => "String",
+    timestamp: () => "DateTime('UTC')",
+    timestamptz: () => "DateTime('UTC')",
+    interval: () => "String",
+    json: () => "String",
+    uuid: () => "UUID",
+    enum: (p) => clickhouseEnum(p.labels) ?? "String",
+    array: () => "String",
+  },
 };
+
+/** ClickHouse Enum8/Enum16 for labels that fit (values 1…n), else undefined (String). */
+function clickhouseEnum(labels: readonly string[] | undefined): string | undefined {
+  if (!labels || labels.length === 0 || labels.length > 32767 || new Set(labels).size !== labels.length)
+    return undefined;
+  const lit = clickHouseDialect.quoteLiteral;
+  return `Enum${labels.length <= 127 ? 8 : 16}(${labels.map((l, i) => `${lit(l)} = ${i + 1}`).join(", ")})`;
+}
+
+/** PostgreSQL array elements that become ClickHouse Array(Nullable(T)); others travel as JSON text in String. */
+const CLICKHOUSE_ARRAY_ELEMENTS: Readonly<Record<string, string>> = {
+  smallint: "Int16",
+  integer: "Int32",
+  bigint: "Int64",
+  real: "Float32",
+  "double precision": "Float64",
+  text: "String",
+  "character varying": "String",
+};
+
+/** MySQL integer rules whose unsigned range ClickHouse holds in an unsigned type of the same width. */
+const CLICKHOUSE_INTS: Readonly<Record<string, (t: NativeType) => string>> = {
+  "mysql:tinyint": (t) => (t.unsigned ? "UInt8" : "Int8"),
+  "mysql:smallint unsigned": () => "UInt16",
+  "mysql:mediumint": (t) => (t.unsigned ? "UInt32" : "Int32"),
+  "mysql:int unsigned": () => "UInt32",
+  "mysql:bigint unsigned": () => "UInt64",
+  "mysql:year": () => "UInt16",
+};
+
+/**
+ * The ClickHouse column for a rule: type, notes and losses. Timestamps become DateTime (seconds):
+ * lossy unless the source holds whole seconds (fsp 0; PostgreSQL's default is 6, MySQL's 0).
+ */
+function clickhouseMapping(
+  source: TypeMapSource,
+  rule: SourceTypeRule,
+  t: NativeType,
+  params: TypeParams,
+): { targetType: string; notes: string[]; loss: string[] } {
+  const notes: string[] = [];
+  const loss: string[] = [];
+  let targetType = CLICKHOUSE_INTS[rule.id]?.(t) ?? TARGET_TYPES.clickhouse[rule.kind](params);
+  switch (rule.kind) {
+    case "boolean":
+      notes.push("boolean stored as UInt8 0/1");
+      break;
+    case "decimal":
+      if (targetType === "String")
+        notes.push(
+          params.precision === undefined
+            ? "numeric without precision stored as exact text in String (ClickHouse Decimal holds at most 38 digits)"
+            : `decimal(${params.precision},${params.scale ?? 0}) stored as exact text in String (ClickHouse Decimal holds at most 38 digits)`,
+        );
+      break;
+    case "text":
+      if (params.length !== undefined) notes.push("String keeps no length limit");
+      break;
+    case "binary":
+      notes.push("bytes stored as String");
+      break;
+    case "date":
+      notes.push("dates outside 1970-01-01…2105-12-31 fail when written");
+      break;
+    case "timestamp":
+    case "timestamptz": {
+      const fraction = params.fsp ?? (source === "mysql" ? 0 : 6);
+      notes.push("stored as UTC DateTime; values outside 1970…2105 fail when written");
+      if (fraction > 0)
+        loss.push("ClickHouse 18.16 DateTime holds whole seconds: fractional seconds are cut (no DateTime64)");
+      break;
+    }
+    case "time":
+    case "interval":
+    case "json":
+      notes.push(`${rule.kind} carried as text (String)`);
+      break;
+    case "enum":
+      if (targetType === "String") notes.push("enum stored as its label text (String)");
+      break;
+    case "array": {
+      const element = source === "postgresql" ? CLICKHOUSE_ARRAY_ELEMENTS[t.base] : undefined;
+      if (element) {
+        targetType = `Array(Nullable(${element}))`;
+        notes.push("one-dimensional arrays only; a NULL array fails when written (ClickHouse arrays cannot be NULL)");
+      } else notes.push("array carried as JSON text (String)");
+      break;
+    }
+  }
+  return { targetType, notes, loss };
+}
 
 /** Fixed-length text per target, for schema translation (MySQL's char holds at most 255). */
 const FIXED_TEXT: Readonly<Record<TypeMapTarget, (n: number) => string>> = {
   postgresql: (n) => `character(${n})`,
   mysql: (n) => (n <= 255 ? `char(${n})` : `varchar(${n})`),
   sqlite: () => "TEXT",
+  clickhouse: () => "String",
 };
 
 /** Parses a native type as introspection prints it ("character varying(20)", "int(10) unsigned", "enum('a','b')"). */
@@ -473,7 +589,7 @@ export function typeMapSource(engine: EngineId): TypeMapSource | undefined {
 }
 
 export function typeMapTarget(engine: EngineId): TypeMapTarget | undefined {
-  if (engine === "postgresql" || engine === "sqlite") return engine;
+  if (engine === "postgresql" || engine === "sqlite" || engine === "clickhouse") return engine;
   if (engine === "mysql" || engine === "mariadb") return "mysql";
   return undefined;
 }
@@ -537,7 +653,10 @@ export function mapColumnType(
   const rule = findSourceRule(source, t, ctx);
   if (override !== undefined) {
     // The override names a target type: values travel as that type's kind where the table knows it.
-    const asTarget = target === "sqlite" ? undefined : findSourceRule(target, parseNativeType(target, override));
+    const asTarget =
+      target === "sqlite" || target === "clickhouse"
+        ? undefined
+        : findSourceRule(target, parseNativeType(target, override));
     const kind = asTarget?.kind ?? rule?.kind ?? "text";
     return { ...base, rule: "override", kind, arrow: ARROW_TYPE[kind], targetType: override, notes: [], loss: [] };
   }
@@ -567,6 +686,20 @@ export function mapColumnType(
   }
   const params = rule.params?.(t) ?? {};
   const notes = [rule.notes?.["*"], rule.notes?.[target]].filter((n): n is string => n !== undefined);
+  if (target === "clickhouse") {
+    const ch = clickhouseMapping(source, rule, t, params);
+    const loss = [...(rule.lossy?.clickhouse ? [rule.lossy.clickhouse] : []), ...ch.loss];
+    const kind = rule.kind;
+    return {
+      ...base,
+      rule: rule.id,
+      kind,
+      arrow: ARROW_TYPE[kind],
+      targetType: ch.targetType,
+      notes: [...notes, ...ch.notes],
+      loss,
+    };
+  }
   const loss: string[] = [];
   const lossy = rule.lossy?.[target];
   if (
@@ -683,17 +816,23 @@ export const DEFAULT_EQUIVALENTS: readonly {
       postgresql: () => "CURRENT_TIMESTAMP",
       mysql: (fsp) => `current_timestamp(${fsp ?? ""})`,
       sqlite: () => "CURRENT_TIMESTAMP",
+      clickhouse: () => "now()",
     },
   },
   {
     id: "current_date",
     spellings: ["current_date", "curdate()", "current_date()"],
-    render: { postgresql: () => "CURRENT_DATE", mysql: () => "curdate()", sqlite: () => "CURRENT_DATE" },
+    render: {
+      postgresql: () => "CURRENT_DATE",
+      mysql: () => "curdate()",
+      sqlite: () => "CURRENT_DATE",
+      clickhouse: () => "today()",
+    },
   },
   {
     id: "uuid",
     spellings: ["gen_random_uuid()", "uuid()"],
-    render: { postgresql: () => "gen_random_uuid()", mysql: () => "uuid()", sqlite: () => "" },
+    render: { postgresql: () => "gen_random_uuid()", mysql: () => "uuid()", sqlite: () => "", clickhouse: () => "" },
   },
 ];
 

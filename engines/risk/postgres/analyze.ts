@@ -3,8 +3,7 @@
 // chunks that start small: the parser's WASM code is still being compiled to machine code when the
 // first call starts, and a long call keeps running the slow code it started in. A chunk that fails or
 // disagrees with the splitter is parsed statement by statement, so a syntax error is pinned to its
-// statement and the others are still checked. The parser works two chunks ahead of the rules: on a
-// worker thread for a big script (parse-client.ts), so parsing and the rules share the two cores.
+// statement and the others are still checked.
 import type { Node } from "libpg-query";
 import type { Statement } from "../../types.ts";
 import type { AnalyseInput } from "../analyser.ts";
@@ -14,11 +13,12 @@ import type { Finding } from "../model.ts";
 import { byteToCharMapper } from "../text.ts";
 import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
-import { type ParserClient, startParser } from "./parse-client.ts";
-import { loadParser, type ParseAttempt, parse, parserLoaded, type RawParseAttempt, treeOf } from "./parser.ts";
+import { parse, ready } from "./parser.ts";
 import { PG_RULES } from "./rules/index.ts";
 import { applyEffects } from "./state.ts";
 import { syntaxFindings } from "./syntax.ts";
+
+await ready;
 
 interface Parsed {
   node: Node | undefined;
@@ -27,60 +27,33 @@ interface Parsed {
   error?: { message: string; offset: number };
 }
 
-/** Chunks the parser is asked for before the rules reach them. */
-const AHEAD = 2;
-
-export async function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Promise<Finding[][]> {
-  const client = isParserClient(input.warm) ? input.warm : startParser(input.src.length);
-  try {
-    const state = createScriptState(input.schema);
-    const sink = findingSink(input, subjects);
-    const push = sink.push;
-    const ranges = [...chunks(input.statements.length)];
-    const requested: Promise<RawParseAttempt>[] = [];
-    const request = (c: number) => {
-      const range = ranges[c];
-      if (range === undefined || requested[c] !== undefined) return;
-      const p = client.parse(chunkText(input.src, input.statements.slice(range[0], range[1])).text);
-      p.catch(() => undefined); // awaited below, in order; a failure surfaces there
-      requested[c] = p;
-    };
-    // Chunk by chunk: a chunk's trees are dropped once its statements are checked.
-    for (let c = 0; c < ranges.length; c++) {
-      for (let a = c; a <= c + AHEAD; a++) request(a);
-      const [from, to] = ranges[c] ?? [0, 0];
-      const pending = requested[c];
-      if (pending === undefined) continue;
-      const parsed = await fromChunkOrEach(client, input.src, input.statements.slice(from, to), pending);
-      for (let i = from; i < to; i++) {
-        const p = parsed[i - from];
-        const st = input.statements[i];
-        if (p === undefined || st === undefined) continue;
-        const node = p.node;
-        if (node === undefined) {
-          // The scanner that places a syntax error runs here (a worker parsed the statement).
-          if (!parserLoaded()) await loadParser();
-          for (const f of syntaxFindings(st, p.error)) push(i, f.offset, f.check, f);
-          continue;
-        }
-        const ctx = statementCtx(i, input.noTransaction ? { ...st, ownSegment: true } : st, node, p.toOffset, {
-          script: state,
-          push,
-        });
-        runRules(PG_RULES, ctx);
-        applyEffects(ctx);
+export function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Finding[][] {
+  const state = createScriptState(input.schema);
+  const sink = findingSink(input, subjects);
+  const push = sink.push;
+  // Chunk by chunk: a chunk's trees are dropped once its statements are checked.
+  for (const [from, to] of chunks(input.statements.length)) {
+    const parsed = parseChunk(input.src, input.statements.slice(from, to));
+    for (let i = from; i < to; i++) {
+      const p = parsed[i - from];
+      const st = input.statements[i];
+      if (p === undefined || st === undefined) continue;
+      const node = p.node;
+      if (node === undefined) {
+        for (const f of syntaxFindings(st, p.error)) push(i, f.offset, f.check, f);
+        continue;
       }
+      const ctx = statementCtx(i, input.noTransaction ? { ...st, ownSegment: true } : st, node, p.toOffset, {
+        script: state,
+        push,
+      });
+      runRules(PG_RULES, ctx);
+      applyEffects(ctx);
     }
-    const finish: FinishCtx = { script: state, reportAt: push };
-    for (const rule of PG_RULES) rule.finish?.(finish);
-    return sink.done();
-  } finally {
-    client.close();
   }
-}
-
-function isParserClient(value: unknown): value is ParserClient {
-  return typeof value === "object" && value !== null && "parse" in value && "close" in value;
+  const finish: FinishCtx = { script: state, reportAt: push };
+  for (const rule of PG_RULES) rule.finish?.(finish);
+  return sink.done();
 }
 
 export function statementCtx(
@@ -143,49 +116,33 @@ function* chunks(n: number): Generator<[number, number]> {
   }
 }
 
-/** Every statement's tree, parsed on this thread: loadParser() must have settled. */
 export function parseAll(src: string, statements: Statement[]): Parsed[] {
   const out: Parsed[] = [];
   for (const [from, to] of chunks(statements.length)) {
-    const some = statements.slice(from, to);
-    const { start, text } = chunkText(src, some);
-    const parsed = fromChunk(some, start, text, parse(text)) ?? some.map((st) => fromOne(st, parse(st.text)));
-    for (const p of parsed) out.push(p);
+    for (const p of parseChunk(src, statements.slice(from, to))) out.push(p);
   }
   return out;
 }
 
-async function fromChunkOrEach(
-  client: ParserClient,
-  src: string,
-  statements: Statement[],
-  pending: Promise<RawParseAttempt>,
-): Promise<Parsed[]> {
-  const { start, text } = chunkText(src, statements);
-  const whole = fromChunk(statements, start, text, treeOf(await pending));
-  if (whole !== undefined) return whole;
-  const each = await Promise.all(statements.map((st) => client.parse(st.text)));
-  return statements.map((st, i) => fromOne(st, treeOf(each[i] ?? { ok: false, message: "not parsed", at: 0 })));
-}
-
-/** The text from the first statement's start to the last one's end, one parser call for all. */
-function chunkText(src: string, statements: Statement[]): { start: number; text: string } {
-  const start = statements[0]?.start.offset ?? 0;
-  return { start, text: src.slice(start, statements.at(-1)?.endOffset ?? start) };
-}
-
-/** The statements' trees from one parser call; undefined when it failed or disagrees with the splitter. */
-function fromChunk(statements: Statement[], start: number, text: string, result: ParseAttempt): Parsed[] | undefined {
+/** The statements' trees from one parser call, or from one call each when that call fails or disagrees. */
+function parseChunk(src: string, statements: Statement[]): Parsed[] {
+  const first = statements[0];
+  const last = statements.at(-1);
+  if (first === undefined || last === undefined) return [];
+  const start = first.start.offset;
+  const text = src.slice(start, last.endOffset);
+  const result = parse(text);
   const stmts = result.ok ? (result.value.stmts ?? []) : [];
-  if (stmts.length !== statements.length || stmts.length === 0) return undefined;
+  if (stmts.length !== statements.length) return statements.map((st) => parseOne(st));
   const toChar = byteToCharMapper(text);
   const toOffset = (b: number): number => start + toChar(b);
   return stmts.map((s) => ({ node: s.stmt, toOffset }));
 }
 
-function fromOne(st: Statement, result: ParseAttempt): Parsed {
+function parseOne(st: Statement): Parsed {
   const toChar = byteToCharMapper(st.text);
   const toOffset = (b: number): number => st.start.offset + toChar(b);
+  const result = parse(st.text);
   // The parser's cursor counts characters, unlike node locations, which count bytes.
   if (!result.ok)
     return { node: undefined, toOffset, error: { message: result.message, offset: st.start.offset + result.at } };

@@ -4,11 +4,9 @@ import { postgresDialect } from "../../postgres/dialect.ts";
 import { type SchemaSnapshot, SNAPSHOT_VERSION, type TableSnapshot } from "../../schema/index.ts";
 import { parseAll, statementCtx } from "./analyze.ts";
 import { createScriptState } from "./context.ts";
-import { loadParser } from "./parser.ts";
 import { applyEffects } from "./state.ts";
 
-export async function snapshotFromPostgresDdl(sql: string): Promise<SchemaSnapshot> {
-  await loadParser();
+export function snapshotFromPostgresDdl(sql: string): SchemaSnapshot {
   const split = postgresDialect.split(sql);
   const state = createScriptState(undefined);
   const parsed = parseAll(sql, split.statements);

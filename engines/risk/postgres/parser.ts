@@ -3,67 +3,50 @@
 // decode (the wrapper walks both byte by byte in JavaScript: ~25 ms on a 10,000-statement file),
 // and only this one instance is compiled (importing the wrapper would instantiate its own).
 //
-// The compile starts on the first loadParser() and runs off the main thread. A big script is parsed
-// in a worker thread instead (parse-client.ts): then this thread never compiles the module.
+// The compile starts when this module is evaluated and runs off the main thread: assess() imports
+// it before splitting, and `ready` settles by the time the split is done.
 import { readFileSync } from "node:fs";
 import type { ParseResult, ScanResult } from "libpg-query";
 import createModule, { type PgQueryWasm } from "libpg-query/wasm/libpg-query.js";
 import wasmPath from "libpg-query/wasm/libpg-query.wasm" with { type: "file" };
 
 let instance: PgQueryWasm | undefined;
-let loading: Promise<void> | undefined;
 
-/** Compiles and instantiates the parser once; settles when it can be called, rejects when the WASM module cannot be loaded. */
-export function loadParser(): Promise<void> {
-  loading ??= WebAssembly.compile(readFileSync(wasmPath)).then(
-    (compiled) =>
-      new Promise<void>((resolve, reject) => {
-        createModule({
-          instantiateWasm(imports: Bun.WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) {
-            WebAssembly.instantiate(compiled, imports).then(done, reject);
-            return {};
-          },
-        }).then((m) => {
-          instance = m;
-          resolve();
-        }, reject);
-      }),
-  );
-  return loading;
-}
+/** Settles once the parser can be called; rejects when the WASM module cannot be loaded. */
+export const ready: Promise<void> = WebAssembly.compile(readFileSync(wasmPath)).then(
+  (compiled) =>
+    new Promise<void>((resolve, reject) => {
+      createModule({
+        instantiateWasm(imports: Bun.WebAssembly.Imports, done: (instance: WebAssembly.Instance) => void) {
+          WebAssembly.instantiate(compiled, imports).then(done, reject);
+          return {};
+        },
+      }).then((m) => {
+        instance = m;
+        resolve();
+      }, reject);
+    }),
+);
 
-/** Whether loadParser() has settled successfully: parse() and scan() may be called. */
-export function parserLoaded(): boolean {
-  return instance !== undefined;
-}
+// Awaited (and thrown) by analyze.ts; marked handled here so a failure before then is not reported
+// as an unhandled rejection.
+ready.catch(() => undefined);
 
 function loaded(): PgQueryWasm {
-  if (instance === undefined) throw new Error("the PostgreSQL parser is used before loadParser() settled");
+  if (instance === undefined) throw new Error("the PostgreSQL parser is used before `ready` settled");
   return instance;
 }
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A refusal: `at` is the parser's cursor, 0-based, in characters of the parsed text. */
-export type ParseRefusal = { ok: false; message: string; at: number };
+export type ParseAttempt =
+  | { ok: true; value: ParseResult }
+  /** `at`: the parser's cursor, 0-based, in characters of the parsed text. */
+  | { ok: false; message: string; at: number };
 
-export type ParseAttempt = { ok: true; value: ParseResult } | ParseRefusal;
-
-/** The tree as the parser's JSON text: what a worker thread hands back (a string moves cheaply). */
-export type RawParseAttempt = { ok: true; json: string } | ParseRefusal;
-
-/** The parse tree, or PostgreSQL's refusal as a value. */
+/** The parse tree, or PostgreSQL's refusal as a value: the only place its errors are caught. */
 export function parse(sql: string): ParseAttempt {
-  return treeOf(parseRaw(sql));
-}
-
-export function treeOf(raw: RawParseAttempt): ParseAttempt {
-  return raw.ok ? { ok: true, value: JSON.parse(raw.json) as ParseResult } : raw;
-}
-
-/** The parse tree as JSON text, or PostgreSQL's refusal: the only place its errors are caught. */
-export function parseRaw(sql: string): RawParseAttempt {
   if (sql === "") return { ok: false, message: "Query cannot be empty", at: 0 };
   try {
     return withCString(sql, parseAt);
@@ -73,7 +56,7 @@ export function parseRaw(sql: string): RawParseAttempt {
   }
 }
 
-function parseAt(query: number): RawParseAttempt {
+function parseAt(query: number): ParseAttempt {
   const wasm = loaded();
   const result = wasm._wasm_parse_query_raw(query);
   if (result === 0) return { ok: false, message: "Failed to parse query: memory allocation failed", at: 0 };
@@ -93,7 +76,7 @@ function parseAt(query: number): RawParseAttempt {
       };
     }
     if (tree === 0) return { ok: false, message: "No parse tree generated", at: 0 };
-    return { ok: true, json: cString(tree) };
+    return { ok: true, value: JSON.parse(cString(tree)) as ParseResult };
   } finally {
     wasm._wasm_free_parse_result(result);
   }
