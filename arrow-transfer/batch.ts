@@ -62,38 +62,55 @@ export function arrowSchema(mappings: readonly ColumnMapping[]): Schema {
 const sourceColumns = new WeakMap<RecordBatch, Cell[][]>();
 
 /**
- * Utf8 and Binary columns built in one pass: offsets from each value's byte length, the values
- * encoded at once (apache-arrow's builders encode value by value, several times slower).
+ * Utf8 and Binary columns built in one pass: the values encoded at once (apache-arrow's builders
+ * encode value by value, several times slower). Text whose bytes are as many as its characters (all
+ * ASCII, the common case) takes its offsets from the string lengths, else from each value's bytes.
  */
 function variableWidth(type: DataType, values: Cell[], length: number) {
   const offsets = new Int32Array(length + 1);
   const bitmap = new Uint8Array((length + 7) >> 3);
   let nulls = 0;
   let total = 0;
-  const isText = type instanceof Utf8;
-  const parts: (string | Uint8Array)[] = [];
-  for (let i = 0; i < length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) {
-      nulls++;
+  let data: Uint8Array;
+  if (type instanceof Utf8) {
+    const parts: string[] = new Array(length);
+    for (let i = 0; i < length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) {
+        nulls++;
+        parts[i] = "";
+      } else {
+        bitmap[i >> 3] = (bitmap[i >> 3] ?? 0) | (1 << (i & 7));
+        const s = typeof v === "string" ? v : String(v);
+        parts[i] = s;
+        total += s.length;
+      }
       offsets[i + 1] = total;
-      continue;
     }
-    bitmap[i >> 3] = (bitmap[i >> 3] ?? 0) | (1 << (i & 7));
-    if (isText) {
-      const s = String(v);
-      total += Buffer.byteLength(s, "utf8");
-      parts.push(s);
-    } else {
-      const b = v as Uint8Array;
-      total += b.byteLength;
-      parts.push(b);
+    const encoded = Buffer.from(parts.join(""), "utf8");
+    if (encoded.length !== total) {
+      total = 0;
+      for (let i = 0; i < length; i++) {
+        total += Buffer.byteLength(parts[i] ?? "", "utf8");
+        offsets[i + 1] = total;
+      }
     }
-    offsets[i + 1] = total;
+    data = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+  } else {
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) nulls++;
+      else {
+        bitmap[i >> 3] = (bitmap[i >> 3] ?? 0) | (1 << (i & 7));
+        const b = v as Uint8Array;
+        total += b.byteLength;
+        parts.push(b);
+      }
+      offsets[i + 1] = total;
+    }
+    data = new Uint8Array(Buffer.concat(parts, total));
   }
-  const data = isText
-    ? new Uint8Array(Buffer.from((parts as string[]).join(""), "utf8"))
-    : new Uint8Array(Buffer.concat(parts as Uint8Array[], total));
   return makeData({
     type: type as Utf8,
     length,
@@ -104,12 +121,80 @@ function variableWidth(type: DataType, values: Cell[], length: number) {
   });
 }
 
+/**
+ * Fixed-width columns (booleans, integers, floats) written straight into their typed arrays: the
+ * values are already of the column's JS type, so apache-arrow's per-value builders are skipped.
+ */
+function fixedWidth(type: DataType, values: Cell[], length: number) {
+  const bitmap = new Uint8Array((length + 7) >> 3);
+  let nulls = 0;
+  const valid = (i: number) => {
+    bitmap[i >> 3] = (bitmap[i >> 3] ?? 0) | (1 << (i & 7));
+  };
+  let data: Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
+  if (type instanceof Bool) {
+    const bits = new Uint8Array((length + 7) >> 3);
+    for (let i = 0; i < length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) nulls++;
+      else {
+        valid(i);
+        if (v) bits[i >> 3] = (bits[i >> 3] ?? 0) | (1 << (i & 7));
+      }
+    }
+    data = bits;
+  } else if (type instanceof Int64) {
+    const out = new BigInt64Array(length);
+    for (let i = 0; i < length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) nulls++;
+      else {
+        valid(i);
+        out[i] = typeof v === "bigint" ? v : BigInt(v as string | number);
+      }
+    }
+    data = out;
+  } else {
+    const out =
+      type instanceof Int16
+        ? new Int16Array(length)
+        : type instanceof Int32
+          ? new Int32Array(length)
+          : type instanceof Float32
+            ? new Float32Array(length)
+            : new Float64Array(length);
+    for (let i = 0; i < length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) nulls++;
+      else {
+        valid(i);
+        out[i] = Number(v);
+      }
+    }
+    data = out;
+  }
+  return makeData({
+    type: type as Int32,
+    length,
+    nullCount: nulls,
+    ...(nulls > 0 ? { nullBitmap: bitmap } : {}),
+    data: data as Int32Array,
+  });
+}
+
 /** One RecordBatch from column arrays of equal length. */
 export function makeBatch(schema: Schema, columns: Cell[][], length: number): RecordBatch {
   const children = schema.fields.map((f, i) =>
     f.type instanceof Utf8 || f.type instanceof Binary
       ? variableWidth(f.type, columns[i] ?? [], length)
-      : vectorFromArray(columns[i] ?? [], f.type).data[0],
+      : f.type instanceof Bool ||
+          f.type instanceof Int16 ||
+          f.type instanceof Int32 ||
+          f.type instanceof Int64 ||
+          f.type instanceof Float32 ||
+          f.type instanceof Float64
+        ? fixedWidth(f.type, columns[i] ?? [], length)
+        : vectorFromArray(columns[i] ?? [], f.type).data[0],
   );
   const data = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children: children as never });
   const batch = new RecordBatch(schema, data);
@@ -124,6 +209,8 @@ export interface BatchBuilder {
    * (else the cells' sizes). Returns the batch this row filled, or undefined.
    */
   row(cellAt: (i: number) => Cell, rowBytes?: number): RecordBatch | undefined;
+  /** Adds one row of driver values, column i's cell `convert[i](values[i])` (no callback per cell). */
+  convertedRow(values: readonly unknown[], convert: readonly ((v: unknown) => Cell)[]): RecordBatch | undefined;
   /** The rows not yet in a batch, or undefined when there are none. */
   rest(): RecordBatch | undefined;
 }
@@ -153,6 +240,24 @@ export function batchBuilder(schema: Schema, limits: BatchLimits): BatchBuilder 
       n++;
       return n >= limits.rows || bytes >= limits.bytes ? cut() : undefined;
     },
+    convertedRow(values, convert) {
+      let size = 0;
+      for (let i = 0; i < width; i++) {
+        const cell = (convert[i] as (v: unknown) => Cell)(values[i]);
+        (cols[i] as Cell[]).push(cell);
+        size +=
+          cell === null
+            ? 1
+            : typeof cell === "string"
+              ? cell.length + 1
+              : cell instanceof Uint8Array
+                ? cell.byteLength + 1
+                : 8;
+      }
+      bytes += size;
+      n++;
+      return n >= limits.rows || bytes >= limits.bytes ? cut() : undefined;
+    },
     rest: () => (n > 0 ? cut() : undefined),
   };
 }
@@ -176,6 +281,34 @@ function utf8Values(d: Data<Utf8>): Cell[] {
     else out[r] = ascii ? all.slice(a - start, b - start) : bytes.toString("utf8", a, b);
   }
   return out;
+}
+
+/** Whether the batch was built here from JS values (a writer may read them back as they were). */
+export function hasSourceColumns(batch: RecordBatch): boolean {
+  return sourceColumns.has(batch) && !partial.has(batch);
+}
+
+/** Batches built from bytes that keep the JS values of some columns only (see keepColumnValues). */
+const partial = new WeakSet<RecordBatch>();
+
+/**
+ * Keeps column i's values as read for a batch built from bytes: a float32 column's values stay the
+ * doubles the source's text gave (1.1, not Float32's 1.100000023841858), as a batch built from JS
+ * values keeps them.
+ */
+export function keepColumnValues(batch: RecordBatch, i: number, values: Cell[]): void {
+  let cols = sourceColumns.get(batch);
+  if (!cols) {
+    cols = [];
+    sourceColumns.set(batch, cols);
+    partial.add(batch);
+  }
+  cols[i] = values;
+}
+
+/** Column i's values kept with the batch, if any. */
+export function keptColumnValues(batch: RecordBatch, i: number): Cell[] | undefined {
+  return sourceColumns.get(batch)?.[i];
 }
 
 /** Column i of a batch as plain JS values (null for nulls). */

@@ -1,8 +1,9 @@
 // COPY text encoding/decoding and the row checksum, without a server.
 import { expect, test } from "bun:test";
+import { makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC, Utf8 } from "apache-arrow";
 import { mapColumnType } from "../engines/schema/typemap.ts";
 import { arrowSchema, type Cell, makeBatch, RowChecksum } from "./batch.ts";
-import { copyTextPieces, decodeCopyField, escapeCopy, LineSplitter, unescapeCopy } from "./copytext.ts";
+import { copyTextBytes, copyTextPieces, decodeCopyField, escapeCopy, LineSplitter, unescapeCopy } from "./copytext.ts";
 
 const cols = (types: string[]) =>
   arrowSchema(types.map((type, i) => mapColumnType("postgresql", "postgresql", { table: "t", column: `c${i}`, type })));
@@ -70,4 +71,75 @@ test("the row checksum ignores row order and batch boundaries, and sees every di
   expect(sum(reordered, 2)).toBe(sum(rows, 3));
   expect(sum([...rows.slice(0, 2), [3, '{"x": 0}']], 3)).not.toBe(sum(rows, 3));
   expect(sum([...rows, rows[0] as [number, string]], 3)).not.toBe(sum(rows, 3));
+});
+
+/** The batch as it arrives from elsewhere (Arrow IPC): buffers only, no JS values kept with it. */
+function overTheWire(b: RecordBatch): RecordBatch {
+  const [back] = tableFromIPC(tableToIPC(new Table([b]), "stream")).batches;
+  if (!back) throw new Error("no batch came back");
+  return back;
+}
+
+const text = (pieces: Iterable<Uint8Array>) => Buffer.concat([...pieces]).toString("utf8");
+
+test("COPY text written from Arrow buffers equals the text written from the same batch's cells, for every Arrow type", () => {
+  const schema = cols(["bigint", "text", "bytea", "boolean", "double precision", "real", "smallint", "integer"]);
+  const big = [
+    0n,
+    -1n,
+    9223372036854775807n,
+    -9223372036854775808n,
+    9007199254740993n,
+    -9007199254740992n,
+    4294967296n,
+    null,
+  ];
+  const n = big.length;
+  const data: Cell[][] = [
+    big,
+    ["a\tb\\c", "ünï ✓ 😀", "", "line\nbreak\r", null, "\\N", "x".repeat(300), "plain"],
+    [
+      new Uint8Array([0, 9, 10, 92, 255]),
+      new Uint8Array([]),
+      null,
+      new Uint8Array(100).fill(171),
+      null,
+      null,
+      null,
+      null,
+    ],
+    [true, false, null, true, true, false, false, true],
+    [1.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e300, -1.7976931348623157e308, null],
+    [1.100000023841858, 0, null, -3.4028234663852886e38, 1e-7, 2, 3, 4],
+    [-32768, 32767, 0, null, -1, 10, 100, 1000],
+    [-2147483648, 2147483647, 0, -10, null, 7, 99999, 123456789],
+  ];
+  const cached = makeBatch(schema, data, n);
+  const wire = overTheWire(cached);
+  for (const piece of [8, 64, 1 << 20]) {
+    // A float32 over the wire is the 32-bit value (1e-7 → 1.0000000116860974e-7): same batch, same text.
+    expect(text(copyTextBytes(wire, piece))).toBe([...copyTextPieces(wire)].join(""));
+    expect(text(copyTextBytes(cached, piece))).toBe([...copyTextPieces(cached)].join(""));
+  }
+  // Pieces end at row ends.
+  const pieces = [...copyTextBytes(wire, 64)];
+  expect(pieces.length).toBeGreaterThan(1);
+  expect(pieces.every((p) => p[p.length - 1] === 10)).toBe(true);
+});
+
+test("a text column that is not valid UTF-8 is written from decoded values (U+FFFD), as before", () => {
+  const type = new Utf8();
+  const col = makeData({
+    type,
+    length: 2,
+    nullCount: 0,
+    valueOffsets: new Int32Array([0, 2, 4]),
+    data: new Uint8Array([0x61, 0xff, 0x62, 0x09]),
+  });
+  const schema = new Schema(cols(["text"]).fields);
+  const batch = new RecordBatch(
+    schema,
+    makeData({ type: new Struct(schema.fields), length: 2, nullCount: 0, children: [col] }),
+  );
+  expect(text(copyTextBytes(batch))).toBe("a\ufffd\nb\\t\n");
 });

@@ -12,6 +12,7 @@ import type { EngineId } from "../engines/types.ts";
 import { arrowSchema, batchBuilder, type Cell, cellBytes, columnValues, kindsOf } from "./batch.ts";
 import { CHECKPOINT_TABLE, checkpointRows, conflictKey } from "./checkpoint.ts";
 import { expandedComparison, expandedParams, keyText, keyToJson } from "./keys.ts";
+import { compatibleFields, type RawField, rawRows } from "./mysql-rows.ts";
 import type {
   BatchLimits,
   Checkpoint,
@@ -30,8 +31,28 @@ export interface MysqlConn {
   q(name: string): string;
   query<T = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<T[]>;
   exec(sql: string, values?: unknown[]): Promise<number>;
-  stream(sql: string, values: unknown[]): AsyncIterable<unknown[]>;
+  /**
+   * The query's rows (as arrays), in runs of those that arrived together. With `raw`, once the
+   * result's columns are known, `raw(fields)` may return a handler that takes each row packet's
+   * bytes instead (mysql2 does not parse them); a run, empty then, is yielded each time the handler
+   * returns true.
+   */
+  stream(sql: string, values: unknown[], raw?: RawHandler): AsyncIterable<unknown[][]>;
   close(): Promise<void>;
+}
+
+/** Chooses, from the result's columns, a row-packet handler (buf, start, end) → "something to take", or none. */
+export type RawHandler = (fields: RawField[]) => ((buf: Uint8Array, start: number, end: number) => boolean) | null;
+
+/** mysql2's Query internals the raw path uses: its row state and the packet it is given. */
+interface QueryInternals {
+  row: (packet: RowPacket, connection: unknown) => unknown;
+}
+interface RowPacket {
+  buffer: Uint8Array;
+  offset: number;
+  end: number;
+  isEOF(): boolean;
 }
 
 export async function openMysql(url: string, engine: EngineId): Promise<MysqlConn> {
@@ -86,21 +107,51 @@ export async function openMysql(url: string, engine: EngineId): Promise<MysqlCon
     exec,
     // Rows arrive through the query's events, never through a paused stream: pausing and resuming
     // the socket stalls under Bun 1.4.5 (as with postgres.js, see arrow-transfer/postgres.ts). A
-    // chunk's rows are buffered at most; chunks are bounded in rows.
-    async *stream(sql, values) {
-      const queue: unknown[][] = [];
+    // chunk's rows are buffered at most; chunks are bounded in rows. The rows come in runs (those
+    // that arrived since the last run was taken): one await per run, not per row.
+    async *stream(sql, values, raw) {
+      let queue: unknown[][] = [];
       let ended = false;
       let failure: unknown = null;
+      const rawFailure: { error?: unknown } = {};
+      // The raw handler took something the reader should pick up (an empty run is yielded for it).
+      let taken = false;
       let wake: (() => void) | null = null;
       const notify = () => {
         wake?.();
         wake = null;
       };
-      conn
-        .query({ sql, values, rowsAsArray: true })
+      const query = conn.query({ sql, values, rowsAsArray: true });
+      if (raw) {
+        // mysql2 asks the query's own `row` for the state after the column definitions (fieldsEOF
+        // returns this.row), so a handler set when the fields arrive sees every row packet; the
+        // end-of-rows packet goes back to mysql2's row state.
+        const q = query as unknown as QueryInternals;
+        const rowState = Object.getPrototypeOf(q).row as QueryInternals["row"];
+        query.on("fields", (fields: RawField[]) => {
+          const take = raw(fields);
+          if (!take) return;
+          const onRow = function (this: QueryInternals, packet: RowPacket, connection: unknown): unknown {
+            if (packet.isEOF()) return rowState.call(this, packet, connection);
+            if ("error" in rawFailure) return onRow;
+            try {
+              if (take(packet.buffer, packet.offset, packet.end)) {
+                taken = true;
+                if (wake) notify();
+              }
+            } catch (e) {
+              rawFailure.error = e;
+              notify();
+            }
+            return onRow;
+          };
+          q.row = onRow;
+        });
+      }
+      query
         .on("result", (row) => {
           queue.push(row as unknown as unknown[]);
-          notify();
+          if (wake) notify();
         })
         .on("error", (e) => {
           failure = e;
@@ -110,17 +161,14 @@ export async function openMysql(url: string, engine: EngineId): Promise<MysqlCon
           ended = true;
           notify();
         });
-      let i = 0;
       while (true) {
+        if ("error" in rawFailure) throw rawFailure.error;
         if (failure) throw mysqlError(failure, { sql });
-        if (i < queue.length) {
-          const row = queue[i] as unknown[];
-          queue[i++] = [];
-          if (i > 4096) {
-            queue.splice(0, i);
-            i = 0;
-          }
-          yield row;
+        if (queue.length > 0 || taken) {
+          const run = queue;
+          queue = [];
+          taken = false;
+          yield run;
           continue;
         }
         if (ended) return;
@@ -135,48 +183,79 @@ export async function openMysql(url: string, engine: EngineId): Promise<MysqlCon
 
 const ZERO_DATE = /^0000-00-00|^\d{4}-00-|^\d{4}-\d{2}-00/;
 
-function trimFraction(s: string): string {
-  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+/** ZERO_DATE.test(s), with the regular expression run only when the month or day reads "00". */
+function isZeroDate(s: string): boolean {
+  const zeroAt = (i: number) => s.charCodeAt(i) === 48 && s.charCodeAt(i + 1) === 48;
+  return s.charCodeAt(4) === 45 && (zeroAt(5) || (s.charCodeAt(7) === 45 && zeroAt(8))) && ZERO_DATE.test(s);
 }
 
-/** A driver value → the carried kind's canonical cell; zero dates → null (counted by the caller). */
-function toCell(kind: CarriedKind, v: unknown, onZero: () => void, where: () => string): Cell {
-  if (v === null || v === undefined) return null;
+/** s.replace(/\.?0+$/, "") when s has a fractional part: trailing zeros, then a bare point, go. */
+function trimFraction(s: string): string {
+  if (s.indexOf(".") < 0) return s;
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 48) end--;
+  if (end === s.length) return s;
+  if (s.charCodeAt(end - 1) === 46) end--;
+  return s.slice(0, end);
+}
+
+/**
+ * A driver value → the carried kind's canonical cell, one function per column chosen once; zero
+ * dates → null (`onZero` counts them).
+ */
+function cellConverter(kind: CarriedKind, onZero: () => void, where: () => string): (v: unknown) => Cell {
   switch (kind) {
-    case "boolean": {
-      const n = Number(v);
-      if (n !== 0 && n !== 1) {
-        throw new MigratrixError(
-          "data_loss",
-          `${where()} holds ${String(v)}, not a boolean 0/1 (override the column to keep it)`,
-        );
-      }
-      return n === 1;
-    }
+    case "boolean":
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        const n = Number(v);
+        if (n !== 0 && n !== 1) {
+          throw new MigratrixError(
+            "data_loss",
+            `${where()} holds ${String(v)}, not a boolean 0/1 (override the column to keep it)`,
+          );
+        }
+        return n === 1;
+      };
     case "int16":
     case "int32":
     case "float32":
     case "float64":
-      return Number(v);
+      return (v) => (v === null || v === undefined ? null : Number(v));
     case "int64":
-      return BigInt(v as string | number);
+      return (v) => (v === null || v === undefined ? null : BigInt(v as string | number));
     case "binary":
-      return v instanceof Uint8Array ? new Uint8Array(v) : new Uint8Array(Buffer.from(String(v)));
+      return (v) =>
+        v === null || v === undefined
+          ? null
+          : v instanceof Uint8Array
+            ? new Uint8Array(v)
+            : new Uint8Array(Buffer.from(String(v)));
     case "date":
     case "timestamp":
     case "timestamptz": {
-      const s = String(v);
-      if (ZERO_DATE.test(s)) {
-        onZero();
-        return null;
-      }
-      const t = trimFraction(s);
-      return kind === "timestamptz" ? `${t}+00` : t;
+      const zone = kind === "timestamptz" ? "+00" : "";
+      return (v) => {
+        if (v === null || v === undefined) return null;
+        const s = typeof v === "string" ? v : String(v);
+        if (isZeroDate(s)) {
+          onZero();
+          return null;
+        }
+        return zone ? `${trimFraction(s)}${zone}` : trimFraction(s);
+      };
     }
     case "time":
-      return trimFraction(String(v));
+      return (v) => (v === null || v === undefined ? null : trimFraction(String(v)));
     default:
-      return v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : String(v);
+      return (v) =>
+        v === null || v === undefined
+          ? null
+          : typeof v === "string"
+            ? v
+            : v instanceof Uint8Array
+              ? Buffer.from(v).toString("utf8")
+              : String(v);
   }
 }
 
@@ -322,7 +401,18 @@ async function describeMysql(c: MysqlConn, names: string[] | undefined): Promise
   return [...out.values()];
 }
 
-export function createMysqlSource(c: MysqlConn, engine: EngineId): SourceEndpoint & { warnings(): string[] } {
+export interface MysqlSourceOptions {
+  /** false: every read converts mysql2's values (tests compare both paths); default: row packets when they allow. */
+  rawRows?: boolean;
+  /** Told which path each read took. */
+  onRead?(path: "raw" | "rows" | "raw-bypassed"): void;
+}
+
+export function createMysqlSource(
+  c: MysqlConn,
+  engine: EngineId,
+  o: MysqlSourceOptions = {},
+): SourceEndpoint & { warnings(): string[] } {
   const zeroDates = new Map<string, number>();
   const table = (p: TablePlan) =>
     p.source.schema ? `${c.q(p.source.schema)}.${c.q(p.source.name)}` : c.q(p.source.name);
@@ -352,16 +442,44 @@ export function createMysqlSource(c: MysqlConn, engine: EngineId): SourceEndpoin
       const convert = p.mappings.map((m) => {
         const col = `${p.source.name}.${m.column}`;
         const onZero = () => zeroDates.set(col, (zeroDates.get(col) ?? 0) + 1);
-        const where = () => col;
-        return (v: unknown) => toCell(m.kind, v, onZero, where);
+        return cellConverter(m.kind, onZero, () => col);
       });
-      const out = batchBuilder(arrowSchema(p.mappings), limits);
-      for await (const row of c.stream(sql, w.values)) {
-        const full = out.row((i) => (convert[i] as (v: unknown) => Cell)(row[i]));
-        if (full) yield full;
+      const schema = arrowSchema(p.mappings);
+      const kinds = p.mappings.map((m) => m.kind);
+      const out = batchBuilder(schema, limits);
+      // Row packets parsed straight into Arrow when every column allows it (mysql-rows.ts).
+      const cols = p.mappings.map((m) => `${p.source.name}.${m.column}`);
+      const fast = rawRows(schema, kinds, limits, {
+        onZero: (i) => zeroDates.set(cols[i] ?? "", (zeroDates.get(cols[i] ?? "") ?? 0) + 1),
+        where: (i) => cols[i] ?? "",
+      });
+      const filled: RecordBatch[] = [];
+      let rawChosen = false;
+      const handler: RawHandler = (fields) => {
+        const raw = o.rawRows !== false && compatibleFields(kinds, fields);
+        rawChosen = raw;
+        o.onRead?.(raw ? "raw" : "rows");
+        if (!raw) return null;
+        return (buf, start, end) => {
+          const b = fast.row(buf, start, end);
+          if (!b) return false;
+          filled.push(b);
+          return true;
+        };
+      };
+      for await (const run of c.stream(sql, w.values, handler)) {
+        for (let b = filled.shift(); b; b = filled.shift()) yield b;
+        // mysql2 handed rows as values although the raw handler was set (a mysql2 change): still
+        // copied, only slower; said so that a test notices.
+        if (rawChosen && run.length > 0) o.onRead?.("raw-bypassed");
+        for (const row of run) {
+          const full = out.convertedRow(row, convert);
+          if (full) yield full;
+        }
       }
-      const rest = out.rest();
-      if (rest) yield rest;
+      for (let b = filled.shift(); b; b = filled.shift()) yield b;
+      // Both: should mysql2 ever not hand the row packets to the handler, its rows came as values.
+      for (const rest of [fast.rest(), out.rest()]) if (rest) yield rest;
     },
     close: () => c.close(),
   };

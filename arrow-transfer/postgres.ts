@@ -10,9 +10,10 @@ import { MigratrixError } from "../common/errors.ts";
 import { postgresDialect } from "../engines/postgres/dialect.ts";
 import { parsePostgresUrl } from "../engines/postgres/driver.ts";
 import { postgresError } from "../engines/postgres/errors.ts";
-import { arrowSchema, batchBuilder } from "./batch.ts";
+import { arrowSchema } from "./batch.ts";
 import { CHECKPOINT_TABLE, checkpointFromRow, conflictKey, JOB_ROW } from "./checkpoint.ts";
-import { copyTextPieces, decodeCopyField, LineSplitter } from "./copytext.ts";
+import { copyTextBytes } from "./copytext.ts";
+import { copyTextRows } from "./copytext-rows.ts";
 import { copyDataFrame, copyDataHeader, copyDataPayloads, copyOutSplitter, mapItems } from "./copywire.ts";
 import { keyText, keyToJson } from "./keys.ts";
 import type { ChunkRead } from "./readahead.ts";
@@ -401,31 +402,20 @@ async function* readCopyText(
   targetIsPg: boolean,
 ): AsyncGenerator<RecordBatch> {
   const kinds = plan.mappings.map((m) => m.kind);
-  const width = kinds.length;
   const text = `COPY (${chunkSelect(plan, range, targetIsPg)}) TO STDOUT`;
   const wire = wires.get(sql);
   const stream = wire ? copyDataPayloads(startCopyFrames(sql, wire, text).items) : startCopyOut(sql, text).items;
-  const split = new LineSplitter();
-  const out = batchBuilder(arrowSchema(plan.mappings), limits);
+  // Lines parsed straight into Arrow columns (copytext-rows.ts): no JS string per line or field.
+  const rows = copyTextRows(arrowSchema(plan.mappings), kinds, limits, plan.source.name);
   try {
     for await (const chunk of stream) {
-      for (const line of split.push(chunk)) {
-        const fields = line.split("\t");
-        if (fields.length !== width) {
-          throw new MigratrixError(
-            "data_loss",
-            `COPY from ${plan.source.name} gave ${fields.length} fields, expected ${width}`,
-          );
-        }
-        const full = out.row((i) => decodeCopyField(kinds[i] ?? "text", fields[i] ?? "\\N"), line.length + 1);
-        if (full) yield full;
-      }
+      for (const full of rows.push(chunk)) yield full;
     }
   } catch (e) {
     throw e instanceof MigratrixError ? e : postgresError(e, { sql: text });
   }
-  if (split.leftover() > 0) throw new MigratrixError("data_loss", `COPY from ${plan.source.name} ended inside a row`);
-  const rest = out.rest();
+  if (rows.leftover() > 0) throw new MigratrixError("data_loss", `COPY from ${plan.source.name} ended inside a row`);
+  const rest = rows.rest();
   if (rest) yield rest;
 }
 
@@ -790,9 +780,8 @@ export function createPostgresTarget(
           let bytes = 0;
           for await (const batch of batches) {
             rows += batch.numRows;
-            for (const piece of copyTextPieces(batch)) {
+            for (const b of copyTextBytes(batch)) {
               // Encoded once; on a plain socket framed here, not copied twice more by postgres.js.
-              const b = Buffer.from(piece);
               bytes += b.length;
               if (wire) await sink.write(copyDataHeader(b.length));
               await sink.write(b);
