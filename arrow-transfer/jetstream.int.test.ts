@@ -25,7 +25,7 @@ const NATS = "nats://127.0.0.1:4222";
 const MARKER = "PLAINTEXT-MARKER-7f3a9c";
 const rand = () => crypto.randomUUID().replaceAll("-", "").slice(0, 10);
 const ws = `t${rand()}`;
-const quiet = { logger: { warn() {}, error() {} }, reconnectWaitMs: 50, pullExpiresMs: 1_000 };
+const quiet = { logger: { warn() {}, error() {} }, reconnectWaitMs: 50, pullExpiresMs: 1_000, apiTimeoutMs: 1_000 };
 
 const SOURCE = `
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');

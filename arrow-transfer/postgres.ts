@@ -16,7 +16,7 @@ import { copyTextBytes } from "./copytext.ts";
 import { copyTextRows } from "./copytext-rows.ts";
 import { copyDataFrame, copyDataHeader, copyDataPayloads, copyOutSplitter, mapItems } from "./copywire.ts";
 import { keyText, keyToJson } from "./keys.ts";
-import type { ChunkRead } from "./readahead.ts";
+import { type ChunkRead, pushQueue } from "./readahead.ts";
 import type {
   BatchLimits,
   Checkpoint,
@@ -149,16 +149,54 @@ function chunkSelect(p: TablePlan, r: KeyRange, targetIsPg: boolean): string {
  * reads them, and each read takes all that arrived since, as one buffer.
  */
 function startCopyOut(sql: PgSql, text: string): ChunkRead<Buffer> {
-  const queue: Buffer[] = [];
-  let ended = false;
   let abandoned = false;
-  let failure: { error: unknown } | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
+  // Each read takes every buffer that arrived since the last one, as one.
+  const q = pushQueue<Buffer>({
+    take: (queued) => (queued.length === 1 ? (queued.pop() as Buffer) : Buffer.concat(queued.splice(0))),
+  });
+  const sourceDone = copyOutDone(
+    sql,
+    text,
+    (stream) => {
+      // PostgreSQL sends one CopyData message per row and postgres.js pushes each through the
+      // Readable's machinery: rows are taken at push() instead (what arrived before this point is
+      // read out of the buffer first), which roughly halves the cost per row.
+      for (let b = stream.read() as Buffer | null; b !== null; b = stream.read() as Buffer | null) q.push(b);
+      const push = stream.push.bind(stream);
+      stream.push = (chunk: unknown) => {
+        if (chunk === null) {
+          stream.resume();
+          return push(null);
+        }
+        if (!abandoned) q.push(chunk as Buffer);
+        return true;
+      };
+    },
+    q.end,
+  );
+  // The reader of the rows sees a failure; nobody may be waiting on sourceDone.
+  sourceDone.catch(() => undefined);
+  return {
+    sourceDone,
+    abandon() {
+      abandoned = true;
+      q.clear();
+    },
+    items: q.items,
   };
-  const sourceDone = (async () => {
+}
+
+/**
+ * Sends a COPY … TO STDOUT and settles when it ended; `start` gets its stream once it is open (to
+ * take the rows), `end` is told how it ended (a failure as { error }) before the promise settles.
+ */
+function copyOutDone(
+  sql: PgSql,
+  text: string,
+  start: (stream: Readable) => void,
+  end: (failure?: { error: unknown }) => void,
+): Promise<void> {
+  return (async () => {
     let stream: Readable;
     try {
       stream = (await sql.unsafe(text).readable()) as unknown as Readable;
@@ -168,57 +206,15 @@ function startCopyOut(sql: PgSql, text: string): ChunkRead<Buffer> {
     await new Promise<void>((resolve, reject) => {
       stream.on("end", resolve);
       stream.on("error", (e: unknown) => reject(postgresError(e, { sql: text })));
-      // PostgreSQL sends one CopyData message per row and postgres.js pushes each through the
-      // Readable's machinery: rows are taken at push() instead (what arrived before this point is
-      // read out of the buffer first), which roughly halves the cost per row.
-      for (let b = stream.read() as Buffer | null; b !== null; b = stream.read() as Buffer | null) queue.push(b);
-      const push = stream.push.bind(stream);
-      stream.push = (chunk: unknown) => {
-        if (chunk === null) {
-          stream.resume();
-          return push(null);
-        }
-        if (!abandoned) queue.push(chunk as Buffer);
-        notify();
-        return true;
-      };
+      start(stream);
     });
   })().then(
-    () => {
-      ended = true;
-      notify();
-    },
+    () => end(),
     (e: unknown) => {
-      failure = { error: e };
-      ended = true;
-      notify();
+      end({ error: e });
       throw e;
     },
   );
-  // The reader of the rows sees a failure; nobody may be waiting on sourceDone.
-  sourceDone.catch(() => undefined);
-  return {
-    sourceDone,
-    abandon() {
-      abandoned = true;
-      queue.length = 0;
-    },
-    items: {
-      async *[Symbol.asyncIterator]() {
-        while (true) {
-          if (queue.length > 0) {
-            yield queue.length === 1 ? (queue.pop() as Buffer) : Buffer.concat(queue.splice(0));
-            continue;
-          }
-          if (failure) throw failure.error;
-          if (ended) return;
-          await new Promise<void>((r) => {
-            wake = r;
-          });
-        }
-      },
-    },
-  };
 }
 
 const DESCRIBE_TABLES = `
@@ -812,18 +808,10 @@ function readBinary(sql: PgSql, plan: TablePlan, range: KeyRange): ChunkRead<Buf
  * them (runs of whole messages per socket read, not one object per row).
  */
 function startCopyFrames(sql: PgSql, wire: Wire, text: string): ChunkRead<Buffer> {
-  const queue: Buffer[] = [];
-  let ended = false;
   let abandoned = false;
-  let failure: { error: unknown } | null = null;
-  let wake: (() => void) | null = null;
-  const notify = () => {
-    wake?.();
-    wake = null;
-  };
+  const q = pushQueue<Buffer>();
   const split = copyOutSplitter((frames) => {
-    if (!abandoned) queue.push(frames);
-    notify();
+    if (!abandoned) q.push(frames);
   });
   const tap: NonNullable<Wire["tap"]> = (chunk, pass) => {
     split.tap(chunk, pass);
@@ -832,30 +820,7 @@ function startCopyFrames(sql: PgSql, wire: Wire, text: string): ChunkRead<Buffer
   // Nothing is in flight on this connection (the chunk loop waits for the previous read): the next
   // byte that arrives starts a message.
   wire.tap = tap;
-  const sourceDone = (async () => {
-    let stream: Readable;
-    try {
-      stream = (await sql.unsafe(text).readable()) as unknown as Readable;
-    } catch (e) {
-      throw postgresError(e, { sql: text });
-    }
-    await new Promise<void>((resolve, reject) => {
-      stream.on("end", resolve);
-      stream.on("error", (e: unknown) => reject(postgresError(e, { sql: text })));
-      stream.resume();
-    });
-  })().then(
-    () => {
-      ended = true;
-      notify();
-    },
-    (e: unknown) => {
-      failure = { error: e };
-      ended = true;
-      notify();
-      throw e;
-    },
-  );
+  const sourceDone = copyOutDone(sql, text, (stream) => stream.resume(), q.end);
   // Untapped whatever happened (a connection that died mid-copy); the reader of the rows sees a failure.
   sourceDone
     .finally(() => {
@@ -866,24 +831,9 @@ function startCopyFrames(sql: PgSql, wire: Wire, text: string): ChunkRead<Buffer
     sourceDone,
     abandon() {
       abandoned = true;
-      queue.length = 0;
+      q.clear();
     },
-    items: {
-      async *[Symbol.asyncIterator]() {
-        while (true) {
-          const frames = queue.shift();
-          if (frames) {
-            yield frames;
-            continue;
-          }
-          if (failure) throw failure.error;
-          if (ended) return;
-          await new Promise<void>((r) => {
-            wake = r;
-          });
-        }
-      },
-    },
+    items: q.items,
   };
 }
 

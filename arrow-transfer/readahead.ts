@@ -13,58 +13,44 @@ export interface ChunkRead<T> {
 }
 
 /**
- * Pulls `source` now, whoever reads `items` (an eager read), holding at most `window` items its
- * reader has not taken yet: the source runs ahead of the writer by that much, not by a whole chunk
- * (a batch holds its rows twice, as JS values and in Arrow, so whole chunks held ahead cost memory
- * that grows until the garbage collector catches up).
+ * Items a producer pushes and one async reader takes, in order: the reader waits when nothing is
+ * queued, and sees the producer's failure once the queue is empty. `take` says how much a read
+ * takes at once (default one item; the COPY reader takes every buffer that arrived, as one).
  */
-export function readAhead<T>(source: AsyncIterable<T>, window = Number.POSITIVE_INFINITY): ChunkRead<T> {
+export function pushQueue<T>(o: { take?: (queued: T[]) => T; onTake?: () => void } = {}) {
   const queue: T[] = [];
   let ended = false;
   let failure: { error: unknown } | null = null;
-  let abandoned = false;
   let wake: (() => void) | null = null;
-  let taken: (() => void) | null = null;
   const notify = () => {
     wake?.();
     wake = null;
   };
-  const sourceDone = (async () => {
-    try {
-      for await (const item of source) {
-        if (abandoned) return;
-        queue.push(item);
-        notify();
-        while (queue.length >= window && !abandoned) {
-          await new Promise<void>((r) => {
-            taken = r;
-          });
-        }
-      }
-    } catch (e) {
-      failure = { error: e };
-      throw e;
-    } finally {
+  const take = o.take ?? ((queued: T[]) => queued.shift() as T);
+  return {
+    push(item: T): void {
+      queue.push(item);
+      notify();
+    },
+    /** The producer is done; a failure reaches the reader after what was queued before it. */
+    end(error?: { error: unknown }): void {
+      if (error) failure = error;
       ended = true;
       notify();
-    }
-  })();
-  // The reader of `items` sees the failure; nobody may be waiting on sourceDone.
-  sourceDone.catch(() => undefined);
-  return {
-    sourceDone,
-    abandon() {
-      abandoned = true;
+    },
+    /** Drops what is queued (the read was given up). */
+    clear(): void {
       queue.length = 0;
-      taken?.();
+    },
+    get length(): number {
+      return queue.length;
     },
     items: {
-      async *[Symbol.asyncIterator]() {
+      async *[Symbol.asyncIterator](): AsyncGenerator<T> {
         while (true) {
-          const item = queue.shift();
-          if (item !== undefined) {
-            taken?.();
-            taken = null;
+          if (queue.length > 0) {
+            const item = take(queue);
+            o.onTake?.();
             yield item;
             continue;
           }
@@ -75,7 +61,53 @@ export function readAhead<T>(source: AsyncIterable<T>, window = Number.POSITIVE_
           });
         }
       },
+    } as AsyncIterable<T>,
+  };
+}
+
+/**
+ * Pulls `source` now, whoever reads `items` (an eager read), holding at most `window` items its
+ * reader has not taken yet: the source runs ahead of the writer by that much, not by a whole chunk
+ * (a batch holds its rows twice, as JS values and in Arrow, so whole chunks held ahead cost memory
+ * that grows until the garbage collector catches up).
+ */
+export function readAhead<T>(source: AsyncIterable<T>, window = Number.POSITIVE_INFINITY): ChunkRead<T> {
+  let abandoned = false;
+  let taken: (() => void) | null = null;
+  const released = () => {
+    taken?.();
+    taken = null;
+  };
+  const q = pushQueue<T>({ onTake: released });
+  const sourceDone = (async () => {
+    let failure: { error: unknown } | undefined;
+    try {
+      for await (const item of source) {
+        if (abandoned) return;
+        q.push(item);
+        while (q.length >= window && !abandoned) {
+          await new Promise<void>((r) => {
+            taken = r;
+          });
+        }
+      }
+    } catch (e) {
+      failure = { error: e };
+      throw e;
+    } finally {
+      q.end(failure);
+    }
+  })();
+  // The reader of `items` sees the failure; nobody may be waiting on sourceDone.
+  sourceDone.catch(() => undefined);
+  return {
+    sourceDone,
+    abandon() {
+      abandoned = true;
+      q.clear();
+      released();
     },
+    items: q.items,
   };
 }
 

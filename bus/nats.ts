@@ -27,6 +27,8 @@ export interface NatsBusOptions {
   connectTimeoutMs?: number;
   /** Pause between reconnect attempts (default 2 s). */
   reconnectWaitMs?: number;
+  /** Longest wait for a JetStream API reply or a publish ack (default 5 s, nats.js's). */
+  apiTimeoutMs?: number;
 }
 
 function toNatsHeaders(h: Headers | undefined): MsgHdrs | undefined {
@@ -104,11 +106,12 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<Bus> {
   }
   watchStatus(nc, logger);
   const conn = nc;
-  const jsm = await jetstreamManager(conn).catch((err: unknown) => {
+  const api = opts.apiTimeoutMs === undefined ? {} : { timeout: opts.apiTimeoutMs };
+  const jsm = await jetstreamManager(conn, api).catch((err: unknown) => {
     void conn.close();
     throw fromNats(err, `NATS at ${servers} has no JetStream (start nats-server with -js)`);
   });
-  const js = jetstream(conn);
+  const js = jetstream(conn, api);
   const maxPayload = conn.info?.max_payload ?? 1024 * 1024;
 
   const wire: Wire = {
