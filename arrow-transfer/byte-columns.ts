@@ -3,6 +3,7 @@
 // arrays, so no JS value is made per cell; cut into RecordBatches within a reader's limits.
 import { isUtf8 } from "node:buffer";
 import {
+  type Bool,
   type DataType,
   type Int32,
   type Int64,
@@ -292,4 +293,37 @@ export function cutBatch(schema: Schema, cols: readonly Column[], length: number
     if (c.kept) keepColumnValues(batch, i, c.kept);
   });
   return batch;
+}
+
+/**
+ * Booleans packed into bits as rows come; `isTrue` reads one value's bytes (and may refuse it by
+ * throwing).
+ */
+export function boolColumn(isTrue: (buf: Uint8Array, start: number, end: number) => boolean): Column {
+  let bits = new Uint8Array(128);
+  const valid = new Validity();
+  const room = (row: number) => {
+    if (row >> 3 >= bits.length) {
+      const next = new Uint8Array(bits.length * 2);
+      next.set(bits);
+      bits = next;
+    }
+  };
+  return {
+    add(buf, start, end, row) {
+      room(row);
+      if (isTrue(buf, start, end)) bits[row >> 3] = (bits[row >> 3] as number) | (1 << (row & 7));
+      valid.set(row);
+    },
+    addNull(row) {
+      room(row);
+      valid.nulls++;
+    },
+    finish(type, length) {
+      const n = (length + 7) >> 3;
+      const out = makeData({ type: type as Bool, length, ...valid.take(length), data: bits.slice(0, n) });
+      bits.fill(0, 0, n);
+      return out;
+    },
+  };
 }

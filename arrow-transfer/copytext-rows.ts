@@ -1,42 +1,15 @@
 // PostgreSQL COPY text (bytes) straight into Arrow columns: lines cut on newline bytes, fields on
 // tabs, each field's bytes appended to its column (text as it came, numbers parsed from ASCII);
 // only a field with a backslash escape is decoded as a JS string first (decodeCopyField's rules).
-import { type Bool, makeData, type RecordBatch, type Schema } from "apache-arrow";
+import type { RecordBatch, Schema } from "apache-arrow";
 import { MigratrixError } from "../common/errors.ts";
 import type { CarriedKind } from "../engines/schema/typemap.ts";
-import { bytesColumn, type Column, cutBatch, numberColumn, Validity } from "./byte-columns.ts";
+import { boolColumn, bytesColumn, type Column, cutBatch, numberColumn } from "./byte-columns.ts";
 import { unescapeCopy } from "./copytext.ts";
 import type { BatchLimits } from "./types.ts";
 
-/** decodeCopyField's boolean: "t" is true, anything else false; packed into bits as rows come. */
-function boolColumn(): Column {
-  let bits = new Uint8Array(128);
-  const valid = new Validity();
-  const room = (row: number) => {
-    if (row >> 3 >= bits.length) {
-      const next = new Uint8Array(bits.length * 2);
-      next.set(bits);
-      bits = next;
-    }
-  };
-  return {
-    add(buf, start, end, row) {
-      room(row);
-      if (end - start === 1 && buf[start] === 116) bits[row >> 3] = (bits[row >> 3] as number) | (1 << (row & 7));
-      valid.set(row);
-    },
-    addNull(row) {
-      room(row);
-      valid.nulls++;
-    },
-    finish(type, length) {
-      const n = (length + 7) >> 3;
-      const out = makeData({ type: type as Bool, length, ...valid.take(length), data: bits.slice(0, n) });
-      bits.fill(0, 0, n);
-      return out;
-    },
-  };
-}
+/** decodeCopyField's boolean: "t" is true, anything else false. */
+const copyBool = (buf: Uint8Array, start: number, end: number): boolean => end - start === 1 && buf[start] === 116;
 
 /** bytea's text form "\\x0102…" (the backslash doubled by COPY's escaping) → the bytes. */
 function hexColumn(): Column {
@@ -56,7 +29,7 @@ function hexColumn(): Column {
 function columnFor(kind: CarriedKind): Column {
   switch (kind) {
     case "boolean":
-      return boolColumn();
+      return boolColumn(copyBool);
     case "int16":
     case "int32":
     case "int64":

@@ -3,10 +3,10 @@
 // (integers, booleans, floats), never turned into JS strings and arrays first. Used by the MySQL
 // reader when every column's carried kind has a byte form equal to what mysql2 would have given
 // (compatibleFields); else the reader converts mysql2's values (mysql.ts).
-import { type Bool, makeData, type RecordBatch, type Schema } from "apache-arrow";
+import type { RecordBatch, Schema } from "apache-arrow";
 import { MigratrixError } from "../common/errors.ts";
 import type { CarriedKind } from "../engines/schema/typemap.ts";
-import { bytesColumn, type Column, cutBatch, latin1, numberColumn, Validity } from "./byte-columns.ts";
+import { boolColumn, bytesColumn, type Column, cutBatch, latin1, numberColumn } from "./byte-columns.ts";
 import type { BatchLimits } from "./types.ts";
 
 /** What mysql2 tells of a result column (its ColumnDefinition). */
@@ -96,40 +96,17 @@ export function compatibleFields(kinds: readonly CarriedKind[], fields: readonly
   return fields.length === kinds.length && kinds.every((k, i) => compatible(k, fields[i] as RawField));
 }
 
-/** Booleans (tinyint(1)) as bits; anything but 0 or 1 stops the transfer, as in mysql.ts. */
-function boolColumn(where: () => string): Column {
-  let bits = new Uint8Array(128);
-  const valid = new Validity();
-  const room = (row: number) => {
-    if (row >> 3 >= bits.length) {
-      const next = new Uint8Array(bits.length * 2);
-      next.set(bits);
-      bits = next;
+/** Booleans (tinyint(1)); anything but 0 or 1 stops the transfer, as in mysql.ts. */
+function mysqlBool(where: () => string): (buf: Uint8Array, start: number, end: number) => boolean {
+  return (buf, start, end) => {
+    const n = end - start === 1 ? (buf[start] as number) - 48 : Number(latin1(buf, start, end));
+    if (n !== 0 && n !== 1) {
+      throw new MigratrixError(
+        "data_loss",
+        `${where()} holds ${String(Number(latin1(buf, start, end)))}, not a boolean 0/1 (override the column to keep it)`,
+      );
     }
-  };
-  return {
-    add(buf, start, end, row) {
-      room(row);
-      const n = end - start === 1 ? (buf[start] as number) - 48 : Number(latin1(buf, start, end));
-      if (n !== 0 && n !== 1) {
-        throw new MigratrixError(
-          "data_loss",
-          `${where()} holds ${String(Number(latin1(buf, start, end)))}, not a boolean 0/1 (override the column to keep it)`,
-        );
-      }
-      if (n === 1) bits[row >> 3] = (bits[row >> 3] as number) | (1 << (row & 7));
-      valid.set(row);
-    },
-    addNull(row) {
-      room(row);
-      valid.nulls++;
-    },
-    finish(type, length) {
-      const n = (length + 7) >> 3;
-      const out = makeData({ type: type as Bool, length, ...valid.take(length), data: bits.slice(0, n) });
-      bits.fill(0, 0, n);
-      return out;
-    },
+    return n === 1;
   };
 }
 
@@ -161,7 +138,7 @@ export interface RawRowHooks {
 function columnFor(kind: CarriedKind, i: number, hooks: RawRowHooks): Column {
   switch (kind) {
     case "boolean":
-      return boolColumn(() => hooks.where(i));
+      return boolColumn(mysqlBool(() => hooks.where(i)));
     case "int16":
     case "int32":
     case "int64":
