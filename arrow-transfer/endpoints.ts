@@ -1,24 +1,18 @@
 // Opens the source reader, the target writer and a reader on the target (for verification) for a
-// pair of URLs, and the fast path where both are PostgreSQL.
+// pair of URLs (the fast path between two PostgreSQL databases is their readBinary/writeBinary).
 import { MigratrixError } from "../common/errors.ts";
 import type { EngineId } from "../engines/types.ts";
 import { createClickhouseSource, createClickhouseTarget, openClickhouse } from "./clickhouse.ts";
 import { createMysqlSource, createMysqlTarget, openMysql } from "./mysql.ts";
-import { createPostgresSource, createPostgresTarget, describedEnums, fastChunk, openPostgres } from "./postgres.ts";
+import { createPostgresSource, createPostgresTarget, describedEnums, openPostgres } from "./postgres.ts";
 import { createSqliteSource, createSqliteTarget, openSqlite } from "./sqlite.ts";
-import type { ChunkWrite, KeyRange, SourceEndpoint, TargetEndpoint } from "./types.ts";
+import type { SourceEndpoint, TargetEndpoint } from "./types.ts";
 
 export interface Endpoints {
   source: SourceEndpoint;
   target: TargetEndpoint;
   /** The target read back with the source's carried kinds. */
   targetReader: SourceEndpoint;
-  fastChunk(
-    w: ChunkWrite,
-    range: KeyRange,
-    uniqueKey: string[] | null,
-    rows: number,
-  ): Promise<{ rows: number; bytes: number }>;
   warnings(): string[];
   close(): Promise<void>;
 }
@@ -121,12 +115,6 @@ export async function openEndpoints(from: string, to: string): Promise<Endpoints
     source,
     target,
     targetReader,
-    fastChunk(w, range, uniqueKey, rows) {
-      if (!("sql" in source) || !("sql" in target) || sourceEngine !== "postgresql") {
-        throw new MigratrixError("failed_precondition", "the fast path needs PostgreSQL on both sides");
-      }
-      return fastChunk(source.sql, target as TargetEndpoint & { sql: typeof source.sql }, w, range, uniqueKey, rows);
-    },
     warnings: () => ("warnings" in source ? source.warnings() : []),
     async close() {
       await side.close();

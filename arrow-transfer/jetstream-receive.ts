@@ -267,9 +267,6 @@ export async function receiveTransfer(o: ReceiveOptions): Promise<TransferReport
             source: remoteSource(link, rx, hello.engine, enums),
             target: s.target,
             targetReader: s.targetReader,
-            fastChunk() {
-              throw new MigratrixError("failed_precondition", "the fast path needs both databases on one agent");
-            },
             warnings: () => rx.warnings,
             async close() {},
           };

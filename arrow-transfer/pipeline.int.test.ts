@@ -158,9 +158,6 @@ describe("pipelined chunks", () => {
         source,
         target: createPostgresTarget(w, { sourceEngine: "postgresql", enums: () => new Map() }),
         targetReader: createPostgresSource(back, { targetIsPg: true }),
-        fastChunk() {
-          throw new Error("the chunk loop uses readBinary and writeBinary");
-        },
         warnings: () => [],
         async close() {
           for (const c of [s, w, back]) await c.end({ timeout: 1 });

@@ -864,21 +864,3 @@ function writeBinary(
     wire?.socket ?? undefined,
   );
 }
-
-/**
- * The fast path: COPY (SELECT … key range …) TO STDOUT (FORMAT binary) bytes straight into
- * COPY … FROM STDIN (FORMAT binary), in the chunk's target transaction with its checkpoint.
- * Needs identical column types on both sides (binary COPY is type-exact). The chunk loop uses the
- * two halves (readBinary, writeBinary) to read the next chunk while this one commits.
- */
-export async function fastChunk(
-  source: PgSql,
-  target: TargetEndpoint & { sql: PgSql },
-  w: ChunkWrite,
-  range: KeyRange,
-  uniqueKey: string[] | null,
-  /** Rows in the range, counted when the chunk's bound was found (binary bytes are not parsed). */
-  rows: number,
-): Promise<{ rows: number; bytes: number }> {
-  return writeBinary(target.sql, w, readBinary(source, w.plan, range).items, { uniqueKey, rows });
-}

@@ -444,7 +444,6 @@ async function runJob(ep: Endpoints, o: TransferOptions, started: number): Promi
     let chunksCopied = 0;
     let rowsCopied = 0;
     let bytesCopied = 0;
-    /** One chunk: written (and committed with its checkpoint) after the chunk before it committed. */
     /**
      * One chunk, number `chunk`: its rows may go to the target while the chunk before is still
      * written (`before`: that chunk done, hooks included); its checkpoint and commit come after.
