@@ -9,6 +9,7 @@ import { describeFailure, UsageError } from "./errors.ts";
 import { commandHelp, nounHelp, topHelp } from "./help.ts";
 import { createOutput } from "./output.ts";
 import { discoverToken, resolveServer } from "./server.ts";
+import { stdoutWriter } from "./stdio.ts";
 
 export type { CliIo } from "./commands/index.ts";
 export const VERSION: string = pkg.version;
@@ -130,10 +131,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 if (import.meta.main) {
+  const stdout = stdoutWriter();
   process.exitCode = await runCli(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    // Built on first use: most runs never write to stderr.
+    stderr: { write: (text: string) => process.stderr.write(text) },
     env: process.env,
     cwd: process.cwd(),
   });
+  await stdout.drain();
 }

@@ -87,7 +87,7 @@ test("Oracle: the JSON report has exactly the documented shape; a PL/SQL block e
               "ADD status NOT NULL without DEFAULT fails on app_users as soon as it has a row (ORA-01758: table must be empty to add mandatory (NOT NULL) column)",
             line: 5,
             column: 28,
-            hint: "give it a DEFAULT (Oracle 11g+ adds a NOT NULL column with a constant default without touching rows), or add it nullable, backfill, then MODIFY … NOT NULL",
+            hint: "give it a DEFAULT (Oracle 11g+ adds a NOT NULL column with a constant default without touching rows), or add it nullable, backfill, then MODIFY ... NOT NULL",
           },
         ],
       },

@@ -119,7 +119,7 @@ describe("risk report on CreateMigration", () => {
                     "no statement_timeout is set: a statement that runs long keeps its locks for as long as it runs",
                   line: 4,
                   column: 1,
-                  hint: "SET statement_timeout = '…' at the top of the migration",
+                  hint: "SET statement_timeout = '...' at the top of the migration",
                 },
               ],
             },

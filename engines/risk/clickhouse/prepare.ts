@@ -40,7 +40,7 @@ export function prepareClickHouse(input: Tok[]): Prepared {
       return { toks: withoutSettings(toks), notes };
     case "OPTIMIZE":
       if (toks.some((t) => t.upper === "FINAL" || t.upper === "DEDUPLICATE"))
-        mutation(notes, { what: "OPTIMIZE … FINAL", pos: toks[0]?.start ?? 0, heavy: true });
+        mutation(notes, { what: "OPTIMIZE ... FINAL", pos: toks[0]?.start ?? 0, heavy: true });
       return { toks: toks.filter((t) => !/^(FINAL|DEDUPLICATE)$/.test(t.upper)), notes };
     case "INSERT": {
       const format = findTop(toks, 1, (t) => t.upper === "FORMAT");
@@ -133,7 +133,7 @@ function alter(toks: Tok[], notes: DialectNotes): Prepared {
   const verb = rest[0]?.upper ?? "";
   if (only !== undefined && (verb === "UPDATE" || verb === "DELETE")) {
     // ALTER TABLE t UPDATE … WHERE … / DELETE WHERE …: a mutation rewriting every part it touches.
-    mutation(notes, { what: `ALTER TABLE … ${verb}`, pos: rest[0]?.start ?? 0, heavy: true });
+    mutation(notes, { what: `ALTER TABLE ... ${verb}`, pos: rest[0]?.start ?? 0, heavy: true });
     const at = rest[0] as Tok;
     const body = rest.slice(1);
     return {

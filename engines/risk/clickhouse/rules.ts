@@ -71,7 +71,7 @@ export const CLICKHOUSE_PROFILE: EngineProfile = {
     return undefined;
   },
   maxIdentifier: 255,
-  idempotentHint: { create: "CREATE TABLE IF NOT EXISTS / ADD COLUMN IF NOT EXISTS", drop: "DROP … IF EXISTS" },
+  idempotentHint: { create: "CREATE TABLE IF NOT EXISTS / ADD COLUMN IF NOT EXISTS", drop: "DROP ... IF EXISTS" },
   ownPrimaryKeyCheck: true,
   uncheckedKeys: ["primary"],
 };
@@ -96,7 +96,7 @@ const clickHouseOwn: TokenRule = {
             ? `${m.what} on ${target} is a mutation: every data part it touches is rewritten in the background, competing with inserts and merges, and it cannot be rolled back`
             : `${m.what} on ${target} marks rows at once and rewrites parts later: it still costs a pass over the matching parts`,
           hint: m.heavy
-            ? "prefer partition-level operations (DROP/REPLACE PARTITION) or a new table filled by INSERT … SELECT; watch system.mutations and run it off-peak"
+            ? "prefer partition-level operations (DROP/REPLACE PARTITION) or a new table filled by INSERT ... SELECT; watch system.mutations and run it off-peak"
             : "run it off-peak and watch system.mutations; for many rows, drop whole partitions instead",
           at: m.pos,
         });
@@ -105,7 +105,7 @@ const clickHouseOwn: TokenRule = {
         ctx.report("truncate", {
           subject: [target],
           message: `${n.dropPartition.what} deletes every row of that partition at once; ClickHouse has no transaction to undo it`,
-          hint: "FREEZE the partition (a local backup) or move it to a backup table (MOVE PARTITION … TO TABLE) first",
+          hint: "FREEZE the partition (a local backup) or move it to a backup table (MOVE PARTITION ... TO TABLE) first",
           at: n.dropPartition.pos,
         });
       }
@@ -128,7 +128,7 @@ const clickHouseOwn: TokenRule = {
           ctx.report("set-not-null", {
             subject: [a.col.name],
             message: `${st.table.name}.${a.col.name} is no longer Nullable: every NULL becomes the type's default, and the rewrite fails if one cannot`,
-            hint: "replace NULLs with an explicit value first (ALTER TABLE … UPDATE … WHERE isNull(col)), then change the type",
+            hint: "replace NULLs with an explicit value first (ALTER TABLE ... UPDATE ... WHERE isNull(col)), then change the type",
             at: a.pos,
           });
         else if (!nullable(old) && nullable(next))

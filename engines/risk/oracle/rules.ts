@@ -48,7 +48,7 @@ export const ORACLE_PROFILE: EngineProfile = {
     return {
       level: "High",
       message: `ADD ${c.name} NOT NULL without DEFAULT fails on ${table} as soon as it has a row (ORA-01758: table must be empty to add mandatory (NOT NULL) column)`,
-      hint: "give it a DEFAULT (Oracle 11g+ adds a NOT NULL column with a constant default without touching rows), or add it nullable, backfill, then MODIFY … NOT NULL",
+      hint: "give it a DEFAULT (Oracle 11g+ adds a NOT NULL column with a constant default without touching rows), or add it nullable, backfill, then MODIFY ... NOT NULL",
     };
   },
   typeProblem(c: ColumnDef) {
@@ -96,8 +96,8 @@ export const ORACLE_PROFILE: EngineProfile = {
   },
   maxIdentifier: 128,
   idempotentHint: {
-    create: "CREATE … IF NOT EXISTS (Oracle 23ai), or a PL/SQL block that ignores ORA-00955",
-    drop: "DROP … IF EXISTS (Oracle 23ai), or a PL/SQL block that ignores ORA-00942",
+    create: "CREATE ... IF NOT EXISTS (Oracle 23ai), or a PL/SQL block that ignores ORA-00955",
+    drop: "DROP ... IF EXISTS (Oracle 23ai), or a PL/SQL block that ignores ORA-00942",
   },
   uncheckedKeys: ["primary"],
 };
@@ -109,9 +109,9 @@ const oracleOwn: TokenRule = {
       ctx.report("cascade", {
         message:
           st.kind === "truncate"
-            ? "TRUNCATE … CASCADE also empties every table whose foreign key points here (ON DELETE CASCADE ones), unlisted"
+            ? "TRUNCATE ... CASCADE also empties every table whose foreign key points here (ON DELETE CASCADE ones), unlisted"
             : st.what === "USER"
-              ? "DROP USER … CASCADE drops every object the user owns: a whole schema"
+              ? "DROP USER ... CASCADE drops every object the user owns: a whole schema"
               : "CASCADE CONSTRAINTS also drops the foreign keys of other tables that point here: their integrity goes silently",
         hint: "drop or change the dependent objects explicitly, in reviewed statements",
         at: ctx.notes.cascade,
@@ -120,7 +120,7 @@ const oracleOwn: TokenRule = {
     if (st.kind === "create-index" && ctx.existing(st.table.name) && ctx.notes.online !== true) {
       ctx.report("create-index-non-concurrent", {
         message: `CREATE INDEX on ${st.table.name} locks out inserts, updates and deletes on it while the index builds`,
-        hint: "add ONLINE (CREATE INDEX … ONLINE) to keep the table writable (Enterprise Edition)",
+        hint: "add ONLINE (CREATE INDEX ... ONLINE) to keep the table writable (Enterprise Edition)",
         at: st.table.start,
       });
     }

@@ -63,7 +63,7 @@ export function prepareSqlServer(input: readonly Tok[]): Prepared {
     case "SAVE": {
       const second = toks[1]?.upper ?? "";
       if (first.upper === "BEGIN" && !["TRAN", "TRANSACTION", "DISTRIBUTED", ""].includes(second)) {
-        notes.opaque = { what: "a BEGIN … END block", pos: first.start, dynamic: hasDynamicSql(toks) };
+        notes.opaque = { what: "a BEGIN ... END block", pos: first.start, dynamic: hasDynamicSql(toks) };
         return { toks, notes, stmt: { kind: "other", first: "BEGIN" } };
       }
       return { toks: toks.map((t) => (t.upper === "TRAN" ? synth("TRANSACTION", t.start) : t)), notes };
@@ -136,7 +136,7 @@ function exec(toks: Tok[], notes: DialectNotes): Prepared {
     return { toks, notes, stmt: { kind: "other", first: "EXEC" } };
   }
   notes.opaque = {
-    what: name === "" || toks[1]?.upper === "(" ? "EXEC (…)" : `EXEC ${name}`,
+    what: name === "" || toks[1]?.upper === "(" ? "EXEC (...)" : `EXEC ${name}`,
     pos: toks[0]?.start ?? 0,
     dynamic: hasDynamicSql(toks),
   };

@@ -100,8 +100,8 @@ export const SQLSERVER_PROFILE: EngineProfile = {
   maxIdentifier: 128,
   idempotentHint: {
     create:
-      "guard it: IF OBJECT_ID(N'dbo.t', N'U') IS NULL CREATE TABLE … (or IF NOT EXISTS (SELECT 1 FROM sys.indexes …))",
-    drop: "DROP … IF EXISTS (SQL Server 2016+)",
+      "guard it: IF OBJECT_ID(N'dbo.t', N'U') IS NULL CREATE TABLE ... (or IF NOT EXISTS (SELECT 1 FROM sys.indexes ...))",
+    drop: "DROP ... IF EXISTS (SQL Server 2016+)",
   },
   uncheckedKeys: ["primary"],
 };
@@ -156,7 +156,7 @@ const sqlServerOwn: TokenRule = {
     if ((st.kind === "delete" || st.kind === "update") && ctx.notes.top !== undefined) {
       ctx.report("dml-limit-orderby", {
         message: `${st.kind.toUpperCase()} TOP (n) picks rows in no set order: which rows change is up to the plan, and differs between runs and replicas`,
-        hint: "select the rows by key: WHERE id IN (SELECT TOP (n) id FROM … ORDER BY id)",
+        hint: "select the rows by key: WHERE id IN (SELECT TOP (n) id FROM ... ORDER BY id)",
         at: ctx.notes.top,
       });
     }

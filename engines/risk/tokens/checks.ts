@@ -100,7 +100,7 @@ export function wholeTableCopy(
   const sources = sel.from.items.flatMap((i) => i.tables.map((t) => t.name.name)).filter((t) => t !== "");
   if (sources.length === 0 || sources.every((t) => !ctx.existing(t)) || o.skip?.(sources) === true) return;
   ctx.report("large-dml", {
-    message: `INSERT … SELECT copies every row of ${sources.join(", ")} in one statement${o.extra ?? ""}`,
+    message: `INSERT ... SELECT copies every row of ${sources.join(", ")} in one statement${o.extra ?? ""}`,
     hint: o.hint,
     at: st.table.start,
   });

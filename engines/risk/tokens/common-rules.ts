@@ -279,7 +279,7 @@ function failure(ctx: TokenCtx, p: EngineProfile, st: Stmt): void {
 function unique(ctx: TokenCtx, table: string, at: number): void {
   ctx.report("unique-on-existing-data", {
     message: `a unique key on ${table} fails if existing rows hold duplicates`,
-    hint: "check for duplicates first (GROUP BY … HAVING COUNT(*) > 1) and clean them up in an earlier migration",
+    hint: "check for duplicates first (GROUP BY ... HAVING COUNT(*) > 1) and clean them up in an earlier migration",
     at,
   });
 }
@@ -295,7 +295,7 @@ function nullability(ctx: TokenCtx, st: Stmt): void {
       ctx.report("set-not-null", {
         subject: [a.col.name],
         message: `${st.table.name}.${a.col.name} becomes NOT NULL: every row is checked under a lock, and the statement fails on the first NULL`,
-        hint: `backfill NULLs first (UPDATE … SET ${a.col.name} = … WHERE ${a.col.name} IS NULL, in batches), then add NOT NULL`,
+        hint: `backfill NULLs first (UPDATE ... SET ${a.col.name} = ... WHERE ${a.col.name} IS NULL, in batches), then add NOT NULL`,
         at: a.pos,
       });
     } else if (a.col.nullable && old?.notNull !== false) {

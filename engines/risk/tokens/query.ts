@@ -27,7 +27,7 @@ function cartesian(ctx: TokenCtx, from: FromClause | undefined, where: Expr | un
   const tables = from.items.map((i) => (i.subquery ? "a subquery" : (i.tables[0]?.name.name ?? "?")));
   ctx.report("cartesian-join", {
     message: `${tables.join(", ")} are listed with commas and no condition relates them: every row pairs with every row`,
-    hint: "use JOIN … ON with the columns that relate them",
+    hint: "use JOIN ... ON with the columns that relate them",
   });
 }
 
@@ -111,7 +111,7 @@ function statement(ctx: TokenCtx, st: Stmt): void {
       if (!st.hasColumnList) {
         ctx.report("insert-without-columns", {
           message: `INSERT INTO ${st.table.name} without a column list depends on the table's column order`,
-          hint: "name the columns: INSERT INTO t (a, b) …",
+          hint: "name the columns: INSERT INTO t (a, b) ...",
           at: st.table.start,
         });
       }

@@ -30,7 +30,7 @@ function unknownColumn(ctx: TokenCtx, table: string, column: string, at: number)
   if (cols === undefined || column === "" || cols.has(key(column))) return;
   ctx.report("unknown-column", {
     message: `column ${column} is not in table ${table}`,
-    hint: `check the name; ${table} has ${[...cols.keys()].slice(0, 8).join(", ")}${cols.size > 8 ? ", …" : ""}`,
+    hint: `check the name; ${table} has ${[...cols.keys()].slice(0, 8).join(", ")}${cols.size > 8 ? ", ..." : ""}`,
     at,
   });
 }

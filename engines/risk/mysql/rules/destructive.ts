@@ -36,13 +36,13 @@ function limitOrder(ctx: TokenCtx, st: Extract<Stmt, { kind: "delete" | "update"
   const verb = st.kind === "delete" ? "DELETE" : "UPDATE";
   if (st.limit !== undefined && !st.orderBy) {
     ctx.report("dml-limit-orderby", {
-      message: `${verb} … LIMIT without ORDER BY picks rows in no defined order: replicas may change other rows (statement-based replication marks it unsafe)`,
+      message: `${verb} ... LIMIT without ORDER BY picks rows in no defined order: replicas may change other rows (statement-based replication marks it unsafe)`,
       hint: "add ORDER BY the primary key, or select the rows by key range instead of LIMIT",
     });
   } else if (st.limit !== undefined || st.orderBy) {
     ctx.report("dml-limit-orderby", {
       level: "Low",
-      message: `${verb} with ${st.limit !== undefined ? "ORDER BY … LIMIT" : "ORDER BY"}: deterministic only if the ORDER BY is unique`,
+      message: `${verb} with ${st.limit !== undefined ? "ORDER BY ... LIMIT" : "ORDER BY"}: deterministic only if the ORDER BY is unique`,
       hint: "order by the primary key (or select the rows by key range)",
     });
   }
@@ -61,7 +61,7 @@ export const destructiveRules: TokenRule[] = [
           if (backfill !== undefined) {
             ctx.report("large-dml", {
               message: `UPDATE on ${backfill.name.name} touches every row its condition matches (no value narrows it): a whole-table backfill in one statement, row locks held until it ends`,
-              hint: "backfill in batches by primary key range (WHERE id BETWEEN … AND …), in its own migration",
+              hint: "backfill in batches by primary key range (WHERE id BETWEEN ... AND ...), in its own migration",
               at: backfill.name.start,
             });
           }

@@ -180,7 +180,7 @@ export const failureRules: TokenRule[] = [
         if (!ctx.existing(table)) return;
         ctx.report("unique-on-existing-data", {
           message: `${via} on ${table} fails if existing rows hold duplicates (after building the whole index)`,
-          hint: "check for duplicates first (GROUP BY … HAVING COUNT(*) > 1) and clean them up in an earlier migration",
+          hint: "check for duplicates first (GROUP BY ... HAVING COUNT(*) > 1) and clean them up in an earlier migration",
           at,
         });
       };
@@ -191,7 +191,7 @@ export const failureRules: TokenRule[] = [
           if (st.ignore && ctx.existing(st.table.name)) {
             ctx.report("unique-on-existing-data", {
               level: "Critical",
-              message: `ALTER IGNORE TABLE … ADD ${a.key.kind === "primary" ? "PRIMARY KEY" : "UNIQUE"} on ${st.table.name} silently deletes every row that duplicates an earlier one`,
+              message: `ALTER IGNORE TABLE ... ADD ${a.key.kind === "primary" ? "PRIMARY KEY" : "UNIQUE"} on ${st.table.name} silently deletes every row that duplicates an earlier one`,
               hint: "find and resolve the duplicates yourself first; then add the key without IGNORE",
               at: a.pos,
             });

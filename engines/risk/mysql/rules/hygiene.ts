@@ -51,7 +51,7 @@ function names(ctx: TokenCtx, list: Array<{ name: string; pos: number; what: str
     if (n.name.length > MAX_IDENT) {
       ctx.report("naming", {
         level: "High",
-        message: `${n.what} name ${n.name.slice(0, 24)}… is ${n.name.length} characters: MySQL rejects names over 64`,
+        message: `${n.what} name ${n.name.slice(0, 24)}... is ${n.name.length} characters: MySQL rejects names over 64`,
         hint: "use a name of at most 64 characters",
         at: n.pos,
       });

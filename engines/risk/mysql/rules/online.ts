@@ -83,7 +83,7 @@ function redefine(
       hint:
         key(a.from) !== key(col.name)
           ? "use RENAME COLUMN for the rename and MODIFY for the definition, separately"
-          : "use MODIFY COLUMN, or ALTER COLUMN … SET DEFAULT for a default",
+          : "use MODIFY COLUMN, or ALTER COLUMN ... SET DEFAULT for a default",
       at: a.pos,
     });
   }
@@ -119,7 +119,7 @@ function redefine(
     ctx.report("enum-change", {
       level: "High",
       subject: [oldName],
-      message: `${table}.${col.name} ${old.type} → ${col.typeText}: reordering or removing values copies the table with writes blocked, and rows holding a removed value fail the ALTER (strict mode) or become ''`,
+      message: `${table}.${col.name} ${old.type} -> ${col.typeText}: reordering or removing values copies the table with writes blocked, and rows holding a removed value fail the ALTER (strict mode) or become ''`,
       hint: "only append values at the end (instant); to remove a value, migrate the rows off it first",
       at: col.typePos,
     });
@@ -137,7 +137,7 @@ function redefine(
     ctx.report("set-not-null", {
       subject: [oldName],
       message: `${table}.${col.name} becomes NOT NULL: the table is rebuilt, and the ALTER fails on a NULL (strict mode) or turns NULLs into 0/'' (non-strict)`,
-      hint: "backfill NULLs in batches first (UPDATE … WHERE col IS NULL LIMIT …), then MODIFY with NOT NULL, ALGORITHM=INPLACE, LOCK=NONE",
+      hint: "backfill NULLs in batches first (UPDATE ... WHERE col IS NULL LIMIT ...), then MODIFY with NOT NULL, ALGORITHM=INPLACE, LOCK=NONE",
       at: a.pos,
     });
   }
@@ -276,7 +276,7 @@ function alterTable(ctx: TokenCtx, st: AlterStmt): void {
         if (a.kind === "primary" && !addsPk) {
           copy(
             `DROP PRIMARY KEY rebuilds ${table} (MySQL copies it): writes wait, and rows lose their key`,
-            "replace the key in the same ALTER (DROP PRIMARY KEY, ADD PRIMARY KEY (…)), in a maintenance window",
+            "replace the key in the same ALTER (DROP PRIMARY KEY, ADD PRIMARY KEY (...)), in a maintenance window",
             a.pos,
           );
         }
@@ -306,7 +306,7 @@ function alterTable(ctx: TokenCtx, st: AlterStmt): void {
         }
         copy(
           `ENGINE=${a.value} rebuilds ${table}${a.value === "INNODB" ? "" : " by copying it to the new engine"}: ${a.value === "INNODB" ? "it reads and rewrites every row" : "writes wait for the whole copy"}`,
-          "rebuild in a maintenance window (OPTIMIZE TABLE / ALTER … FORCE, ALGORITHM=INPLACE, LOCK=NONE for InnoDB)",
+          "rebuild in a maintenance window (OPTIMIZE TABLE / ALTER ... FORCE, ALGORITHM=INPLACE, LOCK=NONE for InnoDB)",
           a.pos,
         );
         break;
@@ -405,7 +405,7 @@ export const onlineRules: TokenRule[] = [
         if (tables.length === 0) return;
         ctx.report("mysql-table-copy", {
           level: "Medium",
-          message: `${st.verb} TABLE ${tables.join(", ")} rebuilds the whole table (InnoDB: ALTER TABLE … FORCE), reading and rewriting every row`,
+          message: `${st.verb} TABLE ${tables.join(", ")} rebuilds the whole table (InnoDB: ALTER TABLE ... FORCE), reading and rewriting every row`,
           hint: "rebuild in a quiet hour, one table at a time; it is maintenance, not a migration step",
         });
         return;
@@ -431,14 +431,14 @@ function inlineRef(ctx: TokenCtx, c: ColumnDef): void {
   if (ctx.engine === "mysql") {
     ctx.report("mysql-inline-references", {
       message: `column-level REFERENCES on ${c.name} is parsed and ignored by MySQL before 9.0: no foreign key is created`,
-      hint: `write a table-level FOREIGN KEY (${c.name}) REFERENCES …`,
+      hint: `write a table-level FOREIGN KEY (${c.name}) REFERENCES ...`,
       at,
     });
   } else {
     ctx.report("mysql-inline-references", {
       level: "Low",
       message: `column-level REFERENCES on ${c.name}: MariaDB creates the foreign key, MySQL before 9.0 ignores it, so the same file gives different schemas`,
-      hint: `write a table-level FOREIGN KEY (${c.name}) REFERENCES …`,
+      hint: `write a table-level FOREIGN KEY (${c.name}) REFERENCES ...`,
       at,
     });
   }

@@ -41,7 +41,7 @@ function slowWork(st: Stmt): string | undefined {
   const wide = (where: Parameters<typeof narrows>[0] | undefined) => where === undefined || !narrows(where);
   if (st.kind === "update" && wide(st.where)) return "a whole-table UPDATE";
   if (st.kind === "delete" && wide(st.where)) return "a whole-table DELETE";
-  if (st.kind === "insert" && st.select?.from !== undefined) return "an INSERT … SELECT";
+  if (st.kind === "insert" && st.select?.from !== undefined) return "an INSERT ... SELECT";
   if (st.kind === "alter-table" || st.kind === "create-index") return "an ALTER";
   return undefined;
 }
@@ -82,8 +82,8 @@ export const sessionRules: TokenRule[] = [
               : "no max_execution_time is set (it bounds SELECTs only on MySQL): a long statement keeps its locks for as long as it runs",
           hint:
             ctx.engine === "mariadb"
-              ? "SET SESSION max_statement_time = … at the top of the migration"
-              : "SET SESSION max_execution_time = … for reads; keep writes batched",
+              ? "SET SESSION max_statement_time = ... at the top of the migration"
+              : "SET SESSION max_execution_time = ... for reads; keep writes batched",
         });
       }
       if (s.held.size > 0) {

@@ -76,7 +76,7 @@ export const destructiveRules: PgRule[] = [
         const sources = (sel.fromClause ?? []).map((f) => relName(get(f, "RangeVar"))).filter((t) => t !== "");
         if (sources.length === 0 || sources.every((t) => !ctx.existing(t))) return;
         ctx.report("large-dml", {
-          message: `INSERT … SELECT copies every row of ${sources.join(", ")} in one statement`,
+          message: `INSERT ... SELECT copies every row of ${sources.join(", ")} in one statement`,
           hint: "copy in batches by primary key range, outside the schema change transaction",
           location: i.relation?.location,
         });
@@ -129,7 +129,7 @@ export const destructiveRules: PgRule[] = [
         }
         if (trunc.behavior === "DROP_CASCADE") {
           ctx.report("cascade", {
-            message: "TRUNCATE … CASCADE also empties every table with a foreign key to these, unlisted",
+            message: "TRUNCATE ... CASCADE also empties every table with a foreign key to these, unlisted",
             hint: "list every table to empty explicitly instead of CASCADE",
           });
         }

@@ -79,7 +79,7 @@ function targets(list: readonly Node[] | undefined): Array<{ name: string; locat
 }
 
 const CONCURRENT_HINT =
-  "run it outside BEGIN … COMMIT: Migratrix runs CONCURRENTLY statements on their own, outside the transaction";
+  "run it outside BEGIN ... COMMIT: Migratrix runs CONCURRENTLY statements on their own, outside the transaction";
 
 function concurrentInTxn(ctx: StmtCtx, what: string): void {
   if (!ctx.script.explicitTxn) return;
@@ -137,7 +137,7 @@ export const failureRules: PgRule[] = [
           if (notNull && !filled) {
             ctx.report("not-null-without-default", {
               message: `ADD COLUMN ${name} NOT NULL without DEFAULT fails on ${table} as soon as it has a row`,
-              hint: "add it nullable, backfill in batches, then add CHECK (… IS NOT NULL) NOT VALID, VALIDATE, and SET NOT NULL; or give it a constant DEFAULT",
+              hint: "add it nullable, backfill in batches, then add CHECK (... IS NOT NULL) NOT VALID, VALIDATE, and SET NOT NULL; or give it a constant DEFAULT",
               location: def.location,
             });
           }
@@ -219,7 +219,7 @@ export const failureRules: PgRule[] = [
         ctx.report("unique-on-existing-data", {
           level: i.concurrent ? "Low" : "Medium",
           message: `unique index on ${table} fails if existing rows hold duplicates${i.concurrent ? " (and leaves an INVALID index to drop)" : ""}`,
-          hint: "check for duplicates first (GROUP BY … HAVING count(*) > 1) and clean them up in an earlier migration",
+          hint: "check for duplicates first (GROUP BY ... HAVING count(*) > 1) and clean them up in an earlier migration",
           location: i.relation?.location,
         });
       },
@@ -231,7 +231,7 @@ export const failureRules: PgRule[] = [
           if (cmd.subtype !== "AT_AddConstraint" || k?.contype !== "CONSTR_UNIQUE" || k.indexname) continue;
           ctx.report("unique-on-existing-data", {
             message: `UNIQUE constraint on ${table} fails if existing rows hold duplicates`,
-            hint: "check for duplicates first (GROUP BY … HAVING count(*) > 1) and clean them up in an earlier migration",
+            hint: "check for duplicates first (GROUP BY ... HAVING count(*) > 1) and clean them up in an earlier migration",
             location: k.location,
           });
         }

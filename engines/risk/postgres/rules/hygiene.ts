@@ -78,7 +78,7 @@ function longNames(ctx: StmtCtx): void {
     const name = t.text.startsWith('"') ? t.text.slice(1, -1).replaceAll('""', '"') : t.text;
     if (Buffer.byteLength(name) <= MAX_IDENT_BYTES) continue;
     ctx.report("naming", {
-      message: `name ${name.slice(0, 24)}… is longer than 63 bytes: PostgreSQL truncates it`,
+      message: `name ${name.slice(0, 24)}... is longer than 63 bytes: PostgreSQL truncates it`,
       hint: "use a name of at most 63 bytes",
     });
   }
@@ -149,7 +149,7 @@ export const hygieneRules: PgRule[] = [
         if (!a.missing_ok && cmds.some((c) => !c?.missing_ok)) {
           ctx.report("non-idempotent", {
             message: `ALTER TABLE ${a.relation?.relname ?? ""} is not safe to run twice`,
-            hint: "use ADD COLUMN IF NOT EXISTS / DROP … IF EXISTS, or guard the change",
+            hint: "use ADD COLUMN IF NOT EXISTS / DROP ... IF EXISTS, or guard the change",
             location: a.relation?.location,
           });
         }
@@ -208,7 +208,7 @@ export const hygieneRules: PgRule[] = [
       },
       DropStmt: (d, ctx) => {
         if (!d.missing_ok) {
-          ctx.report("non-idempotent", { message: "DROP fails when run twice", hint: "DROP … IF EXISTS" });
+          ctx.report("non-idempotent", { message: "DROP fails when run twice", hint: "DROP ... IF EXISTS" });
         }
         if (d.removeType !== "OBJECT_TABLE") return;
         for (const obj of d.objects ?? []) {

@@ -109,13 +109,13 @@ function addColumnChecks(table: string, def: ColumnDef, ctx: StmtCtx): void {
     if (k.contype === "CONSTR_FOREIGN") {
       ctx.report("add-fk-validating", {
         message: `REFERENCES on new column ${col} locks ${table} and ${relName(k.pktable)} against writes while it is added`,
-        hint: "add the column first, then ADD CONSTRAINT … FOREIGN KEY … NOT VALID, then VALIDATE CONSTRAINT in a later migration",
+        hint: "add the column first, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, then VALIDATE CONSTRAINT in a later migration",
         location: k.location,
       });
     } else if (k.contype === "CONSTR_PRIMARY") {
       ctx.report("add-primary-key-existing", {
         message: `PRIMARY KEY on new column ${col} builds a unique index on ${table} under an ACCESS EXCLUSIVE lock`,
-        hint: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT … PRIMARY KEY USING INDEX",
+        hint: "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
         location: k.location,
       });
     }
@@ -129,25 +129,25 @@ function constraintChecks(table: string, cmd: AlterTableCmd, ctx: StmtCtx): void
   if (k.contype === "CONSTR_FOREIGN" && !k.skip_validation) {
     ctx.report("add-fk-validating", {
       message: `FOREIGN KEY${name} is checked against every row of ${table} while both tables are locked against writes`,
-      hint: "ADD CONSTRAINT … NOT VALID, then ALTER TABLE … VALIDATE CONSTRAINT in a later migration",
+      hint: "ADD CONSTRAINT ... NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a later migration",
       location: k.location,
     });
   } else if (k.contype === "CONSTR_CHECK" && !k.skip_validation) {
     ctx.report("add-check-validating", {
       message: `CHECK${name} scans every row of ${table} under an ACCESS EXCLUSIVE lock`,
-      hint: "ADD CONSTRAINT … CHECK (…) NOT VALID, then VALIDATE CONSTRAINT in a later migration",
+      hint: "ADD CONSTRAINT ... CHECK (...) NOT VALID, then VALIDATE CONSTRAINT in a later migration",
       location: k.location,
     });
   } else if (k.contype === "CONSTR_UNIQUE" && !k.indexname) {
     ctx.report("add-unique-constraint", {
       message: `UNIQUE${name} builds its index on ${table} under an ACCESS EXCLUSIVE lock`,
-      hint: "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … UNIQUE USING INDEX",
+      hint: "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX",
       location: k.location,
     });
   } else if (k.contype === "CONSTR_PRIMARY" && !k.indexname) {
     ctx.report("add-primary-key-existing", {
       message: `PRIMARY KEY${name} builds a unique index on ${table} and checks NOT NULL under an ACCESS EXCLUSIVE lock`,
-      hint: "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … PRIMARY KEY USING INDEX",
+      hint: "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX",
       location: k.location,
     });
   } else if (k.contype === "CONSTR_EXCLUSION") {
@@ -189,12 +189,12 @@ export const lockingRules: PgRule[] = [
             if (ctx.script.notNullChecks.has(`${table}.${cmd.name ?? ""}`)) continue;
             ctx.report("set-not-null", {
               message: `SET NOT NULL on ${table}.${cmd.name ?? ""} scans every row under an ACCESS EXCLUSIVE lock, and fails on a NULL`,
-              hint: "ADD CONSTRAINT … CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (PostgreSQL 12+ skips the scan)",
+              hint: "ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID, VALIDATE it, then SET NOT NULL (PostgreSQL 12+ skips the scan)",
             });
           } else if (cmd.subtype === "AT_DetachPartition" && !get(cmd.def, "PartitionCmd")?.concurrent) {
             ctx.report("detach-partition", {
               message: `DETACH PARTITION takes an ACCESS EXCLUSIVE lock on ${table}`,
-              hint: "DETACH PARTITION … CONCURRENTLY (PostgreSQL 14+), which Migratrix runs outside the transaction",
+              hint: "DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+), which Migratrix runs outside the transaction",
             });
           }
         }
@@ -223,7 +223,7 @@ export const lockingRules: PgRule[] = [
         if ((r.params ?? []).some((p) => get(p, "DefElem")?.defname === "concurrently")) return;
         ctx.report("reindex-non-concurrent", {
           message: "REINDEX without CONCURRENTLY blocks writes (and reads using the index) while it rebuilds",
-          hint: "REINDEX … CONCURRENTLY (PostgreSQL 12+), which runs outside the transaction",
+          hint: "REINDEX ... CONCURRENTLY (PostgreSQL 12+), which runs outside the transaction",
           location: r.relation?.location,
         });
       },
@@ -256,7 +256,7 @@ export const lockingRules: PgRule[] = [
         if (d.subtype !== "C") return;
         ctx.report("domain-constraint", {
           message: "adding a domain constraint scans every column of the domain in every table, holding locks",
-          hint: "add a table CHECK … NOT VALID instead and VALIDATE it later",
+          hint: "add a table CHECK ... NOT VALID instead and VALIDATE it later",
         });
       },
       AlterEnumStmt: (e, ctx) => {
@@ -269,7 +269,7 @@ export const lockingRules: PgRule[] = [
         } else if (e.newVal !== undefined && e.newValNeighbor === undefined) {
           ctx.report("enum-change", {
             message: `ADD VALUE ${e.newVal} to ${type} without BEFORE/AFTER puts it last, which decides how the enum sorts`,
-            hint: "say where it goes: ADD VALUE … BEFORE 'x' or AFTER 'x'",
+            hint: "say where it goes: ADD VALUE ... BEFORE 'x' or AFTER 'x'",
           });
         }
       },

@@ -67,7 +67,7 @@ function cartesian(from: readonly Node[] | undefined, where: Node | undefined, c
   const tables = items.map((i) => relName(get(i, "RangeVar")) || "a subquery");
   ctx.report("cartesian-join", {
     message: `${tables.join(", ")} are listed with commas and no condition relates them: every row pairs with every row`,
-    hint: "use JOIN … ON with the columns that relate them",
+    hint: "use JOIN ... ON with the columns that relate them",
   });
 }
 
@@ -162,7 +162,7 @@ export const queryRules: PgRule[] = [
         if ((i.cols ?? []).length > 0 || i.selectStmt === undefined) return;
         ctx.report("insert-without-columns", {
           message: `INSERT INTO ${relName(i.relation)} without a column list depends on the table's column order`,
-          hint: "name the columns: INSERT INTO t (a, b) …",
+          hint: "name the columns: INSERT INTO t (a, b) ...",
           location: i.relation?.location,
         });
       },

@@ -32,7 +32,7 @@ function unknownColumn(ctx: StmtCtx, table: string, column: string | undefined, 
   if (cols === undefined || column === undefined || column === "" || cols.has(column)) return;
   ctx.report("unknown-column", {
     message: `column ${column} is not in table ${table}`,
-    hint: `check the name; ${table} has ${[...cols].slice(0, 8).join(", ")}${cols.size > 8 ? ", …" : ""}`,
+    hint: `check the name; ${table} has ${[...cols].slice(0, 8).join(", ")}${cols.size > 8 ? ", ..." : ""}`,
     location,
   });
 }

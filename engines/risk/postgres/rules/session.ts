@@ -66,7 +66,7 @@ function slowWork(ctx: StmtCtx): string | undefined {
   const n = ctx.node;
   if (get(n, "UpdateStmt") !== undefined) return "an UPDATE";
   if (get(n, "DeleteStmt") !== undefined) return "a DELETE";
-  if (get(get(n, "InsertStmt")?.selectStmt, "SelectStmt")?.fromClause !== undefined) return "an INSERT … SELECT";
+  if (get(get(n, "InsertStmt")?.selectStmt, "SelectStmt")?.fromClause !== undefined) return "an INSERT ... SELECT";
   const index = get(n, "IndexStmt");
   if (index !== undefined && !index.concurrent && ctx.existing(relName(index.relation))) return "an index build";
   const alter = get(n, "AlterTableStmt");
@@ -100,7 +100,7 @@ export const sessionRules: PgRule[] = [
         s.reported.add("missing-statement-timeout");
         ctx.report("missing-statement-timeout", {
           message: "no statement_timeout is set: a statement that runs long keeps its locks for as long as it runs",
-          hint: "SET statement_timeout = '…' at the top of the migration",
+          hint: "SET statement_timeout = '...' at the top of the migration",
         });
       }
       if (!ctx.ownSegment && s.held.size > 0) {

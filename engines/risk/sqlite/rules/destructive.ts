@@ -94,8 +94,8 @@ export const destructiveRules: TokenRule[] = [
               if (rebuild.copied) continue;
               ctx.report("drop-table", {
                 subject: [n.name],
-                message: `${n.name} is rebuilt as ${rebuild.via}, but no INSERT INTO ${rebuild.via} … SELECT … FROM ${n.name} copies its rows first: they are lost`,
-                hint: `copy the rows before the DROP: INSERT INTO ${rebuild.via} (…) SELECT … FROM ${n.name}`,
+                message: `${n.name} is rebuilt as ${rebuild.via}, but no INSERT INTO ${rebuild.via} ... SELECT ... FROM ${n.name} copies its rows first: they are lost`,
+                hint: `copy the rows before the DROP: INSERT INTO ${rebuild.via} (...) SELECT ... FROM ${n.name}`,
                 at: n.start,
               });
               continue;
@@ -194,7 +194,7 @@ export const destructiveRules: TokenRule[] = [
             ctx.report("set-not-null", {
               subject: [col],
               message: `the rebuilt ${a.to.name}.${col} is NOT NULL: the copy fails on the first NULL in ${col}`,
-              hint: `backfill NULLs first (UPDATE ${a.to.name} SET ${col} = … WHERE ${col} IS NULL), then rebuild`,
+              hint: `backfill NULLs first (UPDATE ${a.to.name} SET ${col} = ... WHERE ${col} IS NULL), then rebuild`,
               at: a.pos,
             });
           }

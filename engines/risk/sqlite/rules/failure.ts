@@ -167,7 +167,7 @@ export const failureRules: TokenRule[] = [
         if (!ctx.existing(table)) return;
         ctx.report("unique-on-existing-data", {
           message: `unique index on ${table} fails if existing rows hold duplicates`,
-          hint: "check for duplicates first (GROUP BY … HAVING COUNT(*) > 1) and clean them up in an earlier migration",
+          hint: "check for duplicates first (GROUP BY ... HAVING COUNT(*) > 1) and clean them up in an earlier migration",
           at,
         });
       };
