@@ -176,6 +176,11 @@ export const riskAssess = defineCommand({
     const format = input.string("format") ?? (out.json ? "json" : "text");
     if (format !== "text" && format !== "json")
       throw new UsageError(`--format must be text or json, got '${format}'`, "risk");
+    // The parser's compile (tens of milliseconds) overlaps loading the rules and reading the input.
+    import("../../engines/risk/warm.ts").then(
+      (m) => m.warmRisk(engine),
+      () => undefined,
+    );
     const risk: RiskModule = await import("../../engines/risk/index.ts");
     const failOnText = input.string("fail-on") ?? "Critical";
     const failOn = risk.parseRiskLevel(failOnText);

@@ -3,8 +3,12 @@
 // decode (the wrapper walks both byte by byte in JavaScript: ~25 ms on a 10,000-statement file),
 // and only this one instance is compiled (importing the wrapper would instantiate its own).
 //
-// The compile starts when this module is evaluated and runs off the main thread: assess() imports
-// it before splitting, and `ready` settles by the time the split is done.
+// The compile starts when this module is evaluated and runs mostly off the main thread: `mx risk`
+// imports it as soon as it knows the engine (engines/risk/warm.ts), assess() before it splits, and
+// `ready` has settled by the time the split is done. compile(), not compileStreaming(): Bun runs a
+// streaming compile on the main thread as the bytes arrive (same wall time, more of it on the
+// thread that splits and checks).
+import { readFileSync } from "node:fs";
 import type { ParseResult, ScanResult } from "libpg-query";
 import createModule, { type PgQueryWasm } from "libpg-query/wasm/libpg-query.js";
 import wasmPath from "libpg-query/wasm/libpg-query.wasm" with { type: "file" };
@@ -12,11 +16,7 @@ import wasmPath from "libpg-query/wasm/libpg-query.wasm" with { type: "file" };
 let instance: PgQueryWasm | undefined;
 
 /** Settles once the parser can be called; rejects when the WASM module cannot be loaded. */
-// compileStreaming reads and compiles off the main thread; compile(readFileSync(…)) spent ~30 ms
-// of it reading the file and parsing the module before returning.
-const wasmResponse = new Response(Bun.file(wasmPath), { headers: { "content-type": "application/wasm" } });
-
-export const ready: Promise<void> = WebAssembly.compileStreaming(wasmResponse).then(
+export const ready: Promise<void> = WebAssembly.compile(readFileSync(wasmPath)).then(
   (compiled) =>
     new Promise<void>((resolve, reject) => {
       createModule({
