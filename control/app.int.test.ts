@@ -41,8 +41,11 @@ beforeAll(async () => {
     store,
     bus,
     streamPrefix: `MXT_${suffix}`,
-    leaseTtlMs: 60,
-    leaseRenewMs: 20,
+    // A completing run must never be reaped, however slow the machine: a lease renewal is a NATS
+    // round trip that a loaded 2-core CI machine once took over 60 ms to answer. The silent agent
+    // of the second run is still reaped within about a second.
+    leaseTtlMs: 1_000,
+    leaseRenewMs: 50,
     reaperIntervalMs: 20,
   });
   url = (await h.control.start(0)).url;
