@@ -83,18 +83,20 @@ function lexDollar(src: string, pos: number): Lexed {
 /** Enough leading tokens for every own-segment rule (qualified names included). */
 const HEAD = 32;
 
+// Tokens, not their upper-case text: a token is upper-cased only when a rule reads it (the splitter
+// makes `upper` on first read), and most statements are decided by their first word or two.
 function postgresAnalyzer(): StatementAnalyzer {
-  const head: string[] = [];
+  const head: SigToken[] = [];
   let count = 0;
-  let last = "";
+  let last: SigToken | undefined;
   let routine = false;
   const parens: number[] = [];
   const blocks: Opener[] = [];
   return {
     feed(tok: SigToken): void {
       count++;
-      if (head.length < HEAD) head.push(tok.upper);
-      last = tok.upper;
+      if (head.length < HEAD) head.push(tok);
+      last = tok;
       if (tok.kind === "punct") {
         if (tok.upper === "(") parens.push(tok.start);
         else if (tok.upper === ")") parens.pop();
@@ -122,72 +124,74 @@ function postgresAnalyzer(): StatementAnalyzer {
   };
 }
 
-function isRoutineHead(h: string[]): boolean {
-  if (h[0] !== "CREATE") return false;
-  const kind = h[1] === "OR" && h[2] === "REPLACE" ? h[3] : h[1];
+function isRoutineHead(h: readonly SigToken[]): boolean {
+  if (h[0]?.upper !== "CREATE") return false;
+  const kind = h[1]?.upper === "OR" && h[2]?.upper === "REPLACE" ? h[3]?.upper : h[1]?.upper;
   return kind === "FUNCTION" || kind === "PROCEDURE";
 }
 
 const DATABASE_LEVEL = new Set(["DATABASE", "TABLESPACE", "SUBSCRIPTION"]);
 
 /** Works on tokens (comments and literals already set apart), so text in a string cannot fool it. */
-function postgresOwnSegment(h: string[], count: number, last: string): boolean {
-  const [a, b = "", c, d = "", e] = h;
-  switch (a) {
+function postgresOwnSegment(h: readonly SigToken[], count: number, last: SigToken | undefined): boolean {
+  // Upper-cased as read: most statements are answered by their first word.
+  const w = (i: number): string | undefined => h[i]?.upper;
+  switch (w(0)) {
     case "VACUUM":
       return true;
     case "CREATE":
       return (
-        (b === "INDEX" && c === "CONCURRENTLY") ||
-        (b === "UNIQUE" && c === "INDEX" && d === "CONCURRENTLY") ||
-        DATABASE_LEVEL.has(b)
+        (w(1) === "INDEX" && w(2) === "CONCURRENTLY") ||
+        (w(1) === "UNIQUE" && w(2) === "INDEX" && w(3) === "CONCURRENTLY") ||
+        DATABASE_LEVEL.has(w(1) ?? "")
       );
     case "DROP":
-      return (b === "INDEX" && c === "CONCURRENTLY") || DATABASE_LEVEL.has(b);
+      return (w(1) === "INDEX" && w(2) === "CONCURRENTLY") || DATABASE_LEVEL.has(w(1) ?? "");
     case "REINDEX":
       return reindexOwnSegment(h);
     case "ALTER":
-      if (b === "SYSTEM") return true;
-      if (b === "DATABASE") return d === "SET" && e === "TABLESPACE";
-      if (b === "SUBSCRIPTION") return ["REFRESH", "SET", "ADD", "DROP"].includes(d) && e === "PUBLICATION";
-      if (b === "TABLE") return last === "CONCURRENTLY" && hasPair(h, "DETACH", "PARTITION");
+      if (w(1) === "SYSTEM") return true;
+      if (w(1) === "DATABASE") return w(3) === "SET" && w(4) === "TABLESPACE";
+      if (w(1) === "SUBSCRIPTION")
+        return ["REFRESH", "SET", "ADD", "DROP"].includes(w(3) ?? "") && w(4) === "PUBLICATION";
+      if (w(1) === "TABLE") return last?.upper === "CONCURRENTLY" && hasPair(h, "DETACH", "PARTITION");
       return false;
     case "CLUSTER":
       return clusterOwnSegment(h, count);
     case "COMMIT":
     case "ROLLBACK":
-      return b === "PREPARED";
+      return w(1) === "PREPARED";
     case "DISCARD":
-      return b === "ALL";
+      return w(1) === "ALL";
     default:
       return false;
   }
 }
 
 /** REINDEX [(options)] kind [CONCURRENTLY] name: CONCURRENTLY in either place, or a multi-table kind. */
-function reindexOwnSegment(h: string[]): boolean {
+function reindexOwnSegment(h: readonly SigToken[]): boolean {
   let i = 1;
-  if (h[1] === "(") {
-    for (i = 2; i < h.length && h[i] !== ")"; i++) if (h[i] === "CONCURRENTLY") return true;
+  if (h[1]?.upper === "(") {
+    for (i = 2; i < h.length && h[i]?.upper !== ")"; i++) if (h[i]?.upper === "CONCURRENTLY") return true;
     i++;
   }
-  const kind = h[i];
-  return kind === "SCHEMA" || kind === "DATABASE" || kind === "SYSTEM" || h[i + 1] === "CONCURRENTLY";
+  const kind = h[i]?.upper;
+  return kind === "SCHEMA" || kind === "DATABASE" || kind === "SYSTEM" || h[i + 1]?.upper === "CONCURRENTLY";
 }
 
 /** CLUSTER with no table (all previously clustered tables) cannot run in a transaction block. */
-function clusterOwnSegment(h: string[], count: number): boolean {
+function clusterOwnSegment(h: readonly SigToken[], count: number): boolean {
   let i = 1;
-  if (h[1] === "(") {
-    while (i < h.length && h[i] !== ")") i++;
+  if (h[1]?.upper === "(") {
+    while (i < h.length && h[i]?.upper !== ")") i++;
     i++;
   }
   const rest = count - i;
-  return rest === 0 || (rest === 1 && h[i] === "VERBOSE");
+  return rest === 0 || (rest === 1 && h[i]?.upper === "VERBOSE");
 }
 
-function hasPair(h: string[], first: string, second: string): boolean {
-  for (let i = 0; i + 1 < h.length; i++) if (h[i] === first && h[i + 1] === second) return true;
+function hasPair(h: readonly SigToken[], first: string, second: string): boolean {
+  for (let i = 0; i + 1 < h.length; i++) if (h[i]?.upper === first && h[i + 1]?.upper === second) return true;
   return false;
 }
 

@@ -7,11 +7,35 @@ import { createLocator } from "./locator.ts";
 
 /** A token that belongs to a statement, as an analyzer sees it. */
 export interface SigToken {
-  kind: "word" | "quoted" | "punct" | "opaque";
-  start: number;
-  end: number;
+  readonly kind: "word" | "quoted" | "punct" | "opaque";
+  readonly start: number;
+  readonly end: number;
   /** Words upper-cased, punctuation as its character, "" for quoted and opaque tokens. */
-  upper: string;
+  readonly upper: string;
+}
+
+/**
+ * The splitter's tokens: `upper` is made on first read. Most words are never asked (an analyzer
+ * looks at a statement's first few), and upper-casing every word was a third of a split.
+ */
+class Sig implements SigToken {
+  #upper: string | undefined;
+  constructor(
+    readonly kind: SigToken["kind"],
+    readonly start: number,
+    readonly end: number,
+    readonly src: string,
+  ) {}
+
+  get upper(): string {
+    this.#upper ??=
+      this.kind === "word"
+        ? this.src.slice(this.start, this.end).toUpperCase()
+        : this.kind === "punct"
+          ? this.src.charAt(this.start)
+          : "";
+    return this.#upper;
+  }
 }
 
 /** Something still open at the end of input, for the problem report. */
@@ -106,17 +130,7 @@ export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}):
     }
     pos = tok.end;
     if (tok.kind === "comment") continue;
-    const sig: SigToken = {
-      kind: tok.kind,
-      start: tok.start,
-      end: tok.end,
-      upper:
-        tok.kind === "word"
-          ? src.slice(tok.start, tok.end).toUpperCase()
-          : tok.kind === "punct"
-            ? src.charAt(tok.start)
-            : "",
-    };
+    const sig: SigToken = new Sig(tok.kind, tok.start, tok.end, src);
     if (analyzer?.startsStatement !== undefined && firstOnLine(src, sig.start) && analyzer.startsStatement(sig, src)) {
       finish(analyzer);
     }
