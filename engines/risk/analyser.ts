@@ -20,4 +20,4 @@ export interface AnalyseInput {
  * Findings per statement, in statement order. `subjects` receives, per finding about a dropped,
  * renamed or changed table or column, the names application code would use for it.
  */
-export type Analyser = (input: AnalyseInput, subjects: Map<Finding, string[]>) => Finding[][];
+export type Analyser = (input: AnalyseInput, subjects: Map<Finding, string[]>) => Finding[][] | Promise<Finding[][]>;

@@ -22,7 +22,7 @@ interface EngineRisk {
    * splitting: a dynamic import is only evaluated once the main thread yields, so merely starting
    * the analyser's import would leave the compile waiting behind the splitter.
    */
-  preload?(): Promise<unknown>;
+  preload?(sql: string): Promise<unknown>;
   /** The schema a DDL file leaves behind. */
   ddlSchema(sql: string): Promise<SchemaSnapshot>;
 }
@@ -49,7 +49,11 @@ const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
   postgresql: {
     dialect: () => postgresDialect,
     analyser: async () => (await import("./postgres/analyze.ts")).analysePostgres,
-    preload: () => import("./postgres/parser.ts"),
+    preload: async (sql) => {
+      const parser = await import("./postgres/parser.ts");
+      // A long script's parse worker boots while the splitter runs.
+      if (parser.usesParseWorker(sql)) parser.parseWorker();
+    },
     ddlSchema: async (sql) => (await import("./postgres/ddl-schema.ts")).snapshotFromPostgresDdl(sql),
   },
   // node-sql-parser loads only here, on first use: PostgreSQL never pays for it.
@@ -109,7 +113,7 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
   // Started before splitting: a parser's WASM compiles off the main thread while the splitter runs.
   // Its failure is awaited (and thrown) below, through the analyser, whenever there is a statement
   // to analyse: an empty script needs no parser.
-  await engine.preload?.().catch(() => undefined);
+  await engine.preload?.(sql).catch(() => undefined);
   const analyser = engine.analyser();
   analyser.catch(() => undefined);
   const split = (await engine.dialect()).split(sql, { firstLine });
@@ -119,7 +123,7 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
   const perStatement =
     split.statements.length === 0
       ? []
-      : (await analyser)(
+      : await (await analyser)(
           {
             src: sql,
             statements: split.statements,

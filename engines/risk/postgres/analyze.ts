@@ -1,10 +1,12 @@
 // PostgreSQL analysis: the real parser (libpg-query) over the split statements, then the rules.
 // Statements are parsed many to a call (STACK.md: ~13 µs per statement that way, more per call), in
 // chunks that start small: the parser's WASM code is still being compiled to machine code when the
-// first call starts, and a long call keeps running the slow code it started in. A chunk that fails or
-// disagrees with the splitter is parsed statement by statement, so a syntax error is pinned to its
-// statement and the others are still checked.
-import type { Node } from "libpg-query";
+// first call starts, and a long call keeps running the slow code it started in. A long script's
+// chunks are parsed on the parse worker (parse-pool.ts) a few chunks ahead of the rules, so the two
+// run at once on two cores; the first chunk is parsed here while the worker starts. A chunk that
+// fails or disagrees with the splitter is parsed statement by statement here, so a syntax error is
+// pinned to its statement and the others are still checked.
+import type { Node, ParseResult } from "libpg-query";
 import type { Statement } from "../../types.ts";
 import type { AnalyseInput } from "../analyser.ts";
 import type { CheckId } from "../catalog.ts";
@@ -13,12 +15,17 @@ import type { Finding } from "../model.ts";
 import { byteToCharMapper } from "../text.ts";
 import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
-import { parse, ready } from "./parser.ts";
+import type { ParsePool } from "./parse-pool.ts";
+import { parse, parseWorker, ready, usesParseWorker } from "./parser.ts";
+import type { RawParse } from "./pg-wasm.ts";
 import { PG_RULES } from "./rules/index.ts";
 import { applyEffects } from "./state.ts";
 import { syntaxFindings } from "./syntax.ts";
 
 await ready;
+
+/** Chunks handed to the parse worker ahead of the one the rules are on. */
+const AHEAD = 2;
 
 interface Parsed {
   node: Node | undefined;
@@ -27,13 +34,27 @@ interface Parsed {
   error?: { message: string; offset: number };
 }
 
-export function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Finding[][] {
+export async function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Promise<Finding[][]> {
   const state = createScriptState(input.schema);
   const sink = findingSink(input, subjects);
   const push = sink.push;
+  const ranges = [...chunks(input.statements.length)];
+  const pool: ParsePool | undefined = ranges.length > 1 && usesParseWorker(input.src) ? parseWorker() : undefined;
+  const queued = new Map<number, Promise<RawParse | undefined>>();
+  let toQueue = 1;
   // Chunk by chunk: a chunk's trees are dropped once its statements are checked.
-  for (const [from, to] of chunks(input.statements.length)) {
-    const parsed = parseChunk(input.src, input.statements.slice(from, to));
+  for (let c = 0; c < ranges.length; c++) {
+    const [from, to] = ranges[c] ?? [0, 0];
+    for (; pool !== undefined && toQueue < ranges.length && toQueue <= c + AHEAD; toQueue++) {
+      const [qFrom, qTo] = ranges[toQueue] ?? [0, 0];
+      queued.set(
+        toQueue,
+        pool.parse(chunkText(input.src, input.statements, qFrom, qTo)).catch(() => undefined),
+      );
+    }
+    const job = queued.get(c);
+    queued.delete(c);
+    const parsed = parseChunk(input.src, input.statements.slice(from, to), job === undefined ? undefined : await job);
     for (let i = from; i < to; i++) {
       const p = parsed[i - from];
       const st = input.statements[i];
@@ -119,19 +140,29 @@ function* chunks(n: number): Generator<[number, number]> {
 export function parseAll(src: string, statements: Statement[]): Parsed[] {
   const out: Parsed[] = [];
   for (const [from, to] of chunks(statements.length)) {
-    for (const p of parseChunk(src, statements.slice(from, to))) out.push(p);
+    for (const p of parseChunk(src, statements.slice(from, to), undefined)) out.push(p);
   }
   return out;
 }
 
-/** The statements' trees from one parser call, or from one call each when that call fails or disagrees. */
-function parseChunk(src: string, statements: Statement[]): Parsed[] {
+/** The source text of statements [from, to): what one parser call reads. */
+function chunkText(src: string, statements: Statement[], from: number, to: number): string {
+  const first = statements[from];
+  const last = statements[to - 1];
+  return first === undefined || last === undefined ? "" : src.slice(first.start.offset, last.endOffset);
+}
+
+/**
+ * The statements' trees from one parser call (the worker's answer when it gave one, else a call
+ * here), or from one call each when that call fails or disagrees.
+ */
+function parseChunk(src: string, statements: Statement[], raw: RawParse | undefined): Parsed[] {
   const first = statements[0];
-  const last = statements.at(-1);
-  if (first === undefined || last === undefined) return [];
+  if (first === undefined) return [];
   const start = first.start.offset;
-  const text = src.slice(start, last.endOffset);
-  const result = parse(text);
+  const text = chunkText(src, statements, 0, statements.length);
+  const result =
+    raw === undefined ? parse(text) : raw.ok ? { ok: true as const, value: JSON.parse(raw.json) as ParseResult } : raw;
   const stmts = result.ok ? (result.value.stmts ?? []) : [];
   if (stmts.length !== statements.length) return statements.map((st) => parseOne(st));
   const toChar = byteToCharMapper(text);
