@@ -61,6 +61,11 @@ export interface SplitResult {
 export interface SplitOptions {
   /** 1-based file line of the text's first character (a migration section's start line); default 1. */
   firstLine?: number;
+  /**
+   * Called with each statement as soon as it is complete, before the split returns, so a consumer
+   * can start on the first statements of a long script while the rest is still being split.
+   */
+  onStatement?(statement: Statement): void;
 }
 
 /** Dialect facts: tiny pure functions (quoting, literals, splitting). */

@@ -289,3 +289,18 @@ test("splits a generated 10k-statement file", () => {
 });
 
 goldenSplitCases(join(import.meta.dir, "golden"), postgresDialect);
+
+test("onStatement sees each statement as it is complete, in order, also before a split problem", () => {
+  const sql = `${FN}\n${ATOMIC}\nSELECT 'never closed;`;
+  const seen: string[] = [];
+  const split = postgresDialect.split(sql, {
+    firstLine: 3,
+    onStatement: (s) => {
+      // Called before the split returns: nothing after this statement has been read yet.
+      seen.push(`${s.index}@${s.start.line}:${s.text.slice(0, 12)}`);
+    },
+  });
+  expect(split.problems.map((p) => p.code)).toEqual(["unclosed_quote"]);
+  expect(seen).toEqual(split.statements.map((s) => `${s.index}@${s.start.line}:${s.text.slice(0, 12)}`));
+  expect(seen.length).toBe(5);
+});

@@ -3,8 +3,8 @@
 import { MigratrixError } from "../../common/errors.ts";
 import { postgresDialect } from "../postgres/dialect.ts";
 import type { SchemaSnapshot } from "../schema/index.ts";
-import type { Dialect, EngineId, SqlProblem, Statement } from "../types.ts";
-import type { Analyser } from "./analyser.ts";
+import type { Dialect, EngineId, SplitResult, SqlProblem, Statement } from "../types.ts";
+import type { AnalyseInput, Analyser } from "./analyser.ts";
 import { CATALOG, type CheckId, checksFor } from "./catalog.ts";
 import { attachImpact } from "./impact.ts";
 import type { AssessOptions, Finding, RiskReport, StatementReport } from "./model.ts";
@@ -25,6 +25,15 @@ interface EngineRisk {
   preload?(sql: string): Promise<unknown>;
   /** The schema a DDL file leaves behind. */
   ddlSchema(sql: string): Promise<SchemaSnapshot>;
+  /**
+   * Splits and analyses at once, where that is faster for this script (a long PostgreSQL script on
+   * the parse worker); undefined: split here, then analyse.
+   */
+  splitAndAnalyse?(
+    input: Omit<AnalyseInput, "statements">,
+    firstLine: number,
+    subjects: Map<Finding, string[]>,
+  ): Promise<{ split: SplitResult; findings: Finding[][] } | undefined>;
 }
 
 /** What an engine read through token preparation hands to assess(): its splitter, reader and analyser. */
@@ -51,8 +60,16 @@ const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
     analyser: async () => (await import("./postgres/analyze.ts")).analysePostgres,
     preload: async (sql) => {
       const parser = await import("./postgres/parser.ts");
-      // A long script's parse worker boots while the splitter runs.
+      // A long script's parse worker boots while the rules load.
       if (parser.usesParseWorker(sql)) parser.parseWorker();
+    },
+    splitAndAnalyse: async (input, firstLine, subjects) => {
+      const parser = await import("./postgres/parser.ts");
+      const pool = parser.usesParseWorker(input.src) ? parser.parseWorker() : undefined;
+      if (pool === undefined) return undefined;
+      // The worker starts splitting before the rules load and the main thread's parser instantiates.
+      const stream = pool.splitAndParse(input.src, firstLine);
+      return (await import("./postgres/analyze.ts")).analysePostgresStream(stream, input, firstLine, subjects);
     },
     ddlSchema: async (sql) => (await import("./postgres/ddl-schema.ts")).snapshotFromPostgresDdl(sql),
   },
@@ -114,30 +131,22 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
   // Its failure is awaited (and thrown) below, through the analyser, whenever there is a statement
   // to analyse: an empty script needs no parser.
   await engine.preload?.(sql).catch(() => undefined);
-  const analyser = engine.analyser();
-  analyser.catch(() => undefined);
-  const split = (await engine.dialect()).split(sql, { firstLine });
   const enabled = enabledChecks(opts);
-  const text = createTextIndex(sql, firstLine);
   const subjects = new Map<Finding, string[]>();
-  const perStatement =
-    split.statements.length === 0
-      ? []
-      : await (await analyser)(
-          {
-            src: sql,
-            statements: split.statements,
-            text,
-            schema: opts.schema,
-            enabled,
-            noTransaction: opts.noTransaction === true,
-          },
-          subjects,
-        );
+  const base = {
+    src: sql,
+    text: createTextIndex(sql, firstLine),
+    schema: opts.schema,
+    enabled,
+    noTransaction: opts.noTransaction === true,
+  };
+  const { split, findings: perStatement } =
+    (await engine.splitAndAnalyse?.(base, firstLine, subjects)) ??
+    (await splitThenAnalyse(engine, base, firstLine, subjects));
   if (opts.appDir !== undefined && subjects.size > 0) attachImpact(opts.appDir, subjects);
   const statements: StatementReport[] = split.statements.map((st, i) => statementReport(i, st, perStatement[i] ?? []));
   for (const problem of split.problems) {
-    const rest = restOfFile(sql, split.statements.at(-1)?.endOffset ?? 0, text);
+    const rest = restOfFile(sql, split.statements.at(-1)?.endOffset ?? 0, base.text);
     const finding = problemFinding(problem);
     statements.push({
       index: statements.length,
@@ -150,6 +159,20 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
   }
   for (const s of statements) s.level = maxLevel(s.findings.map((f) => f.level));
   return { engine: opts.engine, level: maxLevel(statements.map((s) => s.level)), statements };
+}
+
+async function splitThenAnalyse(
+  engine: EngineRisk,
+  base: Omit<AnalyseInput, "statements">,
+  firstLine: number,
+  subjects: Map<Finding, string[]>,
+): Promise<{ split: SplitResult; findings: Finding[][] }> {
+  const analyser = engine.analyser();
+  analyser.catch(() => undefined);
+  const split = (await engine.dialect()).split(base.src, { firstLine });
+  const findings =
+    split.statements.length === 0 ? [] : await (await analyser)({ ...base, statements: split.statements }, subjects);
+  return { split, findings };
 }
 
 function statementReport(index: number, st: Statement, findings: Finding[]): StatementReport {

@@ -20,7 +20,8 @@ export interface FindingSink {
 }
 
 export function findingSink(input: AnalyseInput, subjects: Map<Finding, string[]>): FindingSink {
-  const findings: Finding[][] = input.statements.map(() => []);
+  // Made as findings come: a streamed analysis learns its statements as it goes.
+  const findings: Finding[][] = [];
   return {
     push: (statement, offset, check, r) => {
       if (!input.enabled.has(check)) return;
@@ -34,11 +35,19 @@ export function findingSink(input: AnalyseInput, subjects: Map<Finding, string[]
         hint: r.hint,
       };
       if (r.subject !== undefined) subjects.set(finding, r.subject);
-      findings[statement]?.push(finding);
+      if (statement < 0 || statement >= input.statements.length) return;
+      const list = findings[statement];
+      if (list === undefined) findings[statement] = [finding];
+      else list.push(finding);
     },
     done: () => {
-      for (const list of findings) list.sort((a, b) => a.line - b.line || a.column - b.column);
-      return findings;
+      const out: Finding[][] = [];
+      for (let i = 0; i < input.statements.length; i++) {
+        const list = findings[i] ?? [];
+        list.sort((a, b) => a.line - b.line || a.column - b.column);
+        out.push(list);
+      }
+      return out;
     },
   };
 }

@@ -92,15 +92,18 @@ export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}):
   let analyzer: StatementAnalyzer | null = null;
   let start = 0;
   let end = 0;
+  const onStatement = opts.onStatement;
   const finish = (a: StatementAnalyzer): void => {
-    statements.push({
+    const statement: Statement = {
       index: statements.length + 1,
       text: src.slice(start, end),
       start: at(start),
       endOffset: end,
       ownSegment: a.ownSegment(),
-    });
+    };
+    statements.push(statement);
     analyzer = null;
+    onStatement?.(statement);
   };
 
   const n = src.length;

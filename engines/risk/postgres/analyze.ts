@@ -1,13 +1,13 @@
 // PostgreSQL analysis: the real parser (libpg-query) over the split statements, then the rules.
-// Statements are parsed many to a call (STACK.md: ~13 µs per statement that way, more per call), in
-// chunks that start small: the parser's WASM code is still being compiled to machine code when the
-// first call starts, and a long call keeps running the slow code it started in. A long script's
-// chunks are parsed on the parse worker (parse-pool.ts) a few chunks ahead of the rules, so the two
-// run at once on two cores; the first chunk is parsed here while the worker starts. A chunk that
-// fails or disagrees with the splitter is parsed statement by statement here, so a syntax error is
-// pinned to its statement and the others are still checked.
+// Statements are parsed many to a call, in chunks (pg-wasm.ts). A long script is split and parsed on
+// the parse worker (parse-pool.ts) while the main thread runs the rules on the chunks that came
+// back: two cores, and neither the split nor the parser's WASM on the main thread's path. Whatever
+// the worker cannot do is done here, with the same result. A chunk that fails or disagrees with
+// the splitter is parsed statement by statement, so a syntax error is pinned to its statement and
+// the others are still checked.
 import type { Node, ParseResult } from "libpg-query";
-import type { Statement } from "../../types.ts";
+import { postgresDialect } from "../../postgres/dialect.ts";
+import type { SplitResult, Statement } from "../../types.ts";
 import type { AnalyseInput } from "../analyser.ts";
 import type { CheckId } from "../catalog.ts";
 import { findingSink } from "../findings.ts";
@@ -15,17 +15,14 @@ import type { Finding } from "../model.ts";
 import { byteToCharMapper } from "../text.ts";
 import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
-import type { ParsePool } from "./parse-pool.ts";
-import { parse, parseWorker, ready, usesParseWorker } from "./parser.ts";
-import type { RawParse } from "./pg-wasm.ts";
+import type { SplitStream } from "./parse-pool.ts";
+import { parse, ready } from "./parser.ts";
+import { FIRST_CHUNK, nextChunkSize, type RawParse } from "./pg-wasm.ts";
 import { PG_RULES } from "./rules/index.ts";
 import { applyEffects } from "./state.ts";
 import { syntaxFindings } from "./syntax.ts";
 
 await ready;
-
-/** Chunks handed to the parse worker ahead of the one the rules are on. */
-const AHEAD = 2;
 
 interface Parsed {
   node: Node | undefined;
@@ -34,47 +31,78 @@ interface Parsed {
   error?: { message: string; offset: number };
 }
 
-export async function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Promise<Finding[][]> {
+/** Runs the rules over a script's statements in order, a chunk at a time. */
+function checker(input: AnalyseInput, subjects: Map<Finding, string[]>) {
   const state = createScriptState(input.schema);
   const sink = findingSink(input, subjects);
   const push = sink.push;
-  const ranges = [...chunks(input.statements.length)];
-  const pool: ParsePool | undefined = ranges.length > 1 && usesParseWorker(input.src) ? parseWorker() : undefined;
-  const queued = new Map<number, Promise<RawParse | undefined>>();
-  let toQueue = 1;
-  // Chunk by chunk: a chunk's trees are dropped once its statements are checked.
-  for (let c = 0; c < ranges.length; c++) {
-    const [from, to] = ranges[c] ?? [0, 0];
-    for (; pool !== undefined && toQueue < ranges.length && toQueue <= c + AHEAD; toQueue++) {
-      const [qFrom, qTo] = ranges[toQueue] ?? [0, 0];
-      queued.set(
-        toQueue,
-        pool.parse(chunkText(input.src, input.statements, qFrom, qTo)).catch(() => undefined),
-      );
-    }
-    const job = queued.get(c);
-    queued.delete(c);
-    const parsed = parseChunk(input.src, input.statements.slice(from, to), job === undefined ? undefined : await job);
-    for (let i = from; i < to; i++) {
-      const p = parsed[i - from];
-      const st = input.statements[i];
-      if (p === undefined || st === undefined) continue;
-      const node = p.node;
-      if (node === undefined) {
-        for (const f of syntaxFindings(st, p.error)) push(i, f.offset, f.check, f);
-        continue;
+  return {
+    /** Statements [first, first + statements.length), with the worker's parse of their text if it made one. */
+    check(first: number, statements: Statement[], raw: RawParse | undefined): void {
+      const parsed = parseChunk(input.src, statements, raw);
+      for (let k = 0; k < statements.length; k++) {
+        const p = parsed[k];
+        const st = statements[k];
+        if (p === undefined || st === undefined) continue;
+        const i = first + k;
+        const node = p.node;
+        if (node === undefined) {
+          for (const f of syntaxFindings(st, p.error)) push(i, f.offset, f.check, f);
+          continue;
+        }
+        const ctx = statementCtx(i, input.noTransaction ? { ...st, ownSegment: true } : st, node, p.toOffset, {
+          script: state,
+          push,
+        });
+        runRules(PG_RULES, ctx);
+        applyEffects(ctx);
       }
-      const ctx = statementCtx(i, input.noTransaction ? { ...st, ownSegment: true } : st, node, p.toOffset, {
-        script: state,
-        push,
-      });
-      runRules(PG_RULES, ctx);
-      applyEffects(ctx);
+    },
+    done(): Finding[][] {
+      const finish: FinishCtx = { script: state, reportAt: push };
+      for (const rule of PG_RULES) rule.finish?.(finish);
+      return sink.done();
+    },
+  };
+}
+
+export function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Finding[][] {
+  const c = checker(input, subjects);
+  // Chunk by chunk: a chunk's trees are dropped once its statements are checked.
+  for (const [from, to] of chunks(input.statements.length)) c.check(from, input.statements.slice(from, to), undefined);
+  return c.done();
+}
+
+/**
+ * Analyses a script from the parse worker's chunks as they come (parse-pool.ts), finishing on the
+ * main thread from where the worker stopped if it fails.
+ */
+export async function analysePostgresStream(
+  stream: SplitStream,
+  input: Omit<AnalyseInput, "statements">,
+  firstLine: number,
+  subjects: Map<Finding, string[]>,
+): Promise<{ split: SplitResult; findings: Finding[][] }> {
+  const statements: Statement[] = [];
+  const c = checker({ ...input, statements }, subjects);
+  for (;;) {
+    let next: Awaited<ReturnType<typeof stream.next>>;
+    try {
+      next = await stream.next();
+    } catch {
+      // The worker failed: the same split here, the rules go on from the first statement it did not send.
+      const split = postgresDialect.split(input.src, { firstLine });
+      const done = statements.length;
+      statements.push(...split.statements.slice(done));
+      for (const [from, to] of chunks(statements.length - done)) {
+        c.check(done + from, statements.slice(done + from, done + to), undefined);
+      }
+      return { split: { statements, problems: split.problems }, findings: c.done() };
     }
+    if ("done" in next) return { split: { statements, problems: next.problems }, findings: c.done() };
+    statements.push(...next.statements);
+    c.check(next.first, next.statements, next.raw);
   }
-  const finish: FinishCtx = { script: state, reportAt: push };
-  for (const rule of PG_RULES) rule.finish?.(finish);
-  return sink.done();
 }
 
 export function statementCtx(
@@ -125,14 +153,9 @@ function runRules(rules: readonly PgRule[], ctx: StmtCtx): void {
   );
 }
 
-/** The first chunk's size; each next one doubles, up to MAX_CHUNK. */
-const FIRST_CHUNK = 16;
-const MAX_CHUNK = 1024;
-
 /** [from, to) statement ranges, one per parser call. */
 function* chunks(n: number): Generator<[number, number]> {
-  let size = FIRST_CHUNK;
-  for (let from = 0; from < n; from += size, size = Math.min(size * 2, MAX_CHUNK)) {
+  for (let from = 0, size = FIRST_CHUNK; from < n; from += size, size = nextChunkSize(size)) {
     yield [from, Math.min(n, from + size)];
   }
 }

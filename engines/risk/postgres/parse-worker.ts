@@ -1,14 +1,17 @@
-// The parse worker's thread: parses statement chunks with its own instance of the parser module the
-// main thread compiled, and answers with the parser's JSON text (or its refusal), in request order.
-// parse-pool.ts is its only client.
-
-import type { PoolReply, PoolRequest } from "./parse-pool.ts";
-import { instantiate, type PgQueryWasm, parseRaw } from "./pg-wasm.ts";
+// The parse worker's thread: splits a long script with the PostgreSQL dialect and parses it chunk
+// by chunk as the statements come, with its own instance of the parser module the main thread
+// compiled. Each chunk goes back as soon as it is parsed, so the main thread runs the rules on the
+// first chunks while the rest of the script is still being split and parsed. parse-pool.ts is its
+// only client.
+import { postgresDialect } from "../../postgres/dialect.ts";
+import type { Statement } from "../../types.ts";
+import { META_FIELDS, type PoolReply, type PoolRequest } from "./parse-pool.ts";
+import { FIRST_CHUNK, instantiate, nextChunkSize, type PgQueryWasm, parseRaw } from "./pg-wasm.ts";
 
 declare const self: Worker;
 
-// Chunks may come before the module: they wait for it. One promise, settled once, so the answers
-// go out in the order the chunks came.
+// Requests may come before the module: they wait for it. One promise, settled once, so requests
+// are served in the order they came.
 const wasm = Promise.withResolvers<PgQueryWasm>();
 wasm.promise.catch((err: unknown) =>
   reply({ type: "failed", message: err instanceof Error ? err.message : String(err) }),
@@ -19,11 +22,45 @@ self.onmessage = (event: MessageEvent<PoolRequest>) => {
   if (req.type === "init") instantiate(req.module).then(wasm.resolve, wasm.reject);
   else
     wasm.promise.then(
-      (w) => reply({ type: "parsed", id: req.id, result: parseRaw(w, req.text) }),
+      (w) => splitAndParse(w, req.id, req.sql, req.firstLine),
       () => undefined,
     );
 };
 
-function reply(message: PoolReply): void {
-  self.postMessage(message);
+function splitAndParse(w: PgQueryWasm, id: number, sql: string, firstLine: number): void {
+  let pending: Statement[] = [];
+  let size = FIRST_CHUNK;
+  let sent = 0;
+  const send = () => {
+    const first = pending[0];
+    const last = pending.at(-1);
+    if (first === undefined || last === undefined) return;
+    // Per statement: start offset, line, column, end offset, own segment (1/0).
+    const meta = new Int32Array(pending.length * META_FIELDS);
+    pending.forEach((st, i) => {
+      meta.set([st.start.offset, st.start.line, st.start.column, st.endOffset, st.ownSegment ? 1 : 0], i * META_FIELDS);
+    });
+    const raw = parseRaw(w, sql.slice(first.start.offset, last.endOffset));
+    reply({ type: "chunk", id, first: sent, meta, raw }, [meta.buffer]);
+    sent += pending.length;
+    pending = [];
+    size = nextChunkSize(size);
+  };
+  try {
+    const { problems } = postgresDialect.split(sql, {
+      firstLine,
+      onStatement(st) {
+        pending.push(st);
+        if (pending.length >= size) send();
+      },
+    });
+    send();
+    reply({ type: "done", id, count: sent, problems });
+  } catch (err) {
+    reply({ type: "failed", message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+function reply(message: PoolReply, transfer: ArrayBuffer[] = []): void {
+  self.postMessage(message, transfer);
 }

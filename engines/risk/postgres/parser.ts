@@ -46,7 +46,7 @@ export function scan(sql: string): ScanResult {
   return JSON.parse(scanRaw(loaded(), sql)) as ScanResult;
 }
 
-/** Scripts this long (characters) are parsed on the parse worker; shorter ones do not pay its start. */
+/** Scripts this long (characters) are split and parsed on the parse worker; shorter ones do not pay its start. */
 const WORKER_MIN_CHARS = 16_384;
 
 export function usesParseWorker(sql: string): boolean {
