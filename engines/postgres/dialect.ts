@@ -98,8 +98,8 @@ function postgresAnalyzer(): StatementAnalyzer {
       if (head.length < HEAD) head.push(tok);
       last = tok;
       if (tok.kind === "punct") {
-        if (tok.upper === "(") parens.push(tok.start);
-        else if (tok.upper === ")") parens.pop();
+        if (tok.code === C.lparen) parens.push(tok.start);
+        else if (tok.code === C.rparen) parens.pop();
         return;
       }
       if (tok.kind !== "word") return;
@@ -125,47 +125,42 @@ function postgresAnalyzer(): StatementAnalyzer {
 }
 
 function isRoutineHead(h: readonly SigToken[]): boolean {
-  if (h[0]?.upper !== "CREATE") return false;
-  const kind = h[1]?.upper === "OR" && h[2]?.upper === "REPLACE" ? h[3]?.upper : h[1]?.upper;
-  return kind === "FUNCTION" || kind === "PROCEDURE";
+  if (h[0]?.is("CREATE") !== true) return false;
+  const kind = h[1]?.is("OR") === true && h[2]?.is("REPLACE") === true ? h[3] : h[1];
+  return kind !== undefined && (kind.is("FUNCTION") || kind.is("PROCEDURE"));
 }
 
-const DATABASE_LEVEL = new Set(["DATABASE", "TABLESPACE", "SUBSCRIPTION"]);
+const DATABASE_LEVEL = ["DATABASE", "TABLESPACE", "SUBSCRIPTION"];
 
-/** Works on tokens (comments and literals already set apart), so text in a string cannot fool it. */
+/**
+ * Works on tokens (comments and literals already set apart), so text in a string cannot fool it.
+ * Keywords are compared with Token.is: ASCII case folding, as PostgreSQL folds keywords, and no
+ * upper-cased copy of every statement's first words.
+ */
 function postgresOwnSegment(h: readonly SigToken[], count: number, last: SigToken | undefined): boolean {
-  // Upper-cased as read: most statements are answered by their first word.
-  const w = (i: number): string | undefined => h[i]?.upper;
-  switch (w(0)) {
-    case "VACUUM":
-      return true;
-    case "CREATE":
-      return (
-        (w(1) === "INDEX" && w(2) === "CONCURRENTLY") ||
-        (w(1) === "UNIQUE" && w(2) === "INDEX" && w(3) === "CONCURRENTLY") ||
-        DATABASE_LEVEL.has(w(1) ?? "")
-      );
-    case "DROP":
-      return (w(1) === "INDEX" && w(2) === "CONCURRENTLY") || DATABASE_LEVEL.has(w(1) ?? "");
-    case "REINDEX":
-      return reindexOwnSegment(h);
-    case "ALTER":
-      if (w(1) === "SYSTEM") return true;
-      if (w(1) === "DATABASE") return w(3) === "SET" && w(4) === "TABLESPACE";
-      if (w(1) === "SUBSCRIPTION")
-        return ["REFRESH", "SET", "ADD", "DROP"].includes(w(3) ?? "") && w(4) === "PUBLICATION";
-      if (w(1) === "TABLE") return last?.upper === "CONCURRENTLY" && hasPair(h, "DETACH", "PARTITION");
-      return false;
-    case "CLUSTER":
-      return clusterOwnSegment(h, count);
-    case "COMMIT":
-    case "ROLLBACK":
-      return w(1) === "PREPARED";
-    case "DISCARD":
-      return w(1) === "ALL";
-    default:
-      return false;
+  const is = (i: number, keyword: string): boolean => h[i]?.is(keyword) === true;
+  const isAny = (i: number, keywords: readonly string[]): boolean => keywords.some((k) => is(i, k));
+  if (is(0, "VACUUM")) return true;
+  if (is(0, "CREATE")) {
+    return (
+      (is(1, "INDEX") && is(2, "CONCURRENTLY")) ||
+      (is(1, "UNIQUE") && is(2, "INDEX") && is(3, "CONCURRENTLY")) ||
+      isAny(1, DATABASE_LEVEL)
+    );
   }
+  if (is(0, "DROP")) return (is(1, "INDEX") && is(2, "CONCURRENTLY")) || isAny(1, DATABASE_LEVEL);
+  if (is(0, "REINDEX")) return reindexOwnSegment(h);
+  if (is(0, "ALTER")) {
+    if (is(1, "SYSTEM")) return true;
+    if (is(1, "DATABASE")) return is(3, "SET") && is(4, "TABLESPACE");
+    if (is(1, "SUBSCRIPTION")) return isAny(3, ["REFRESH", "SET", "ADD", "DROP"]) && is(4, "PUBLICATION");
+    if (is(1, "TABLE")) return last?.is("CONCURRENTLY") === true && hasPair(h, "DETACH", "PARTITION");
+    return false;
+  }
+  if (is(0, "CLUSTER")) return clusterOwnSegment(h, count);
+  if (is(0, "COMMIT") || is(0, "ROLLBACK")) return is(1, "PREPARED");
+  if (is(0, "DISCARD")) return is(1, "ALL");
+  return false;
 }
 
 /** REINDEX [(options)] kind [CONCURRENTLY] name: CONCURRENTLY in either place, or a multi-table kind. */

@@ -10,10 +10,46 @@ import type { SqlProblemCode } from "../types.ts";
  */
 export type TokenKind = "word" | "quoted" | "punct" | "comment" | "opaque";
 
-export interface Token {
-  kind: TokenKind;
-  start: number;
-  end: number;
+/**
+ * A token. The splitter sets `src` on the tokens it keeps; `upper` (words upper-cased, punctuation as
+ * its character, "" for the rest) is made on first read: most words are never asked (an analyzer
+ * looks at a statement's first few), and upper-casing every word was a third of a split.
+ */
+export class Token {
+  src = "";
+  private upperText: string | undefined = undefined;
+  constructor(
+    readonly kind: TokenKind,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get upper(): string {
+    if (this.upperText === undefined) {
+      this.upperText =
+        this.kind === "word"
+          ? this.src.slice(this.start, this.end).toUpperCase()
+          : this.kind === "punct"
+            ? this.src.charAt(this.start)
+            : "";
+    }
+    return this.upperText;
+  }
+
+  /** Whether this is the word `keyword` (upper-case ASCII), in any case: no string is made. */
+  is(keyword: string): boolean {
+    if (this.kind !== "word" || this.end - this.start !== keyword.length) return false;
+    for (let i = 0; i < keyword.length; i++) {
+      const c = this.src.charCodeAt(this.start + i);
+      if ((c >= 97 && c <= 122 ? c - 32 : c) !== keyword.charCodeAt(i)) return false;
+    }
+    return true;
+  }
+
+  /** The code of the token's first character (a punctuation token's character). */
+  get code(): number {
+    return this.src.charCodeAt(this.start);
+  }
 }
 
 /** Something opened at `start` and never closed: the splitter reports it and stops there. */
@@ -57,7 +93,7 @@ export const C = {
 } as const;
 
 export function token(kind: TokenKind, start: number, end: number): Token {
-  return { kind, start, end };
+  return new Token(kind, start, end);
 }
 
 export function unclosed(code: SqlProblemCode, what: string, start: number): Unclosed {

@@ -12,30 +12,10 @@ export interface SigToken {
   readonly end: number;
   /** Words upper-cased, punctuation as its character, "" for quoted and opaque tokens. */
   readonly upper: string;
-}
-
-/**
- * The splitter's tokens: `upper` is made on first read. Most words are never asked (an analyzer
- * looks at a statement's first few), and upper-casing every word was a third of a split.
- */
-class Sig implements SigToken {
-  #upper: string | undefined;
-  constructor(
-    readonly kind: SigToken["kind"],
-    readonly start: number,
-    readonly end: number,
-    readonly src: string,
-  ) {}
-
-  get upper(): string {
-    this.#upper ??=
-      this.kind === "word"
-        ? this.src.slice(this.start, this.end).toUpperCase()
-        : this.kind === "punct"
-          ? this.src.charAt(this.start)
-          : "";
-    return this.#upper;
-  }
+  /** The code of the token's first character (a punctuation token's character). */
+  readonly code: number;
+  /** Whether this is the word `keyword` (upper-case ASCII), in any case, without making `upper`. */
+  is(keyword: string): boolean;
 }
 
 /** Something still open at the end of input, for the problem report. */
@@ -133,7 +113,9 @@ export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}):
     }
     pos = tok.end;
     if (tok.kind === "comment") continue;
-    const sig: SigToken = new Sig(tok.kind, tok.start, tok.end, src);
+    // The lexed token itself: `upper` is made from `src` if an analyzer reads it.
+    tok.src = src;
+    const sig = tok as SigToken;
     if (analyzer?.startsStatement !== undefined && firstOnLine(src, sig.start) && analyzer.startsStatement(sig, src)) {
       finish(analyzer);
     }
