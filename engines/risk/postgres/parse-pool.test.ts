@@ -1,14 +1,22 @@
 // The parse worker only ever makes a long script faster: the report is the same with it, without
 // it, and when it fails before or in the middle of a script (the main thread splits and parses
 // what it did not send).
-import { afterEach, expect, test } from "bun:test";
+import { afterEach, beforeEach, expect, test } from "bun:test";
 import { postgresDialect } from "../../postgres/dialect.ts";
 import { assess } from "../assess.ts";
 import type { RiskReport } from "../model.ts";
 import { type ParsedChunk, type ParsePool, parsePool, replaceParsePool, startParsePool } from "./parse-pool.ts";
-import { compiled, usesParseWorker } from "./parser.ts";
+import { compiled, parseWorkerSettings, usesParseWorker } from "./parser.ts";
 
-afterEach(() => replaceParsePool(undefined));
+// The worker is used from 320 KB on; these scripts are ~60 KB, so the tests lower the bar.
+const minLength = parseWorkerSettings.minLength;
+beforeEach(() => {
+  parseWorkerSettings.minLength = 16_384;
+});
+afterEach(() => {
+  parseWorkerSettings.minLength = minLength;
+  replaceParsePool(undefined);
+});
 
 /** A script long enough for the worker: syntax errors, non-ASCII text and a $$ body in later chunks (900 lines). */
 function longScript(tail = ""): string {
@@ -62,8 +70,11 @@ function counting(pool: ParsePool, cutAfter = Number.POSITIVE_INFINITY) {
   return { pool: wrapped, seen };
 }
 
-test("the script is long enough to be split and parsed on the worker", () => {
+test("the script is long enough to be split and parsed on the worker (a short one is not)", () => {
   expect(usesParseWorker(SQL)).toBe(true);
+  expect(usesParseWorker("SELECT 1;".repeat(1000))).toBe(false);
+  parseWorkerSettings.minLength = minLength;
+  expect(usesParseWorker(SQL)).toBe(false);
 });
 
 test("the worker splits as the dialect does and parses each chunk with its own parser instance", async () => {
