@@ -142,12 +142,14 @@ for (const rule of PG_RULES) {
 const SKIP = new Set([...LEAF_TYPES].filter((t) => !HANDLERS.has(t)));
 
 function runRules(rules: readonly PgRule[], ctx: StmtCtx): void {
-  for (const rule of rules) rule.statement?.(ctx);
+  // Index loops: this runs on every statement, mostly before the JIT has optimised it.
+  for (let i = 0; i < rules.length; i++) rules[i]?.statement?.(ctx);
   walk(
     ctx.node,
     (type, value, parentType, parent) => {
       const handlers = HANDLERS.get(type);
-      if (handlers !== undefined) for (const h of handlers) h(value, ctx, parentType, parent);
+      if (handlers !== undefined)
+        for (let i = 0; i < handlers.length; i++) handlers[i]?.(value, ctx, parentType, parent);
     },
     SKIP,
   );

@@ -160,7 +160,9 @@ function walkValue(
 ): void {
   if (depth > MAX_DEPTH || typeof v !== "object" || v === null) return;
   if (Array.isArray(v)) {
-    for (const item of v) {
+    // An index loop: the walk runs on every statement, mostly before the JIT has optimised it.
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
       if (typeof item === "object" && item !== null) walkValue(item, visit, skip, parentType, parent, depth + 1);
     }
     return;
