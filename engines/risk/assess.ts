@@ -60,8 +60,9 @@ const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
     analyser: async () => (await import("./postgres/analyze.ts")).analysePostgres,
     preload: async (sql) => {
       const parser = await import("./postgres/parser.ts");
-      // A long script's parse worker boots while the rules load.
+      // A long script's parse worker boots while the rules load; a shorter script is parsed here.
       if (parser.usesParseWorker(sql)) parser.parseWorker();
+      else parser.parserReady().catch(() => undefined);
     },
     splitAndAnalyse: async (input, firstLine, subjects) => {
       const parser = await import("./postgres/parser.ts");

@@ -16,13 +16,12 @@ import { byteToCharMapper } from "../text.ts";
 import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
 import type { SplitStream } from "./parse-pool.ts";
-import { parse, ready } from "./parser.ts";
+import { parse, parserReady } from "./parser.ts";
 import { FIRST_CHUNK, nextChunkSize, type RawParse } from "./pg-wasm.ts";
+import { mayHaveLongName } from "./rules/hygiene.ts";
 import { PG_RULES } from "./rules/index.ts";
 import { applyEffects } from "./state.ts";
 import { syntaxFindings } from "./syntax.ts";
-
-await ready;
 
 interface Parsed {
   node: Node | undefined;
@@ -66,7 +65,9 @@ function checker(input: AnalyseInput, subjects: Map<Finding, string[]>) {
   };
 }
 
-export function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Finding[][] {
+/** Checks a script split here, parsing on this thread. */
+export async function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Promise<Finding[][]> {
+  await parserReady();
   const c = checker(input, subjects);
   // Chunk by chunk: a chunk's trees are dropped once its statements are checked.
   for (const [from, to] of chunks(input.statements.length)) c.check(from, input.statements.slice(from, to), undefined);
@@ -91,6 +92,7 @@ export async function analysePostgresStream(
       next = await stream.next();
     } catch {
       // The worker failed: the same split here, the rules go on from the first statement it did not send.
+      await parserReady();
       const split = postgresDialect.split(input.src, { firstLine });
       const done = statements.length;
       statements.push(...split.statements.slice(done));
@@ -101,6 +103,9 @@ export async function analysePostgresStream(
     }
     if ("done" in next) return { split: { statements, problems: next.problems }, findings: c.done() };
     statements.push(...next.statements);
+    // This thread's parser only for what the worker's answer does not cover: a chunk it refused is
+    // parsed here statement by statement, and long names are read from the scanner's tokens.
+    if (!next.raw.ok || next.statements.some((st) => mayHaveLongName(st.text))) await parserReady();
     c.check(next.first, next.statements, next.raw);
   }
 }

@@ -4,7 +4,10 @@ import { postgresDialect } from "../../postgres/dialect.ts";
 import { type SchemaSnapshot, SNAPSHOT_VERSION, type TableSnapshot } from "../../schema/index.ts";
 import { parseAll, statementCtx } from "./analyze.ts";
 import { createScriptState } from "./context.ts";
+import { parserReady } from "./parser.ts";
 import { applyEffects } from "./state.ts";
+
+await parserReady();
 
 export function snapshotFromPostgresDdl(sql: string): SchemaSnapshot {
   const split = postgresDialect.split(sql);

@@ -27,6 +27,7 @@ function longScript(tail = ""): string {
     else if (i === 700)
       lines.push("CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN DROP TABLE users; END $$;");
     else if (i === 801) lines.push("SELECT name FROM users WHERE;");
+    else if (i === 850) lines.push(`CREATE TABLE ${"a_very_long_name_".repeat(5)} (id bigint PRIMARY KEY);`);
     else if (i % 3 === 0) lines.push(`COMMENT ON TABLE t${i} IS 'crème brûlée ✓ ${i}';`);
     else if (i % 3 === 1) lines.push(`CREATE TABLE t${i} (id bigint PRIMARY KEY, naïve text NOT NULL DEFAULT 'é');`);
     else lines.push(`UPDATE users SET name = 'ß${i}' WHERE id = ${i};`);
@@ -114,6 +115,8 @@ test("with the worker, the report is the one the main thread alone makes, findin
   expect(at(alone, "syntax-error")).toEqual(["334:29", "802:29"]);
   expect(at(alone, "delete-without-where")).toEqual(["513:13"]);
   expect(at(alone, "drop-table")).toEqual([]);
+  // Read from the scanner's tokens on the main thread, whose parser is made only for such chunks.
+  expect(at(alone, "naming")).toEqual(["851:1"]);
 });
 
 test("a split problem at the end and a first line other than 1 come through the worker unchanged", async () => {

@@ -2,7 +2,7 @@
 //
 // The compile starts when this module is evaluated and runs mostly off the main thread: `mx risk`
 // imports it as soon as it knows the engine (engines/risk/warm.ts), assess() before it splits, and
-// `ready` has settled by the time the split is done. compile(), not compileStreaming(): Bun runs a
+// the compile is done by the time the split is. compile(), not compileStreaming(): Bun runs a
 // streaming compile on the main thread as the bytes arrive (same wall time, more of it on the
 // thread that splits and checks). The parse worker (parse-pool.ts) gets the same compiled module.
 import { readFileSync } from "node:fs";
@@ -16,17 +16,25 @@ let instance: PgQueryWasm | undefined;
 /** The compiled parser module; rejects when the WASM file cannot be read or compiled. */
 export const compiled: Promise<WebAssembly.Module> = WebAssembly.compile(readFileSync(wasmPath));
 
-/** Settles once the parser can be called; rejects when the WASM module cannot be loaded. */
-export const ready: Promise<void> = compiled.then(instantiate).then((m) => {
-  instance = m;
-});
+// Marked handled here so a failure before anything awaits it is not reported as an unhandled
+// rejection; parserReady() hands it on.
+compiled.catch(() => undefined);
 
-// Awaited (and thrown) by analyze.ts; marked handled here so a failure before then is not reported
-// as an unhandled rejection.
-ready.catch(() => undefined);
+let instantiating: Promise<void> | undefined;
+
+/**
+ * Settles once this thread's parser can be called (made on first call); rejects when the WASM
+ * module cannot be loaded. A long script parsed on the worker may never need it here.
+ */
+export function parserReady(): Promise<void> {
+  instantiating ??= compiled.then(instantiate).then((m) => {
+    instance = m;
+  });
+  return instantiating;
+}
 
 function loaded(): PgQueryWasm {
-  if (instance === undefined) throw new Error("the PostgreSQL parser is used before `ready` settled");
+  if (instance === undefined) throw new Error("the PostgreSQL parser is used before parserReady() settled");
   return instance;
 }
 

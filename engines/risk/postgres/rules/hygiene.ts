@@ -62,9 +62,14 @@ function checkName(name: string | undefined, what: string, location: number | un
   }
 }
 
+/** Whether `text` may hold a name longer than PostgreSQL keeps (then the check reads the scanner's tokens). */
+export function mayHaveLongName(text: string): boolean {
+  return /[A-Za-z0-9_$]{64}/.test(text);
+}
+
 /** The parser truncates long names before we see them, so they are found in the tokens. */
 function longNames(ctx: StmtCtx): void {
-  if (!/[A-Za-z0-9_$]{64}/.test(ctx.text)) return;
+  if (!mayHaveLongName(ctx.text)) return;
   let tokens: ReturnType<typeof scan>["tokens"];
   try {
     tokens = scan(ctx.text).tokens;
