@@ -21,7 +21,10 @@ export function constraints(list: readonly Node[] | undefined): Constraint[] {
 }
 
 export function hasConstraint(col: ColumnDef, type: Constraint["contype"]): boolean {
-  return constraints(col.constraints).some((c) => c.contype === type);
+  // No list is made: this runs several times on every column a statement adds or creates.
+  const list = col.constraints ?? [];
+  for (let i = 0; i < list.length; i++) if (get(list[i], "Constraint")?.contype === type) return true;
+  return false;
 }
 
 /**

@@ -103,16 +103,15 @@ export const sessionRules: PgRule[] = [
           hint: "SET statement_timeout = '...' at the top of the migration",
         });
       }
-      if (!ctx.ownSegment && s.held.size > 0) {
-        const work = slowWork(ctx);
-        const held = [...s.held].filter(([t]) => !locked.includes(t) || work !== undefined);
-        if (work !== undefined && held.length > 0) {
-          const [table, by] = held[0] ?? ["", ""];
-          ctx.report("long-lock-hold", {
-            message: `${work} runs while this transaction still holds the lock ${by} took on ${table}: writes to ${table} wait until the migration commits`,
-            hint: "move the slow step into its own migration (or after a COMMIT point), so the lock is released first",
-          });
-        }
+      // Slow work while the transaction holds a lock an earlier statement took (the oldest named).
+      const work = !ctx.ownSegment && s.held.size > 0 ? slowWork(ctx) : undefined;
+      const oldest = work === undefined ? undefined : s.held.entries().next().value;
+      if (work !== undefined && oldest !== undefined) {
+        const [table, by] = oldest;
+        ctx.report("long-lock-hold", {
+          message: `${work} runs while this transaction still holds the lock ${by} took on ${table}: writes to ${table} wait until the migration commits`,
+          hint: "move the slow step into its own migration (or after a COMMIT point), so the lock is released first",
+        });
       }
       const alter = get(ctx.node, "AlterTableStmt");
       if (alter !== undefined && alter.objtype === "OBJECT_TABLE") {
