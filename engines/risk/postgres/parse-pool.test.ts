@@ -151,3 +151,19 @@ test("a worker that ends mid-script: the main thread goes on from the first stat
   closed.close();
   expect(await report(closed)).toEqual(r);
 });
+
+test("after the process's worker failed, the next long script gets a new one", async () => {
+  replaceParsePool(undefined);
+  const first = parsePool(compiled);
+  if (first === undefined) throw new Error("no worker thread could start");
+  first.close();
+  const second = parsePool(compiled);
+  if (second === undefined) throw new Error("no worker thread could start");
+  expect(second).not.toBe(first);
+  try {
+    const chunk = await second.splitAndParse("SELECT 1;\nSELECT 2;", 1).next();
+    expect("done" in chunk ? "done" : chunk.statements.map((s) => s.text)).toEqual(["SELECT 1", "SELECT 2"]);
+  } finally {
+    second.close();
+  }
+});

@@ -44,7 +44,7 @@ let shared: ParsePool | null | undefined;
 
 /**
  * The process's parse worker, started on first call (it then boots while the caller reads its
- * input), or undefined where worker threads are not available.
+ * input) and again after one failed, or undefined where worker threads are not available.
  */
 export function parsePool(compiled: Promise<WebAssembly.Module>): ParsePool | undefined {
   if (shared === undefined) shared = startParsePool(compiled);
@@ -76,6 +76,8 @@ export function startParsePool(compiled: Promise<WebAssembly.Module>): ParsePool
   let nextId = 0;
   const fail = (err: Error) => {
     broken ??= err;
+    // A long-lived process (the control server) starts a new worker for its next long script.
+    if (shared === pool) shared = undefined;
     for (const s of streams.values()) s.fail(err);
     streams.clear();
     worker.unref();
@@ -91,7 +93,7 @@ export function startParsePool(compiled: Promise<WebAssembly.Module>): ParsePool
     (module) => worker.postMessage({ type: "init", module } satisfies PoolRequest),
     (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
   );
-  return {
+  const pool: ParsePool = {
     close: () => {
       worker.terminate();
       fail(new Error("parse worker: closed"));
@@ -136,6 +138,7 @@ export function startParsePool(compiled: Promise<WebAssembly.Module>): ParsePool
       };
     },
   };
+  return pool;
 }
 
 function chunkOf(sql: string, r: Extract<PoolReply, { type: "chunk" }>): ParsedChunk {
