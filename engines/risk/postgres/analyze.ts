@@ -69,9 +69,14 @@ function checker(input: AnalyseInput, subjects: Map<Finding, string[]>) {
 export async function analysePostgres(input: AnalyseInput, subjects: Map<Finding, string[]>): Promise<Finding[][]> {
   await parserReady();
   const c = checker(input, subjects);
-  // Chunk by chunk: a chunk's trees are dropped once its statements are checked.
-  for (const [from, to] of chunks(input.statements.length)) c.check(from, input.statements.slice(from, to), undefined);
+  checkHere(c, input.statements, 0);
   return c.done();
+}
+
+/** Parses and checks statements [from, end) on this thread, chunk by chunk (a chunk's trees are dropped once checked). */
+function checkHere(c: ReturnType<typeof checker>, statements: Statement[], from: number): void {
+  for (const [a, b] of chunks(statements.length - from))
+    c.check(from + a, statements.slice(from + a, from + b), undefined);
 }
 
 /**
@@ -96,9 +101,7 @@ export async function analysePostgresStream(
       const split = postgresDialect.split(input.src, { firstLine });
       const done = statements.length;
       statements.push(...split.statements.slice(done));
-      for (const [from, to] of chunks(statements.length - done)) {
-        c.check(done + from, statements.slice(done + from, done + to), undefined);
-      }
+      checkHere(c, statements, done);
       return { split: { statements, problems: split.problems }, findings: c.done() };
     }
     if ("done" in next) return { split: { statements, problems: next.problems }, findings: c.done() };
@@ -175,22 +178,16 @@ export function parseAll(src: string, statements: Statement[]): Parsed[] {
   return out;
 }
 
-/** The source text of statements [from, to): what one parser call reads. */
-function chunkText(src: string, statements: Statement[], from: number, to: number): string {
-  const first = statements[from];
-  const last = statements[to - 1];
-  return first === undefined || last === undefined ? "" : src.slice(first.start.offset, last.endOffset);
-}
-
 /**
  * The statements' trees from one parser call (the worker's answer when it gave one, else a call
  * here), or from one call each when that call fails or disagrees.
  */
 function parseChunk(src: string, statements: Statement[], raw: RawParse | undefined): Parsed[] {
   const first = statements[0];
-  if (first === undefined) return [];
+  const last = statements.at(-1);
+  if (first === undefined || last === undefined) return [];
   const start = first.start.offset;
-  const text = chunkText(src, statements, 0, statements.length);
+  const text = src.slice(start, last.endOffset);
   const result =
     raw === undefined ? parse(text) : raw.ok ? { ok: true as const, value: JSON.parse(raw.json) as ParseResult } : raw;
   const stmts = result.ok ? (result.value.stmts ?? []) : [];

@@ -37,9 +37,14 @@ function splitAndParse(w: PgQueryWasm, id: number, sql: string, firstLine: numbe
     if (first === undefined || last === undefined) return;
     // Per statement: start offset, line, column, end offset, own segment (1/0).
     const meta = new Int32Array(pending.length * META_FIELDS);
-    pending.forEach((st, i) => {
-      meta.set([st.start.offset, st.start.line, st.start.column, st.endOffset, st.ownSegment ? 1 : 0], i * META_FIELDS);
-    });
+    for (let i = 0, k = 0; i < pending.length; i++, k += META_FIELDS) {
+      const st = pending[i] as Statement;
+      meta[k] = st.start.offset;
+      meta[k + 1] = st.start.line;
+      meta[k + 2] = st.start.column;
+      meta[k + 3] = st.endOffset;
+      meta[k + 4] = st.ownSegment ? 1 : 0;
+    }
     const raw = parseRaw(w, sql.slice(first.start.offset, last.endOffset));
     reply({ type: "chunk", id, first: sent, meta, raw }, [meta.buffer]);
     sent += pending.length;
