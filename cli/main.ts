@@ -130,7 +130,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-if (import.meta.main) {
+/** Runs this process's command line and sets its exit code (the `mx` entry, cli/mx.ts). */
+export async function main(): Promise<void> {
   const stdout = stdoutWriter();
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout,
@@ -141,3 +142,5 @@ if (import.meta.main) {
   });
   await stdout.drain();
 }
+
+if (import.meta.main) await main();

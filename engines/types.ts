@@ -66,6 +66,12 @@ export interface SplitOptions {
    * can start on the first statements of a long script while the rest is still being split.
    */
   onStatement?(statement: Statement): void;
+  /**
+   * Starts at a statement boundary found earlier (`offset` in the text, just past a statement or
+   * at its ";"; positions stay relative to the whole text) and numbers the statements from
+   * `index` (1-based): the rest of a script whose first statements were found by other means.
+   */
+  resume?: { offset: number; index: number };
 }
 
 /** Dialect facts: tiny pure functions (quoting, literals, splitting). */

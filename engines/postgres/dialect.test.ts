@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { MigratrixError } from "../../common/errors.ts";
 import { generatedScript, goldenSplitCases, ownSegmentCases, pr, splitCases, st } from "../sql/testkit.ts";
 import { postgresDialect } from "./dialect.ts";
+import { POSTGRES_OWN_SEGMENT_CASES } from "./own-segment-cases.ts";
 
 const FN =
   "CREATE FUNCTION f() RETURNS int AS $body$\nBEGIN\n  RETURN 1; -- $$ inside\nEND;\n$body$ LANGUAGE plpgsql;\nSELECT $$a;b$$;";
@@ -198,55 +199,7 @@ describe("postgresDialect.split problems", () => {
 });
 
 describe("postgresDialect ownSegment", () => {
-  ownSegmentCases(postgresDialect, [
-    ["CREATE INDEX CONCURRENTLY i ON t (a)", true],
-    ["create unique index concurrently i on t(a)", true],
-    ["CREATE INDEX i ON t (a)", false],
-    ['CREATE INDEX "concurrently" ON t (a)', false],
-    ["DROP INDEX CONCURRENTLY IF EXISTS i", true],
-    ["DROP INDEX i", false],
-    ["REINDEX INDEX CONCURRENTLY i", true],
-    ["REINDEX (VERBOSE, CONCURRENTLY) TABLE t", true],
-    ["REINDEX (VERBOSE) TABLE t", false],
-    ["REINDEX TABLE t", false],
-    ["REINDEX SCHEMA s", true],
-    ["REINDEX DATABASE d", true],
-    ["REINDEX SYSTEM d", true],
-    ["VACUUM", true],
-    ["vacuum (analyze) t", true],
-    ["CREATE DATABASE d", true],
-    ["DROP DATABASE IF EXISTS d", true],
-    ["ALTER DATABASE d SET TABLESPACE x", true],
-    ["ALTER DATABASE d SET work_mem = '1MB'", false],
-    ["CREATE TABLESPACE ts LOCATION '/x'", true],
-    ["DROP TABLESPACE ts", true],
-    ["ALTER TABLESPACE ts RENAME TO u", false],
-    ["ALTER SYSTEM SET work_mem = '1MB'", true],
-    ["CLUSTER", true],
-    ["CLUSTER VERBOSE", true],
-    ["CLUSTER (VERBOSE)", true],
-    ["CLUSTER t", false],
-    ["CLUSTER VERBOSE t", false],
-    ["CLUSTER t USING i", false],
-    ["ALTER TABLE p DETACH PARTITION c CONCURRENTLY", true],
-    ['ALTER TABLE IF EXISTS ONLY "s"."p" DETACH PARTITION s.c CONCURRENTLY', true],
-    ["ALTER TABLE p DETACH PARTITION c", false],
-    ["ALTER TABLE p DETACH PARTITION c FINALIZE", false],
-    ["ALTER TYPE mood ADD VALUE 'meh'", false],
-    ["CREATE SUBSCRIPTION s CONNECTION 'dbname=x' PUBLICATION p", true],
-    ["DROP SUBSCRIPTION s", true],
-    ["ALTER SUBSCRIPTION s REFRESH PUBLICATION", true],
-    ["ALTER SUBSCRIPTION s SET PUBLICATION p", true],
-    ["ALTER SUBSCRIPTION s ENABLE", false],
-    ["COMMIT PREPARED 'tx'", true],
-    ["ROLLBACK", false],
-    ["DISCARD ALL", true],
-    ["DISCARD PLANS", false],
-    ["SELECT 'CREATE INDEX CONCURRENTLY i ON t (a)'", false],
-    ["/* VACUUM */ SELECT 1", false],
-    ["-- VACUUM\nSELECT 1", false],
-    ["SELECT $$VACUUM$$", false],
-  ]);
+  ownSegmentCases(postgresDialect, POSTGRES_OWN_SEGMENT_CASES);
 });
 
 describe("postgresDialect quoting", () => {

@@ -24,6 +24,7 @@ import {
   isDigit,
   isIdentPart,
   isIdentStart,
+  isSpace,
   type Lexed,
   type Opener,
   type QuoteRule,
@@ -131,6 +132,94 @@ function isRoutineHead(h: readonly SigToken[]): boolean {
 }
 
 const DATABASE_LEVEL = ["DATABASE", "TABLESPACE", "SUBSCRIPTION"];
+
+/** The first words postgresOwnSegment can answer yes for: any other statement runs in a transaction. */
+const OWN_SEGMENT_FIRST = new Set([
+  "VACUUM",
+  "CREATE",
+  "DROP",
+  "REINDEX",
+  "ALTER",
+  "CLUSTER",
+  "COMMIT",
+  "ROLLBACK",
+  "DISCARD",
+]);
+
+/** Tokens postgresOwnSegment reads (h[0] … h[4]), but for CLUSTER, REINDEX and ALTER TABLE. */
+const SHORT_HEAD = 5;
+
+/**
+ * split()'s `ownSegment` for one statement found by other means (PostgreSQL's parser), its first
+ * token at `start` and its last ending at `end`. Lexes only what postgresOwnSegment reads: the
+ * first word, five tokens for most, all of them for CLUSTER, REINDEX and an ALTER TABLE that ends
+ * in CONCURRENTLY.
+ */
+export function postgresOwnSegmentAt(src: string, start: number, end: number): boolean {
+  const head: SigToken[] = [];
+  let count = 0;
+  let last: SigToken | undefined;
+  let all = false;
+  for (let pos = start; pos < end; ) {
+    if (isSpace(src.charCodeAt(pos))) {
+      pos++;
+      continue;
+    }
+    const tok = lexPostgres(src, pos, ";");
+    // Text the parser accepted has nothing unclosed; were it so, the tokens so far decide.
+    if (tok.kind === "unclosed") break;
+    pos = tok.end;
+    if (tok.kind === "comment") continue;
+    tok.src = src;
+    const sig = tok as SigToken;
+    count++;
+    if (head.length < HEAD) head.push(sig);
+    last = sig;
+    if (count === 1 && !(sig.kind === "word" && OWN_SEGMENT_FIRST.has(sig.upper))) return false;
+    if (count === 2) {
+      const first = head[0] as SigToken;
+      if (first.is("ALTER") && sig.is("TABLE")) {
+        // Only a last word CONCURRENTLY (DETACH PARTITION … CONCURRENTLY) makes it one.
+        if (src.slice(end - 12, end).toUpperCase() !== "CONCURRENTLY") return false;
+        all = true;
+      } else all = first.is("CLUSTER") || first.is("REINDEX");
+    }
+    if (!all && count === SHORT_HEAD) break;
+  }
+  return postgresOwnSegment(head, count, last);
+}
+
+/**
+ * The end of the last token in src[start, limit) (a statement's text as PostgreSQL's parser bounds
+ * it: up to its ";", comments and blanks before it included), as split() ends a statement. A
+ * comment can only end the text if it ends in "*\/" or has "--" on its last line: only then is the
+ * text lexed.
+ */
+export function postgresStatementEnd(src: string, start: number, limit: number): number {
+  let end = limit;
+  while (end > start && isSpace(src.charCodeAt(end - 1))) end--;
+  let lineStart = end;
+  let dash = false;
+  for (; lineStart > start; lineStart--) {
+    const c = src.charCodeAt(lineStart - 1);
+    if (c === C.lf || c === C.cr) break;
+    if (c === C.dash && src.charCodeAt(lineStart - 2) === C.dash && lineStart - 2 >= start) dash = true;
+  }
+  const blockEnd = end - 2 >= start && src.charCodeAt(end - 1) === C.slash && src.charCodeAt(end - 2) === C.star;
+  if (!dash && !blockEnd) return end;
+  let last = start;
+  for (let pos = start; pos < limit; ) {
+    if (isSpace(src.charCodeAt(pos))) {
+      pos++;
+      continue;
+    }
+    const tok = lexPostgres(src, pos, ";");
+    if (tok.kind === "unclosed") return end;
+    pos = tok.end;
+    if (tok.kind !== "comment") last = tok.end;
+  }
+  return last;
+}
 
 /**
  * Works on tokens (comments and literals already set apart), so text in a string cannot fool it.

@@ -12,11 +12,27 @@ import { maxLevel } from "./model.ts";
 import { createTextIndex } from "./text.ts";
 import type { PreparedEngine } from "./tokens/prepared-analyser.ts";
 
-interface EngineRisk {
+type EngineRisk = EngineRiskBase &
+  (
+    | {
+        /** Loaded on first use: parsers take tens of milliseconds to load. */
+        analyser(): Promise<Analyser>;
+        splitAndAnalyse?: undefined;
+      }
+    | {
+        analyser?: undefined;
+        /** Splits and analyses at once (PostgreSQL: its parser finds the statements). */
+        splitAndAnalyse(
+          input: Omit<AnalyseInput, "statements">,
+          firstLine: number,
+          subjects: Map<Finding, string[]>,
+        ): Promise<{ split: SplitResult; findings: Finding[][] }>;
+      }
+  );
+
+interface EngineRiskBase {
   /** Loaded on first use too, so one engine's assessment never loads another's files. */
   dialect(): Dialect | Promise<Dialect>;
-  /** Loaded on first use: parsers take tens of milliseconds to load. */
-  analyser(): Promise<Analyser>;
   /**
    * Starts what can load off the main thread (a parser's WASM compile). assess() awaits it before
    * splitting: a dynamic import is only evaluated once the main thread yields, so merely starting
@@ -25,15 +41,6 @@ interface EngineRisk {
   preload?(sql: string): Promise<unknown>;
   /** The schema a DDL file leaves behind. */
   ddlSchema(sql: string): Promise<SchemaSnapshot>;
-  /**
-   * Splits and analyses at once, where that is faster for this script (a long PostgreSQL script on
-   * the parse worker); undefined: split here, then analyse.
-   */
-  splitAndAnalyse?(
-    input: Omit<AnalyseInput, "statements">,
-    firstLine: number,
-    subjects: Map<Finding, string[]>,
-  ): Promise<{ split: SplitResult; findings: Finding[][] } | undefined>;
 }
 
 /** What an engine read through token preparation hands to assess(): its splitter, reader and analyser. */
@@ -57,21 +64,11 @@ function prepared(engine: PreparedEngine["engine"], load: () => Promise<Prepared
 const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
   postgresql: {
     dialect: () => postgresDialect,
-    analyser: async () => (await import("./postgres/analyze.ts")).analysePostgres,
-    preload: async (sql) => {
-      const parser = await import("./postgres/parser.ts");
-      // A long script's parse worker boots while the rules load; a shorter script is parsed here.
-      if (parser.usesParseWorker(sql)) parser.parseWorker();
-      else parser.parserReady().catch(() => undefined);
+    preload: async () => {
+      (await import("./postgres/parser.ts")).parserReady().catch(() => undefined);
     },
-    splitAndAnalyse: async (input, firstLine, subjects) => {
-      const parser = await import("./postgres/parser.ts");
-      const pool = parser.usesParseWorker(input.src) ? parser.parseWorker() : undefined;
-      if (pool === undefined) return undefined;
-      // The worker starts splitting before the rules load and the main thread's parser instantiates.
-      const stream = pool.splitAndParse(input.src, firstLine);
-      return (await import("./postgres/analyze.ts")).analysePostgresStream(stream, input, firstLine, subjects);
-    },
+    splitAndAnalyse: async (input, firstLine, subjects) =>
+      (await import("./postgres/analyze.ts")).analysePostgres(input, firstLine, subjects),
     ddlSchema: async (sql) => (await import("./postgres/ddl-schema.ts")).snapshotFromPostgresDdl(sql),
   },
   // node-sql-parser loads only here, on first use: PostgreSQL never pays for it.
@@ -142,8 +139,9 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
     noTransaction: opts.noTransaction === true,
   };
   const { split, findings: perStatement } =
-    (await engine.splitAndAnalyse?.(base, firstLine, subjects)) ??
-    (await splitThenAnalyse(engine, base, firstLine, subjects));
+    engine.splitAndAnalyse === undefined
+      ? await splitThenAnalyse(engine.analyser(), await engine.dialect(), base, firstLine, subjects)
+      : await engine.splitAndAnalyse(base, firstLine, subjects);
   if (opts.appDir !== undefined && subjects.size > 0) attachImpact(opts.appDir, subjects);
   const statements: StatementReport[] = split.statements.map((st, i) => statementReport(i, st, perStatement[i] ?? []));
   for (const problem of split.problems) {
@@ -163,14 +161,14 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
 }
 
 async function splitThenAnalyse(
-  engine: EngineRisk,
+  analyser: Promise<Analyser>,
+  dialect: Dialect,
   base: Omit<AnalyseInput, "statements">,
   firstLine: number,
   subjects: Map<Finding, string[]>,
 ): Promise<{ split: SplitResult; findings: Finding[][] }> {
-  const analyser = engine.analyser();
   analyser.catch(() => undefined);
-  const split = (await engine.dialect()).split(base.src, { firstLine });
+  const split = dialect.split(base.src, { firstLine });
   const findings =
     split.statements.length === 0 ? [] : await (await analyser)({ ...base, statements: split.statements }, subjects);
   return { split, findings };

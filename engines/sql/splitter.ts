@@ -73,9 +73,10 @@ export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}):
   let start = 0;
   let end = 0;
   const onStatement = opts.onStatement;
+  const firstIndex = opts.resume?.index ?? 1;
   const finish = (a: StatementAnalyzer): void => {
     const statement: Statement = {
-      index: statements.length + 1,
+      index: firstIndex + statements.length,
       text: src.slice(start, end),
       start: at(start),
       endOffset: end,
@@ -87,7 +88,7 @@ export function splitSql(src: string, spec: SplitSpec, opts: SplitOptions = {}):
   };
 
   const n = src.length;
-  let pos = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let pos = opts.resume?.offset ?? (src.charCodeAt(0) === 0xfeff ? 1 : 0);
   while (pos < n) {
     const c = src.charCodeAt(pos);
     if (isSpace(c)) {

@@ -1,8 +1,7 @@
 // libpg-query's WASM exports, driven directly rather than through the package's wrapper: the SQL is
 // encoded straight into the WASM heap and the tree read back with one native NUL search and one
 // decode (the wrapper walks both byte by byte in JavaScript: ~25 ms on a 10,000-statement file).
-// No side effects: the main thread's instance (parser.ts) and the parse worker (parse-worker.ts)
-// each instantiate one module compiled once.
+// No side effects: parser.ts compiles the module and holds the instance.
 import createModule, { type PgQueryWasm } from "libpg-query/wasm/libpg-query.js";
 
 export type { PgQueryWasm };

@@ -63,7 +63,7 @@ function checkName(name: string | undefined, what: string, location: number | un
 }
 
 /** Whether `text` may hold a name longer than PostgreSQL keeps (then the check reads the scanner's tokens). */
-export function mayHaveLongName(text: string): boolean {
+function mayHaveLongName(text: string): boolean {
   return /[A-Za-z0-9_$]{64}/.test(text);
 }
 
