@@ -3,7 +3,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { EnvironmentSchema } from "../proto/gen/migratrix/control/v1/common_pb.ts";
 import { RunState } from "../proto/gen/migratrix/control/v1/migration_pb.ts";
-import { createOutput, excerpt, formatMs, renderTable, wantsColour } from "./output.ts";
+import { createOutput, excerpt, formatMs, jsonPieces, renderTable, wantsColour } from "./output.ts";
 import { formatTime, paintState, protoJson, stateName } from "./proto-output.ts";
 
 function output(opts: { tty: boolean; env?: Record<string, string>; json?: boolean }) {
@@ -113,5 +113,27 @@ describe("values", () => {
     const pipe = output({ tty: false, json: true });
     pipe.out.document(doc);
     expect(pipe.stdout()).toBe('{"engine":"postgresql","statements":[{"index":0}]}\n');
+  });
+
+  test("a piped document is written in pieces that add up to JSON.stringify's text", () => {
+    const long = Array.from({ length: 1000 }, (_, i) => ({ index: i, sql: `SELECT ${i} -- "é" \n`, none: undefined }));
+    const values: unknown[] = [
+      { engine: "postgresql", level: "High", statements: long },
+      { statements: long, skipped: undefined, after: [1, undefined, () => 1], empty: [] },
+      { a: long.slice(0, 256), b: long.slice(0, 257), c: long.slice(0, 513) },
+      { at: new Date(0), list: [new Date(0)], n: null, f: () => 1 },
+      {},
+      { only: undefined },
+      [1, 2, 3],
+      "text",
+      42,
+      null,
+      { toJSON: () => ({ x: 1 }) },
+    ];
+    for (const value of values) expect([...jsonPieces(value)].join("")).toBe(JSON.stringify(value));
+    const pipe = output({ tty: false, json: true });
+    pipe.out.document(values[0]);
+    expect(pipe.stdout()).toBe(`${JSON.stringify(values[0])}\n`);
+    expect([...jsonPieces(values[0])].length).toBeGreaterThan(4);
   });
 });

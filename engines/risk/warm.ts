@@ -5,5 +5,11 @@
 import type { EngineId } from "../types.ts";
 
 export function warmRisk(engine: EngineId): void {
-  if (engine === "postgresql") import("./postgres/compile.ts").catch(() => undefined);
+  if (engine !== "postgresql") return;
+  try {
+    // Synchronously: a dynamic import would only be evaluated once the caller's own imports load.
+    require("./postgres/compile.ts");
+  } catch {
+    // Only a head start: assess() loads the parser itself and reports what fails.
+  }
 }
