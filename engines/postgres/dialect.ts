@@ -121,7 +121,8 @@ function postgresAnalyzer(): StatementAnalyzer {
       }
       return block ?? null;
     },
-    ownSegment: () => postgresOwnSegment(head, count, last),
+    ownSegment: () =>
+      postgresOwnSegment({ at: (i) => head[i], count: () => count, lastIs: (k) => last?.is(k) === true }),
   };
 }
 
@@ -133,60 +134,53 @@ function isRoutineHead(h: readonly SigToken[]): boolean {
 
 const DATABASE_LEVEL = ["DATABASE", "TABLESPACE", "SUBSCRIPTION"];
 
-/** The first words postgresOwnSegment can answer yes for: any other statement runs in a transaction. */
-const OWN_SEGMENT_FIRST = new Set([
-  "VACUUM",
-  "CREATE",
-  "DROP",
-  "REINDEX",
-  "ALTER",
-  "CLUSTER",
-  "COMMIT",
-  "ROLLBACK",
-  "DISCARD",
-]);
-
-/** Tokens postgresOwnSegment reads (h[0] … h[4]), but for CLUSTER, REINDEX and ALTER TABLE. */
-const SHORT_HEAD = 5;
-
 /**
  * split()'s `ownSegment` for one statement found by other means (PostgreSQL's parser), its first
- * token at `start` and its last ending at `end`. Lexes only what postgresOwnSegment reads: the
- * first word, five tokens for most, all of them for CLUSTER, REINDEX and an ALTER TABLE that ends
- * in CONCURRENTLY.
+ * token at `start` and its last ending at `end`: the same rules over tokens lexed as they read them
+ * (most statements are decided by their first word or two).
  */
 export function postgresOwnSegmentAt(src: string, start: number, end: number): boolean {
-  const head: SigToken[] = [];
-  let count = 0;
-  let last: SigToken | undefined;
-  let all = false;
-  for (let pos = start; pos < end; ) {
-    if (isSpace(src.charCodeAt(pos))) {
-      pos++;
-      continue;
+  const tokens: SigToken[] = [];
+  let pos = start;
+  const more = (): boolean => {
+    while (pos < end) {
+      if (isSpace(src.charCodeAt(pos))) {
+        pos++;
+        continue;
+      }
+      const tok = lexPostgres(src, pos, ";");
+      // Text the parser accepted has nothing unclosed; were it so, the tokens so far decide.
+      if (tok.kind === "unclosed") break;
+      pos = tok.end;
+      if (tok.kind === "comment") continue;
+      tok.src = src;
+      tokens.push(tok as SigToken);
+      return true;
     }
-    const tok = lexPostgres(src, pos, ";");
-    // Text the parser accepted has nothing unclosed; were it so, the tokens so far decide.
-    if (tok.kind === "unclosed") break;
-    pos = tok.end;
-    if (tok.kind === "comment") continue;
-    tok.src = src;
-    const sig = tok as SigToken;
-    count++;
-    if (head.length < HEAD) head.push(sig);
-    last = sig;
-    if (count === 1 && !(sig.kind === "word" && OWN_SEGMENT_FIRST.has(sig.upper))) return false;
-    if (count === 2) {
-      const first = head[0] as SigToken;
-      if (first.is("ALTER") && sig.is("TABLE")) {
-        // Only a last word CONCURRENTLY (DETACH PARTITION … CONCURRENTLY) makes it one.
-        if (src.slice(end - 12, end).toUpperCase() !== "CONCURRENTLY") return false;
-        all = true;
-      } else all = first.is("CLUSTER") || first.is("REINDEX");
-    }
-    if (!all && count === SHORT_HEAD) break;
-  }
-  return postgresOwnSegment(head, count, last);
+    pos = end;
+    return false;
+  };
+  return postgresOwnSegment({
+    at(i) {
+      if (i >= HEAD) return undefined;
+      while (tokens.length <= i && more()) {}
+      return tokens[i];
+    },
+    count() {
+      while (more()) {}
+      return tokens.length;
+    },
+    lastIs(keyword) {
+      // The last token ends at `end`: only text ending in the keyword's letters needs lexing to the end.
+      if (end - start < keyword.length) return false;
+      for (let k = 0, at = end - keyword.length; k < keyword.length; k++) {
+        const c = src.charCodeAt(at + k);
+        if ((c >= 97 && c <= 122 ? c - 32 : c) !== keyword.charCodeAt(k)) return false;
+      }
+      while (more()) {}
+      return tokens.at(-1)?.is(keyword) === true;
+    },
+  });
 }
 
 /**
@@ -221,13 +215,22 @@ export function postgresStatementEnd(src: string, start: number, limit: number):
   return last;
 }
 
+/** A statement's significant tokens as the own-segment rules read them. */
+interface Head {
+  /** The i-th token (0-based), for i below HEAD. */
+  at(i: number): SigToken | undefined;
+  count(): number;
+  /** Whether the last token is the word `keyword` (upper-case ASCII). */
+  lastIs(keyword: string): boolean;
+}
+
 /**
  * Works on tokens (comments and literals already set apart), so text in a string cannot fool it.
  * Keywords are compared with Token.is: ASCII case folding, as PostgreSQL folds keywords, and no
  * upper-cased copy of every statement's first words.
  */
-function postgresOwnSegment(h: readonly SigToken[], count: number, last: SigToken | undefined): boolean {
-  const is = (i: number, keyword: string): boolean => h[i]?.is(keyword) === true;
+function postgresOwnSegment(h: Head): boolean {
+  const is = (i: number, keyword: string): boolean => h.at(i)?.is(keyword) === true;
   const isAny = (i: number, keywords: readonly string[]): boolean => keywords.some((k) => is(i, k));
   if (is(0, "VACUUM")) return true;
   if (is(0, "CREATE")) {
@@ -243,39 +246,46 @@ function postgresOwnSegment(h: readonly SigToken[], count: number, last: SigToke
     if (is(1, "SYSTEM")) return true;
     if (is(1, "DATABASE")) return is(3, "SET") && is(4, "TABLESPACE");
     if (is(1, "SUBSCRIPTION")) return isAny(3, ["REFRESH", "SET", "ADD", "DROP"]) && is(4, "PUBLICATION");
-    if (is(1, "TABLE")) return last?.is("CONCURRENTLY") === true && hasPair(h, "DETACH", "PARTITION");
+    if (is(1, "TABLE")) return h.lastIs("CONCURRENTLY") && hasPair(h, "DETACH", "PARTITION");
     return false;
   }
-  if (is(0, "CLUSTER")) return clusterOwnSegment(h, count);
+  if (is(0, "CLUSTER")) return clusterOwnSegment(h);
   if (is(0, "COMMIT") || is(0, "ROLLBACK")) return is(1, "PREPARED");
   if (is(0, "DISCARD")) return is(1, "ALL");
   return false;
 }
 
+const isPunct = (tok: SigToken | undefined, code: number): boolean => tok?.kind === "punct" && tok.code === code;
+
 /** REINDEX [(options)] kind [CONCURRENTLY] name: CONCURRENTLY in either place, or a multi-table kind. */
-function reindexOwnSegment(h: readonly SigToken[]): boolean {
+function reindexOwnSegment(h: Head): boolean {
   let i = 1;
-  if (h[1]?.upper === "(") {
-    for (i = 2; i < h.length && h[i]?.upper !== ")"; i++) if (h[i]?.upper === "CONCURRENTLY") return true;
+  if (isPunct(h.at(1), C.lparen)) {
+    for (i = 2; h.at(i) !== undefined && !isPunct(h.at(i), C.rparen); i++) if (h.at(i)?.is("CONCURRENTLY")) return true;
     i++;
   }
-  const kind = h[i]?.upper;
-  return kind === "SCHEMA" || kind === "DATABASE" || kind === "SYSTEM" || h[i + 1]?.upper === "CONCURRENTLY";
+  const kind = h.at(i);
+  return (
+    kind?.is("SCHEMA") === true ||
+    kind?.is("DATABASE") === true ||
+    kind?.is("SYSTEM") === true ||
+    h.at(i + 1)?.is("CONCURRENTLY") === true
+  );
 }
 
 /** CLUSTER with no table (all previously clustered tables) cannot run in a transaction block. */
-function clusterOwnSegment(h: readonly SigToken[], count: number): boolean {
+function clusterOwnSegment(h: Head): boolean {
   let i = 1;
-  if (h[1]?.upper === "(") {
-    while (i < h.length && h[i]?.upper !== ")") i++;
+  if (isPunct(h.at(1), C.lparen)) {
+    while (h.at(i) !== undefined && !isPunct(h.at(i), C.rparen)) i++;
     i++;
   }
-  const rest = count - i;
-  return rest === 0 || (rest === 1 && h[i]?.upper === "VERBOSE");
+  const rest = h.count() - i;
+  return rest === 0 || (rest === 1 && h.at(i)?.is("VERBOSE") === true);
 }
 
-function hasPair(h: readonly SigToken[], first: string, second: string): boolean {
-  for (let i = 0; i + 1 < h.length; i++) if (h[i]?.upper === first && h[i + 1]?.upper === second) return true;
+function hasPair(h: Head, first: string, second: string): boolean {
+  for (let i = 0; h.at(i + 1) !== undefined; i++) if (h.at(i)?.is(first) && h.at(i + 1)?.is(second)) return true;
   return false;
 }
 
