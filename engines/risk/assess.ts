@@ -125,9 +125,9 @@ export function enabledChecks(opts: Pick<AssessOptions, "engine" | "include" | "
 export async function assess(sql: string, opts: AssessOptions): Promise<RiskReport> {
   const engine = engineRisk(opts.engine);
   const firstLine = opts.firstLine ?? 1;
-  // Started before splitting: a parser's WASM compiles off the main thread while the splitter runs.
-  // Its failure is awaited (and thrown) below, through the analyser, whenever there is a statement
-  // to analyse: an empty script needs no parser.
+  // Started first: a parser's WASM compiles and instantiates off the main thread while the rules
+  // load. Its failure is thrown below by the analysis, whenever the script has text to parse: a
+  // blank one needs no parser.
   await engine.preload?.(sql).catch(() => undefined);
   const enabled = enabledChecks(opts);
   const subjects = new Map<Finding, string[]>();

@@ -78,6 +78,7 @@ export async function analysePostgres(
   firstLine: number,
   subjects: Map<Finding, string[]>,
 ): Promise<{ split: SplitResult; findings: Finding[][] }> {
+  if (/^\s*$/.test(input.src)) return { split: { statements: [], problems: [] }, findings: [] };
   await parserReady();
   const statements: Statement[] = [];
   const c = checker({ ...input, statements }, subjects);

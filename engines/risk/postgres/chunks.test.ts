@@ -202,3 +202,13 @@ test("a long script: findings where they are, before and after a chunk the parse
     expect(at(tail, "delete-without-where")).toEqual(["552:13"]);
   }
 });
+
+test("a blank script or one of comments only: no statements, level None", async () => {
+  for (const sql of ["", "  \n\t\n", "\uFEFF\n", "-- nothing here;\n/* nor; here */\n"]) {
+    expect(await assess(sql, { engine: "postgresql" })).toEqual({
+      engine: "postgresql",
+      level: "None",
+      statements: [],
+    });
+  }
+});
