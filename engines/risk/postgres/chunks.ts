@@ -48,20 +48,18 @@ const CUT = /;[ \t]*(?:\r\n?|\n)/g;
 /**
  * Calls `emit` with the script's statements and their parse, in order, chunk by chunk, and returns
  * how many there were and the split's problems (an unclosed quote: the rest was not read).
- * `resume` continues a script whose first statements were handled elsewhere: `offset` just past
- * the last of them, `index` how many.
  */
 export function parseScript(
   src: string,
   firstLine: number,
   parse: (text: string) => RawParse,
   emit: (chunk: ParsedChunk) => void,
-  resume: { offset: number; index: number } = { offset: src.charCodeAt(0) === 0xfeff ? 1 : 0, index: 0 },
 ): { count: number; problems: SqlProblem[] } {
   const locate = createLocator(src);
   const lineShift = firstLine - 1;
-  let from = resume.offset;
-  let count = resume.index;
+  // A byte-order mark is not text of the first statement (the splitter skips it too).
+  let from = src.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let count = 0;
   let size = cutSettings.first;
   while (from < src.length) {
     let to = src.length;
