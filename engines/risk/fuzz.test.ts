@@ -1,11 +1,11 @@
 // Fuzz, every engine: random token soup and mutated case SQL through assess() (tokens/fuzzkit.ts).
 // Each engine adds its own quoting, comments and keywords to the common tokens.
-import { describe } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { EngineId } from "../types.ts";
 import { ALL_CASES } from "./cases/index.ts";
 import { MYSQL_CASES } from "./mysql/cases/index.ts";
 import { SQLITE_CASES } from "./sqlite/cases/index.ts";
-import { type FuzzTarget, fuzzTests } from "./tokens/fuzzkit.ts";
+import { type FuzzTarget, fuzzFailures, fuzzTests } from "./tokens/fuzzkit.ts";
 
 const words = (s: string): string[] => s.split(" ");
 const MYSQL_TOKENS = [
@@ -64,4 +64,14 @@ const TARGETS: FuzzTarget[] = [
 
 describe("fuzz", () => {
   fuzzTests(TARGETS, { n: 3000, maxMsPerInput: 250 });
+});
+
+test("the time bound counts: an input slower than it on three tries is a failure", async () => {
+  const inputs = ["SELECT 1;", "DROP TABLE t;"];
+  expect(await fuzzFailures({ engine: "postgresql", inputs, maxMsPerInput: 60_000 })).toEqual([]);
+  const slow = await fuzzFailures({ engine: "postgresql", inputs, maxMsPerInput: -1 });
+  expect(slow.map((f) => f.replace(/took \d+ ms/, "took N ms"))).toEqual([
+    '"SELECT 1;": took N ms (best of 3)',
+    '"DROP TABLE t;": took N ms (best of 3)',
+  ]);
 });

@@ -83,6 +83,11 @@ export async function fuzzFailures(o: {
 }): Promise<string[]> {
   const opts: AssessOptions = { engine: o.engine, include: ["non-idempotent", "object-policy"] };
   const failures: string[] = [];
+  const timed = async (input: string): Promise<number> => {
+    const started = performance.now();
+    await assess(input, opts).catch(() => undefined);
+    return performance.now() - started;
+  };
   for (const input of o.inputs) {
     const started = performance.now();
     try {
@@ -91,8 +96,11 @@ export async function fuzzFailures(o: {
     } catch (err) {
       failures.push(`${JSON.stringify(input)}: threw ${String(err)}`);
     }
-    const ms = performance.now() - started;
-    if (ms > o.maxMsPerInput) failures.push(`${JSON.stringify(input)}: took ${ms.toFixed(0)} ms`);
+    let ms = performance.now() - started;
+    // Slow twice more before it counts: a stall of a shared host or a collection does not repeat
+    // on the same input, a pathological input (backtracking, a loop) does.
+    for (let again = 0; again < 2 && ms > o.maxMsPerInput; again++) ms = Math.min(ms, await timed(input));
+    if (ms > o.maxMsPerInput) failures.push(`${JSON.stringify(input)}: took ${ms.toFixed(0)} ms (best of 3)`);
     if (failures.length >= 5) break;
   }
   return failures;
