@@ -36,6 +36,7 @@ import {
   scanWord,
   standardLiteral,
   token,
+  type Unclosed,
   unclosed,
 } from "../sql/index.ts";
 
@@ -143,22 +144,15 @@ export function postgresOwnSegmentAt(src: string, start: number, end: number): b
   const tokens: SigToken[] = [];
   let pos = start;
   const more = (): boolean => {
-    while (pos < end) {
-      if (isSpace(src.charCodeAt(pos))) {
-        pos++;
-        continue;
-      }
-      const tok = lexPostgres(src, pos, ";");
-      // Text the parser accepted has nothing unclosed; were it so, the tokens so far decide.
-      if (tok.kind === "unclosed") break;
-      pos = tok.end;
-      if (tok.kind === "comment") continue;
-      tok.src = src;
-      tokens.push(tok as SigToken);
-      return true;
+    const tok = pos < end ? significantAt(src, pos, end) : undefined;
+    // Text the parser accepted has nothing unclosed; were it so, the tokens so far decide.
+    if (tok === undefined || tok.kind === "unclosed") {
+      pos = end;
+      return false;
     }
-    pos = end;
-    return false;
+    pos = tok.end;
+    tokens.push(tok);
+    return true;
   };
   return postgresOwnSegment({
     at(i) {
@@ -202,17 +196,29 @@ export function postgresStatementEnd(src: string, start: number, limit: number):
   const blockEnd = end - 2 >= start && src.charCodeAt(end - 1) === C.slash && src.charCodeAt(end - 2) === C.star;
   if (!dash && !blockEnd) return end;
   let last = start;
-  for (let pos = start; pos < limit; ) {
+  for (let tok = significantAt(src, start, limit); tok !== undefined; tok = significantAt(src, tok.end, limit)) {
+    if (tok.kind === "unclosed") return end;
+    last = tok.end;
+  }
+  return last;
+}
+
+/** The first token in src[pos, limit) that is not a comment (its `src` set), or what is unclosed. */
+function significantAt(src: string, pos: number, limit: number): SigToken | Unclosed | undefined {
+  while (pos < limit) {
     if (isSpace(src.charCodeAt(pos))) {
       pos++;
       continue;
     }
     const tok = lexPostgres(src, pos, ";");
-    if (tok.kind === "unclosed") return end;
+    if (tok.kind === "unclosed") return tok;
+    if (tok.kind !== "comment") {
+      tok.src = src;
+      return tok as SigToken;
+    }
     pos = tok.end;
-    if (tok.kind !== "comment") last = tok.end;
   }
-  return last;
+  return undefined;
 }
 
 /** A statement's significant tokens as the own-segment rules read them. */

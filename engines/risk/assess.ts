@@ -1,7 +1,7 @@
-// assess(): split the script with the engine's dialect, run that engine's analyser over the
-// statements, and turn split problems (an unclosed quote swallows the rest) into findings.
+// assess(): split the script with the engine's dialect (PostgreSQL: its parser finds the
+// statements, postgres/chunks.ts), run that engine's analyser over the statements, and turn split
+// problems (an unclosed quote swallows the rest) into findings.
 import { MigratrixError } from "../../common/errors.ts";
-import { postgresDialect } from "../postgres/dialect.ts";
 import type { SchemaSnapshot } from "../schema/index.ts";
 import type { Dialect, EngineId, SplitResult, SqlProblem, Statement } from "../types.ts";
 import type { AnalyseInput, Analyser } from "./analyser.ts";
@@ -15,11 +15,14 @@ import type { PreparedEngine } from "./tokens/prepared-analyser.ts";
 type EngineRisk = EngineRiskBase &
   (
     | {
+        /** Loaded on first use too, so one engine's assessment never loads another's files. */
+        dialect(): Dialect | Promise<Dialect>;
         /** Loaded on first use: parsers take tens of milliseconds to load. */
         analyser(): Promise<Analyser>;
         splitAndAnalyse?: undefined;
       }
     | {
+        dialect?: undefined;
         analyser?: undefined;
         /** Splits and analyses at once (PostgreSQL: its parser finds the statements). */
         splitAndAnalyse(
@@ -31,14 +34,12 @@ type EngineRisk = EngineRiskBase &
   );
 
 interface EngineRiskBase {
-  /** Loaded on first use too, so one engine's assessment never loads another's files. */
-  dialect(): Dialect | Promise<Dialect>;
   /**
-   * Starts what can load off the main thread (a parser's WASM compile). assess() awaits it before
-   * splitting: a dynamic import is only evaluated once the main thread yields, so merely starting
-   * the analyser's import would leave the compile waiting behind the splitter.
+   * Starts what can load off the main thread (a parser's WASM compile and instance). assess()
+   * awaits it first: a dynamic import is only evaluated once the main thread yields, so merely
+   * starting the analysis's import would leave the parser waiting behind the rules' modules.
    */
-  preload?(sql: string): Promise<unknown>;
+  preload?(): Promise<unknown>;
   /** The schema a DDL file leaves behind. */
   ddlSchema(sql: string): Promise<SchemaSnapshot>;
 }
@@ -63,7 +64,6 @@ function prepared(engine: PreparedEngine["engine"], load: () => Promise<Prepared
 
 const ENGINES: Partial<Record<EngineId, EngineRisk>> = {
   postgresql: {
-    dialect: () => postgresDialect,
     preload: async () => {
       (await import("./postgres/parser.ts")).parserReady().catch(() => undefined);
     },
@@ -128,7 +128,7 @@ export async function assess(sql: string, opts: AssessOptions): Promise<RiskRepo
   // Started first: a parser's WASM compiles and instantiates off the main thread while the rules
   // load. Its failure is thrown below by the analysis, whenever the script has text to parse: a
   // blank one needs no parser.
-  await engine.preload?.(sql).catch(() => undefined);
+  await engine.preload?.().catch(() => undefined);
   const enabled = enabledChecks(opts);
   const subjects = new Map<Finding, string[]>();
   const base = {

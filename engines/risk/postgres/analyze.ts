@@ -10,7 +10,7 @@ import { findingSink } from "../findings.ts";
 import type { Finding } from "../model.ts";
 import { byteToCharMapper } from "../text.ts";
 import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
-import { type ParsedChunk, parseScript } from "./chunks.ts";
+import { type ParsedChunk, parseScript, statementChunk } from "./chunks.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
 import { parse, parseRawHere, parserReady } from "./parser.ts";
 import { FIRST_CHUNK, nextChunkSize } from "./pg-wasm.ts";
@@ -151,11 +151,7 @@ function* chunks(n: number): Generator<[number, number]> {
 export function parseAll(src: string, statements: Statement[]): Parsed[] {
   const out: Parsed[] = [];
   for (const [a, b] of chunks(statements.length)) {
-    const part = statements.slice(a, b);
-    const from = part[0]?.start.offset ?? 0;
-    const to = part.at(-1)?.endOffset ?? from;
-    const chunk = { first: a, statements: part, from, to, raw: parseRawHere(src.slice(from, to)) };
-    for (const p of parseChunk(src, chunk)) out.push(p);
+    for (const p of parseChunk(src, statementChunk(src, a, statements.slice(a, b), parseRawHere))) out.push(p);
   }
   return out;
 }

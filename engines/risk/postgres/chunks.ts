@@ -129,12 +129,8 @@ function splitRest(
   let size = FIRST_CHUNK;
   let count = resume.index;
   const send = () => {
-    const first = pending[0];
-    const last = pending.at(-1);
-    if (first === undefined || last === undefined) return;
-    const from = first.start.offset;
-    const to = last.endOffset;
-    emit({ first: count, statements: pending, from, to, raw: parse(src.slice(from, to)) });
+    if (pending.length === 0) return;
+    emit(statementChunk(src, count, pending, parse));
     count += pending.length;
     pending = [];
     size = nextChunkSize(size);
@@ -149,4 +145,16 @@ function splitRest(
   });
   send();
   return { count, problems };
+}
+
+/** Statements split by the splitter as a chunk: their text, first token to last, in one parser call. */
+export function statementChunk(
+  src: string,
+  first: number,
+  statements: Statement[],
+  parse: (text: string) => RawParse,
+): ParsedChunk {
+  const from = statements[0]?.start.offset ?? 0;
+  const to = statements.at(-1)?.endOffset ?? from;
+  return { first, statements, from, to, raw: parse(src.slice(from, to)) };
 }
