@@ -6,11 +6,7 @@ export interface TextIndex {
 }
 
 export function createTextIndex(src: string, firstLine = 1): TextIndex {
-  const starts = [0];
-  for (let i = 0; i < src.length; i++) {
-    const c = src.charCodeAt(i);
-    if (c === 10 || (c === 13 && src.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-  }
+  const starts = lineStarts(src);
   return {
     position(offset: number) {
       const at = Math.max(0, Math.min(offset, src.length));
@@ -25,13 +21,36 @@ export function createTextIndex(src: string, firstLine = 1): TextIndex {
       let column = 1;
       for (let i = lineStart; i < at; i++) {
         const c = src.charCodeAt(i);
-        // The low half of a surrogate pair and a leading byte-order mark take no column.
-        if ((c >= 0xdc00 && c <= 0xdfff && i > lineStart) || (c === 0xfeff && i === 0) || c === 13) continue;
+        // As sql/locator.ts counts: the second half of a surrogate pair, a leading byte-order mark
+        // and the "\r" of a "\r\n" take no column.
+        if (c === 13 || (c === 0xfeff && i === 0)) continue;
+        if (c >= 0xdc00 && c <= 0xdfff && i > lineStart) {
+          const h = src.charCodeAt(i - 1);
+          if (h >= 0xd800 && h <= 0xdbff) continue;
+        }
         column++;
       }
       return { line: lo + firstLine, column };
     },
   };
+}
+
+/**
+ * Offsets where lines start: after each "\n", "\r\n" or lone "\r". Without a "\r" in the text, by
+ * the native search for "\n" (a long script is read once per assessment, mostly before the JIT
+ * has compiled anything: a character loop costs milliseconds there).
+ */
+function lineStarts(src: string): number[] {
+  const starts = [0];
+  if (!src.includes("\r")) {
+    for (let i = src.indexOf("\n"); i >= 0; i = src.indexOf("\n", i + 1)) starts.push(i + 1);
+    return starts;
+  }
+  for (let i = 0; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 10 || (c === 13 && src.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return starts;
 }
 
 /** Maps UTF-8 byte offsets of `text` to string offsets; the identity for ASCII text. */

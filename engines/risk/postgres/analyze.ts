@@ -82,11 +82,17 @@ export async function analysePostgres(
   await parserReady();
   const statements: Statement[] = [];
   const c = checker({ ...input, statements }, subjects);
-  const { problems } = parseScript(input.src, firstLine, parseRawHere, (chunk) => {
-    for (const st of chunk.statements) statements.push(st);
-    c.check(chunk);
-    if (chunk.to - chunk.from >= COLLECT_AFTER) Bun.gc(false);
-  });
+  const { problems } = parseScript(
+    input.src,
+    firstLine,
+    parseRawHere,
+    (chunk) => {
+      for (const st of chunk.statements) statements.push(st);
+      c.check(chunk);
+      if (chunk.to - chunk.from >= COLLECT_AFTER) Bun.gc(false);
+    },
+    input.text,
+  );
   return { split: { statements, problems }, findings: c.done() };
 }
 

@@ -15,9 +15,8 @@
 // the two to the same answer.
 import type { ParseResult } from "libpg-query";
 import { postgresDialect, postgresOwnSegmentAt, postgresStatementEnd } from "../../postgres/dialect.ts";
-import { createLocator } from "../../sql/locator.ts";
 import type { SqlProblem, Statement } from "../../types.ts";
-import { byteToCharMapper } from "../text.ts";
+import { byteToCharMapper, createTextIndex, type TextIndex } from "../text.ts";
 import { FIRST_CHUNK, nextChunkSize, type RawParse } from "./pg-wasm.ts";
 
 /** A run of consecutive statements and the parser's answer for the text that holds them. */
@@ -48,15 +47,15 @@ const CUT = /;[ \t]*(?:\r\n?|\n)/g;
 /**
  * Calls `emit` with the script's statements and their parse, in order, chunk by chunk, and returns
  * how many there were and the split's problems (an unclosed quote: the rest was not read).
+ * `lines`: the script's line index, when the caller has one (assess() does).
  */
 export function parseScript(
   src: string,
   firstLine: number,
   parse: (text: string) => RawParse,
   emit: (chunk: ParsedChunk) => void,
+  lines: TextIndex = createTextIndex(src, firstLine),
 ): { count: number; problems: SqlProblem[] } {
-  const locate = createLocator(src);
-  const lineShift = firstLine - 1;
   // A byte-order mark is not text of the first statement (the splitter skips it too).
   let from = src.charCodeAt(0) === 0xfeff ? 1 : 0;
   let count = 0;
@@ -104,11 +103,11 @@ export function parseScript(
       // and the statement may go on in the next chunk.
       if (cut && length === 0) return undefined;
       const stop = postgresStatementEnd(src, start, limit);
-      const at = locate(start);
+      const at = lines.position(start);
       out.push({
         index: before + i + 1,
         text: src.slice(start, stop),
-        start: { line: at.line + lineShift, column: at.column, offset: start },
+        start: { line: at.line, column: at.column, offset: start },
         endOffset: stop,
         ownSegment: postgresOwnSegmentAt(src, start, stop),
       });
