@@ -135,12 +135,32 @@ function isRoutineHead(h: readonly SigToken[]): boolean {
 
 const DATABASE_LEVEL = ["DATABASE", "TABLESPACE", "SUBSCRIPTION"];
 
+/** The first words postgresOwnSegment() can answer true for. */
+const OWN_SEGMENT_FIRST = new Set([
+  "VACUUM",
+  "CREATE",
+  "DROP",
+  "REINDEX",
+  "ALTER",
+  "CLUSTER",
+  "COMMIT",
+  "ROLLBACK",
+  "DISCARD",
+]);
+
+/** A plain word (ASCII letters) ending where a word token ends, at the start of a text. */
+const OWN_FIRST_WORD = /^[A-Za-z]+(?![A-Za-z0-9_$\u0080-\uffff])/;
+
 /**
  * split()'s `ownSegment` for one statement found by other means (PostgreSQL's parser), its first
  * token at `start` and its last ending at `end`: the same rules over tokens lexed as they read them
  * (most statements are decided by their first word or two).
  */
 export function postgresOwnSegmentAt(src: string, start: number, end: number): boolean {
+  // Most statements' first word (UPDATE, INSERT, SELECT, COMMENT, …) is none the rules start with:
+  // decided without lexing when the statement starts with a plain word.
+  const word = OWN_FIRST_WORD.exec(src.slice(start, Math.min(end, start + 16)))?.[0];
+  if (word !== undefined && !OWN_SEGMENT_FIRST.has(word.toUpperCase())) return false;
   const tokens: SigToken[] = [];
   let pos = start;
   const more = (): boolean => {
