@@ -9,7 +9,11 @@ function agree(src: string, firstLine = 1): void {
   const locate = createLocator(src);
   for (let offset = 0; offset <= src.length; offset++) {
     const want = locate(offset);
-    expect({ offset, ...index.position(offset) }).toEqual({ offset, line: want.line + firstLine - 1, column: want.column });
+    expect({ offset, ...index.position(offset) }).toEqual({
+      offset,
+      line: want.line + firstLine - 1,
+      column: want.column,
+    });
   }
 }
 
