@@ -2,7 +2,7 @@
 // chunk (chunks.ts), and the rules run on each chunk's trees as it comes. A chunk the parser
 // refuses is parsed statement by statement, so a syntax error is pinned to its statement and the
 // others are still checked.
-import type { Node, ParseResult } from "libpg-query";
+import type { Node } from "libpg-query";
 import type { SplitResult, Statement } from "../../types.ts";
 import type { AnalyseInput } from "../analyser.ts";
 import type { CheckId } from "../catalog.ts";
@@ -12,7 +12,7 @@ import { byteToCharMapper } from "../text.ts";
 import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
 import { type ParsedChunk, parseScript, statementChunk } from "./chunks.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
-import { parse, parseRawHere, parserReady } from "./parser.ts";
+import { parse, parserReady } from "./parser.ts";
 import { FIRST_CHUNK, nextChunkSize } from "./pg-wasm.ts";
 import { PG_RULES } from "./rules/index.ts";
 import { applyEffects } from "./state.ts";
@@ -85,7 +85,7 @@ export async function analysePostgres(
   const { problems } = parseScript(
     input.src,
     firstLine,
-    parseRawHere,
+    parse,
     (chunk) => {
       for (const st of chunk.statements) statements.push(st);
       c.check(chunk);
@@ -157,7 +157,7 @@ function* chunks(n: number): Generator<[number, number]> {
 export function parseAll(src: string, statements: Statement[]): Parsed[] {
   const out: Parsed[] = [];
   for (const [a, b] of chunks(statements.length)) {
-    for (const p of parseChunk(src, statementChunk(src, a, statements.slice(a, b), parseRawHere))) out.push(p);
+    for (const p of parseChunk(src, statementChunk(src, a, statements.slice(a, b), parse))) out.push(p);
   }
   return out;
 }
@@ -167,10 +167,9 @@ export function parseAll(src: string, statements: Statement[]): Parsed[] {
  * or disagrees with its statements.
  */
 function parseChunk(src: string, chunk: ParsedChunk): Parsed[] {
-  const { statements, from, raw } = chunk;
+  const { statements, from, parsed } = chunk;
   if (statements.length === 0) return [];
-  const tree = chunk.tree ?? (raw.ok ? (JSON.parse(raw.json) as ParseResult) : undefined);
-  const stmts = tree?.stmts ?? [];
+  const stmts = (parsed.ok ? parsed.value.stmts : undefined) ?? [];
   if (stmts.length !== statements.length) return statements.map((st) => parseOne(st));
   const toChar = byteToCharMapper(src.slice(from, chunk.to));
   const toOffset = (b: number): number => from + toChar(b);

@@ -11,7 +11,7 @@ import { assess } from "../assess.ts";
 import { ALL_CASES } from "../cases/index.ts";
 import type { RiskReport } from "../model.ts";
 import { cutSettings, type ParsedChunk, parseScript } from "./chunks.ts";
-import { parseRawHere, parserReady } from "./parser.ts";
+import { parse, parserReady } from "./parser.ts";
 
 await parserReady();
 const defaults = { ...cutSettings };
@@ -21,7 +21,7 @@ const CUTS = [{ first: 1, max: 1 }, { first: 1, max: 64 }, { first: 40, max: 409
 
 function viaParser(sql: string, firstLine: number) {
   const chunks: ParsedChunk[] = [];
-  const { count, problems } = parseScript(sql, firstLine, parseRawHere, (c) => chunks.push(c));
+  const { count, problems } = parseScript(sql, firstLine, parse, (c) => chunks.push(c));
   const statements = chunks.flatMap((c) => c.statements);
   return { count, split: { statements, problems }, chunks };
 }
@@ -39,9 +39,9 @@ function expectSplitterAnswer(sql: string, firstLine = 1): number {
     for (const c of got.chunks) {
       expect(c.first).toBe(next);
       next += c.statements.length;
-      if (c.tree !== undefined) {
+      if (c.foundBy === "parser") {
         parsed++;
-        expect(c.tree.stmts?.length).toBe(c.statements.length);
+        expect(c.parsed.ok && c.parsed.value.stmts?.length).toBe(c.statements.length);
       }
     }
   }
@@ -97,7 +97,7 @@ test("ownSegment of a statement the parser found is the splitter's, one statemen
 test("a script the parser accepts is cut by the parser; a refused chunk hands the rest to the splitter", () => {
   Object.assign(cutSettings, { first: 1, max: 1 });
   const good = "SELECT 1;\nSELECT 2;\nCREATE TABLE t (a int);\nSELECT 3;\n";
-  expect(viaParser(good, 1).chunks.map((c) => [c.statements.length, c.tree !== undefined])).toEqual([
+  expect(viaParser(good, 1).chunks.map((c) => [c.statements.length, c.foundBy === "parser"])).toEqual([
     [1, true],
     [1, true],
     [1, true],
@@ -105,7 +105,7 @@ test("a script the parser accepts is cut by the parser; a refused chunk hands th
   ]);
   // The cut after "x;" is in a comment: the parser's last statement there has no ";" of its own.
   const comment = viaParser("SELECT 1;\nVACUUM -- x;\nANALYZE;\nSELECT 2;\n", 1);
-  expect(comment.chunks.map((c) => [c.statements.map((s) => s.text), c.tree !== undefined])).toEqual([
+  expect(comment.chunks.map((c) => [c.statements.map((s) => s.text), c.foundBy === "parser"])).toEqual([
     [["SELECT 1"], true],
     [["VACUUM -- x;\nANALYZE", "SELECT 2"], false],
   ]);

@@ -17,7 +17,7 @@ import type { ParseResult } from "libpg-query";
 import { postgresDialect, postgresOwnSegmentAt, postgresStatementEnd } from "../../postgres/dialect.ts";
 import type { SqlProblem, Statement } from "../../types.ts";
 import { byteToCharMapper, createTextIndex, type TextIndex } from "../text.ts";
-import { FIRST_CHUNK, nextChunkSize, type RawParse } from "./pg-wasm.ts";
+import { FIRST_CHUNK, nextChunkSize, type ParseAttempt } from "./pg-wasm.ts";
 
 /** A run of consecutive statements and the parser's answer for the text that holds them. */
 export interface ParsedChunk {
@@ -27,10 +27,10 @@ export interface ParsedChunk {
   /** The parsed text is script[from, to): node locations count its bytes. */
   from: number;
   to: number;
-  /** The parser's answer for that text. */
-  raw: RawParse;
-  /** `raw` already read (JSON.parse) where the statements were found in it. */
-  tree?: ParseResult;
+  /** The parser's answer for that text: its tree, or its refusal. */
+  parsed: ParseAttempt;
+  /** Who bounded the statements: the parser (its tree's statements), or the splitter after a refusal. */
+  foundBy: "parser" | "splitter";
 }
 
 /**
@@ -52,7 +52,7 @@ const CUT = /;[ \t]*(?:\r\n?|\n)/g;
 export function parseScript(
   src: string,
   firstLine: number,
-  parse: (text: string) => RawParse,
+  parse: (text: string) => ParseAttempt,
   emit: (chunk: ParsedChunk) => void,
   lines: TextIndex = createTextIndex(src, firstLine),
 ): { count: number; problems: SqlProblem[] } {
@@ -69,11 +69,10 @@ export function parseScript(
       if (m !== null) to = m.index + m[0].length;
     }
     const text = src.slice(from, to);
-    const raw = parse(text);
-    const tree = raw.ok ? (JSON.parse(raw.json) as ParseResult) : undefined;
-    const statements = tree === undefined ? undefined : statementsOf(tree, text, from, to, to < src.length, count);
+    const parsed = parse(text);
+    const statements = parsed.ok ? statementsOf(parsed.value, text, from, to, to < src.length, count) : undefined;
     if (statements === undefined) break;
-    if (statements.length > 0) emit({ first: count, statements, from, to, raw, tree });
+    if (statements.length > 0) emit({ first: count, statements, from, to, parsed, foundBy: "parser" });
     count += statements.length;
     from = to;
     size = Math.min(size * 2, cutSettings.max);
@@ -120,7 +119,7 @@ export function parseScript(
 function splitRest(
   src: string,
   firstLine: number,
-  parse: (text: string) => RawParse,
+  parse: (text: string) => ParseAttempt,
   emit: (chunk: ParsedChunk) => void,
   resume: { offset: number; index: number },
 ): { count: number; problems: SqlProblem[] } {
@@ -151,9 +150,9 @@ export function statementChunk(
   src: string,
   first: number,
   statements: Statement[],
-  parse: (text: string) => RawParse,
+  parse: (text: string) => ParseAttempt,
 ): ParsedChunk {
   const from = statements[0]?.start.offset ?? 0;
   const to = statements.at(-1)?.endOffset ?? from;
-  return { first, statements, from, to, raw: parse(src.slice(from, to)) };
+  return { first, statements, from, to, parsed: parse(src.slice(from, to)), foundBy: "splitter" };
 }

@@ -4,9 +4,11 @@
 // entry starts it before the CLI loads when the command line asks for PostgreSQL's risk checks
 // (cli/mx.ts), assess() before anything else. compile(), not compileStreaming(): Bun runs a
 // streaming compile on the main thread as the bytes arrive (same wall time, more of it there).
-import type { ParseResult, ScanResult } from "libpg-query";
+import type { ScanResult } from "libpg-query";
 import { compiled } from "./compile.ts";
-import { instantiate, type PgQueryWasm, parseRaw, type RawParse, scanRaw } from "./pg-wasm.ts";
+import { instantiate, type ParseAttempt, type PgQueryWasm, parseTree, scanRaw } from "./pg-wasm.ts";
+
+export type { ParseAttempt };
 
 let instance: PgQueryWasm | undefined;
 
@@ -25,20 +27,9 @@ function loaded(): PgQueryWasm {
   return instance;
 }
 
-export type ParseAttempt =
-  | { ok: true; value: ParseResult }
-  /** `at`: the parser's cursor, 0-based, in characters of the parsed text. */
-  | { ok: false; message: string; at: number };
-
 /** The parse tree, or PostgreSQL's refusal as a value: the only place its errors are caught. */
 export function parse(sql: string): ParseAttempt {
-  const raw = parseRaw(loaded(), sql);
-  return raw.ok ? { ok: true, value: JSON.parse(raw.json) as ParseResult } : raw;
-}
-
-/** The parser's JSON text for `sql`, or its refusal: what a chunk of a script gets (chunks.ts). */
-export function parseRawHere(sql: string): RawParse {
-  return parseRaw(loaded(), sql);
+  return parseTree(loaded(), sql);
 }
 
 /** PostgreSQL's own tokens of `sql`; throws when its scanner refuses the text. */

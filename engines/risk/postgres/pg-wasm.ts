@@ -1,7 +1,8 @@
 // libpg-query's WASM exports, driven directly rather than through the package's wrapper: the SQL is
-// encoded straight into the WASM heap and the tree read back with one native NUL search and one
-// decode (the wrapper walks both byte by byte in JavaScript: ~25 ms on a 10,000-statement file).
-// No side effects: parser.ts compiles the module and holds the instance.
+// encoded straight into the WASM heap and the tree is read back from it, its JSON parsed where the
+// parser wrote it (the wrapper walks both byte by byte in JavaScript: ~25 ms on a 10,000-statement
+// file). No side effects: parser.ts compiles the module and holds the instance.
+import type { ParseResult } from "libpg-query";
 import createModule, { type PgQueryWasm } from "libpg-query/wasm/libpg-query.js";
 
 export type { PgQueryWasm };
@@ -18,15 +19,15 @@ export function instantiate(compiled: WebAssembly.Module): Promise<PgQueryWasm> 
   });
 }
 
-/** The parse tree as the parser's JSON text, or PostgreSQL's refusal as a value. */
-export type RawParse =
-  | { ok: true; json: string }
+/** The parse tree, or PostgreSQL's refusal as a value. */
+export type ParseAttempt =
+  | { ok: true; value: ParseResult }
   /** `at`: the parser's cursor, 0-based, in characters of the parsed text. */
   | { ok: false; message: string; at: number };
 
 const encoder = new TextEncoder();
 
-export function parseRaw(wasm: PgQueryWasm, sql: string): RawParse {
+export function parseTree(wasm: PgQueryWasm, sql: string): ParseAttempt {
   if (sql === "") return { ok: false, message: "Query cannot be empty", at: 0 };
   try {
     return withCString(wasm, sql, (query) => parseAt(wasm, query));
@@ -36,7 +37,7 @@ export function parseRaw(wasm: PgQueryWasm, sql: string): RawParse {
   }
 }
 
-function parseAt(wasm: PgQueryWasm, query: number): RawParse {
+function parseAt(wasm: PgQueryWasm, query: number): ParseAttempt {
   const result = wasm._wasm_parse_query_raw(query);
   if (result === 0) return { ok: false, message: "Failed to parse query: memory allocation failed", at: 0 };
   try {
@@ -55,7 +56,9 @@ function parseAt(wasm: PgQueryWasm, query: number): RawParse {
       };
     }
     if (tree === 0) return { ok: false, message: "No parse tree generated", at: 0 };
-    return { ok: true, json: cString(wasm, tree) };
+    const heap = wasm.HEAPU8;
+    const end = heap.indexOf(0, tree);
+    return { ok: true, value: jsonAt(heap, tree, end < 0 ? heap.length : end) as ParseResult };
   } finally {
     wasm._wasm_free_parse_result(result);
   }
@@ -87,6 +90,18 @@ function withCString<T>(wasm: PgQueryWasm, text: string, use: (ptr: number) => T
   } finally {
     wasm._free(ptr);
   }
+}
+
+/**
+ * The JSON value in bytes[start, end), parsed in place (Bun.JSONL reads ASCII bytes without copying
+ * them): no JS string of the text is made. A long script's trees are megabytes of JSON, and each
+ * text would be one more copy on fresh pages. The parser's JSON is one line; anything else is read
+ * as text by JSON.parse, which throws what is wrong with it.
+ */
+export function jsonAt(bytes: Uint8Array, start: number, end: number): unknown {
+  const got = Bun.JSONL.parseChunk(bytes, start, end);
+  if (got.error === null && got.done && got.values.length === 1) return got.values[0];
+  return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("utf8"));
 }
 
 /**
