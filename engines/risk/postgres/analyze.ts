@@ -10,10 +10,9 @@ import { findingSink } from "../findings.ts";
 import type { Finding } from "../model.ts";
 import { byteToCharMapper } from "../text.ts";
 import { LEAF_TYPES, nodeType, walk } from "./ast.ts";
-import { type ParsedChunk, parseScript, statementChunk } from "./chunks.ts";
+import { type ParsedChunk, parseScript, statementChunk, statementRanges } from "./chunks.ts";
 import { createScriptState, type FinishCtx, type PgRule, type Report, type StmtCtx } from "./context.ts";
 import { parse, parserReady } from "./parser.ts";
-import { FIRST_CHUNK, nextChunkSize } from "./pg-wasm.ts";
 import { PG_RULES } from "./rules/index.ts";
 import { applyEffects } from "./state.ts";
 import { syntaxFindings } from "./syntax.ts";
@@ -64,11 +63,11 @@ function checker(input: AnalyseInput, subjects: Map<Finding, string[]>) {
 /**
  * Chunks at least this long (characters) are followed by a request for a garbage collection. The
  * parser's WASM memory (128 MB from the start) counts in JavaScriptCore's heap size, so its
- * collector lets ~260 MB be allocated before it looks: a long script's trees, JSON text and
- * statements would each land on fresh pages, never reused, and on a virtual machine a first touch
- * of a page costs microseconds. Collected after each chunk (concurrently, Bun.gc(false)), a long
- * script reuses the same few megabytes: measured on the bench file, a third fewer page faults and
- * ~50 ms less of a ~550 ms cold run.
+ * collector lets ~260 MB be allocated before it looks: a long script's trees and statements would
+ * each land on fresh pages, never reused, and on a virtual machine a first touch of a page costs
+ * microseconds. Collected after each chunk (concurrently, Bun.gc(false)), a long script reuses the
+ * same few megabytes: measured on the bench file, a third fewer page faults and ~50 ms less of a
+ * ~550 ms cold run.
  */
 export const COLLECT_AFTER = 16_384;
 
@@ -147,16 +146,10 @@ function runRules(rules: readonly PgRule[], ctx: StmtCtx): void {
 }
 
 /** [from, to) statement ranges, one per parser call. */
-function* chunks(n: number): Generator<[number, number]> {
-  for (let from = 0, size = FIRST_CHUNK; from < n; from += size, size = nextChunkSize(size)) {
-    yield [from, Math.min(n, from + size)];
-  }
-}
-
 /** The trees of statements split elsewhere, parsed on this thread (parserReady() first). */
 export function parseAll(src: string, statements: Statement[]): Parsed[] {
   const out: Parsed[] = [];
-  for (const [a, b] of chunks(statements.length)) {
+  for (const [a, b] of statementRanges(statements.length)) {
     for (const p of parseChunk(src, statementChunk(src, a, statements.slice(a, b), parse))) out.push(p);
   }
   return out;

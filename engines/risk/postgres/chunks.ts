@@ -17,7 +17,7 @@ import type { ParseResult } from "libpg-query";
 import { postgresDialect, postgresOwnSegmentAt, postgresStatementEnd } from "../../postgres/dialect.ts";
 import type { SqlProblem, Statement } from "../../types.ts";
 import { byteToCharMapper, createTextIndex, type TextIndex } from "../text.ts";
-import { FIRST_CHUNK, nextChunkSize, type ParseAttempt } from "./pg-wasm.ts";
+import type { ParseAttempt } from "./pg-wasm.ts";
 
 /** A run of consecutive statements and the parser's answer for the text that holds them. */
 export interface ParsedChunk {
@@ -40,6 +40,23 @@ export interface ParsedChunk {
  * A test hook: 1 cuts at every ";" that ends a line.
  */
 export const cutSettings = { first: 2_048, max: 65_536 };
+
+/**
+ * Statements per parser call where the splitter bounded them: many to a call (STACK.md: ~13 µs per
+ * statement that way, more one by one), in chunks that start small (the first calls run while the
+ * WASM code is still tiering up) and double up to MAX_STATEMENTS.
+ */
+const FIRST_STATEMENTS = 16;
+const MAX_STATEMENTS = 1024;
+
+const nextStatementCount = (count: number): number => Math.min(count * 2, MAX_STATEMENTS);
+
+/** [from, to) ranges of `n` statements, one per parser call. */
+export function* statementRanges(n: number): Generator<[number, number]> {
+  for (let from = 0, size = FIRST_STATEMENTS; from < n; from += size, size = nextStatementCount(size)) {
+    yield [from, Math.min(n, from + size)];
+  }
+}
 
 /** A ";" that ends its line (only blanks after it): where a chunk may end. */
 const CUT = /;[ \t]*(?:\r\n?|\n)/g;
@@ -124,14 +141,14 @@ function splitRest(
   resume: { offset: number; index: number },
 ): { count: number; problems: SqlProblem[] } {
   let pending: Statement[] = [];
-  let size = FIRST_CHUNK;
+  let size = FIRST_STATEMENTS;
   let count = resume.index;
   const send = () => {
     if (pending.length === 0) return;
     emit(statementChunk(src, count, pending, parse));
     count += pending.length;
     pending = [];
-    size = nextChunkSize(size);
+    size = nextStatementCount(size);
   };
   const { problems } = postgresDialect.split(src, {
     firstLine,

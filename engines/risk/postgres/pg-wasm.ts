@@ -105,23 +105,11 @@ export function jsonAt(bytes: Uint8Array, start: number, end: number): unknown {
 }
 
 /**
- * The NUL-terminated UTF-8 string at `ptr`. Buffer's UTF-8 decoder, not TextDecoder: a quarter of
- * the time on the parser's JSON (megabytes for a long script), same result (U+FFFD for bad bytes).
+ * The NUL-terminated UTF-8 string at `ptr` (an error message, the scanner's tokens). Buffer's UTF-8
+ * decoder, not TextDecoder: a quarter of the time on long text, same result (U+FFFD for bad bytes).
  */
 function cString(wasm: PgQueryWasm, ptr: number): string {
   const heap = wasm.HEAPU8;
   const end = heap.indexOf(0, ptr);
   return Buffer.from(heap.buffer, heap.byteOffset + ptr, (end < 0 ? heap.length : end) - ptr).toString("utf8");
-}
-
-/**
- * Statements per parser call: many to a call (STACK.md: ~13 µs per statement that way, more per
- * call), in chunks that start small (the first calls run while the WASM code is still tiering up,
- * and a long call keeps running the slow code it started in) and double up to MAX_CHUNK.
- */
-export const FIRST_CHUNK = 16;
-export const MAX_CHUNK = 1024;
-
-export function nextChunkSize(size: number): number {
-  return Math.min(size * 2, MAX_CHUNK);
 }
