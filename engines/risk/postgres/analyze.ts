@@ -145,7 +145,6 @@ function runRules(rules: readonly PgRule[], ctx: StmtCtx): void {
   );
 }
 
-/** [from, to) statement ranges, one per parser call. */
 /** The trees of statements split elsewhere, parsed on this thread (parserReady() first). */
 export function parseAll(src: string, statements: Statement[]): Parsed[] {
   const out: Parsed[] = [];
